@@ -1,0 +1,119 @@
+"""Breakout site settings for local work (publishconf.py imports these)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# Plugins import one another (e.g. breakout_index uses breakout_text), so the
+# plugin folder must be importable, not only discoverable by Pelican.
+if str(HERE / "plugins") not in sys.path:
+    sys.path.insert(0, str(HERE / "plugins"))
+
+SITENAME = "Breakout"
+SITESUBTITLE = "Write-ups from unconferences: who pitched what, who said what"
+SITEURL = ""
+AUTHOR = ""
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+ARTICLE_PATHS = ["writeups"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+IGNORE_FILES = ["**/.*", "comments", "*.toml"]
+
+# Clean URLs; the slug is the file name so an edited title never moves a page.
+SLUGIFY_SOURCE = "basename"
+ARTICLE_URL = "{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+ARCHIVES_URL = "archives/"
+DIRECT_TEMPLATES = ["index", "archives", "404"]
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Topics, people and events replace Pelican's tag, category and author pages.
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DISPLAY_CATEGORIES_ON_MENU = False
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "writeups"
+
+PERSON_URL = "people/{slug}/"
+PERSON_SAVE_AS = "people/{slug}/index.html"
+PEOPLE_URL = "people/"
+PEOPLE_SAVE_AS = "people/index.html"
+TOPIC_URL = "topics/{slug}/"
+TOPIC_SAVE_AS = "topics/{slug}/index.html"
+TOPICS_URL = "topics/"
+TOPICS_SAVE_AS = "topics/index.html"
+EVENT_URL = "events/{slug}/"
+EVENT_SAVE_AS = "events/{slug}/index.html"
+EVENTS_URL = "events/"
+EVENTS_SAVE_AS = "events/index.html"
+SESSION_URL = "events/{event}/{slug}/"
+SESSION_SAVE_AS = "events/{event}/{slug}/index.html"
+
+# One feed system: breakout_feeds writes every feed with feedgen.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CACHE_PATH = "cache"
+CHECK_MODIFIED_METHOD = "md5"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "breakout_content",
+    "breakout_text",
+    "breakout_comments",
+    "breakout_index",
+    "breakout_feeds",
+]
+
+BREAKOUT_CONTENT: dict = {}
+BREAKOUT_TEXT = {
+    # Bare @handles (no @host) belong to this network; the launch content is Twitter's.
+    "DEFAULT_NETWORK": "twitter",
+}
+BREAKOUT_COMMENTS: dict = {}
+BREAKOUT_INDEX: dict = {}
+BREAKOUT_FEEDS: dict = {}

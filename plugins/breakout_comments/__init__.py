@@ -1,0 +1,5 @@
+"""breakout_comments: not yet built (see docs/ARCHITECTURE.md); register() connects nothing yet."""
+
+
+def register() -> None:
+    """Connect the receivers."""

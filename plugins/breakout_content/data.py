@@ -1,0 +1,226 @@
+"""Read the people and events data files (TOML) into plain, validated records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import errors
+
+NETWORKS = ("twitter", "mastodon", "bluesky")
+PERSON_KEYS = {"name", "affiliation", "aliases", "links", *NETWORKS}
+EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note"}
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One person as the registry describes them."""
+
+    slug: str
+    name: str = ""
+    affiliation: str = ""
+    handles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One event as the events file describes it."""
+
+    slug: str
+    name: str
+    date: dt.date | None = None
+    end_date: dt.date | None = None
+    place: str = ""
+    hashtags: tuple[str, ...] = ()
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """Everything read from the data files of one site."""
+
+    people: Mapping[str, PersonRecord]
+    events: Mapping[str, EventRecord]
+    people_path: str = ""
+    events_path: str = ""
+
+
+def _line_of(text: str, table: str, key: str) -> int | None:
+    """Line number of the `[table.key]` header, for messages."""
+    pattern = re.compile(
+        rf"^\s*\[\s*{re.escape(table)}\s*\.\s*\"?{re.escape(key)}\"?\s*\]", re.MULTILINE
+    )
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _strings(value: Any) -> tuple[str, ...] | None:
+    """A string or list of strings as a tuple; None if it is neither."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
+    if not os.path.exists(path):
+        return "", {}
+    with open(path, "rb") as f:
+        raw = f.read()
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        errors.report(path, int(m.group(1)) if m else None, f"not valid TOML: {exc}")
+        return text, {}
+    unknown = sorted(set(data) - {table})
+    for key in unknown:
+        errors.report(path, None, f"unknown top-level key '{key}' (expected only [{table}.<slug>] tables)")
+    tables = data.get(table, {})
+    if not isinstance(tables, dict):
+        errors.report(path, None, f"'{table}' must be a table of [{table}.<slug>] entries")
+        return text, {}
+    return text, tables
+
+
+def parse_people(path: str) -> dict[str, PersonRecord]:
+    """Read people.toml; report every problem with its line."""
+    text, tables = _read_toml(path, "people")
+    people: dict[str, PersonRecord] = {}
+    for slug, entry in tables.items():
+        line = _line_of(text, "people", slug)
+        if not SLUG_RE.match(slug):
+            errors.report(path, line, f"person key '{slug}' must be lower-case letters, digits, _ or -")
+            continue
+        if not isinstance(entry, dict):
+            errors.report(path, line, f"[people.{slug}] must be a table")
+            continue
+        bad = False
+        for key in sorted(set(entry) - PERSON_KEYS):
+            errors.report(path, line, f"[people.{slug}] unknown key '{key}' (known: {', '.join(sorted(PERSON_KEYS))})")
+            bad = True
+        handles: dict[str, tuple[str, ...]] = {}
+        for net in NETWORKS:
+            if net in entry:
+                vals = _strings(entry[net])
+                if vals is None:
+                    errors.report(path, line, f"[people.{slug}] '{net}' must be a string or a list of strings")
+                    bad = True
+                else:
+                    handles[net] = tuple(v.lstrip("@") for v in vals)
+        lists = {}
+        for key in ("aliases", "links"):
+            vals = _strings(entry.get(key, []))
+            if vals is None:
+                errors.report(path, line, f"[people.{slug}] '{key}' must be a list of strings")
+                bad = True
+                vals = ()
+            lists[key] = vals
+        for key in ("name", "affiliation"):
+            if key in entry and not isinstance(entry[key], str):
+                errors.report(path, line, f"[people.{slug}] '{key}' must be a string")
+                bad = True
+        if bad:
+            continue
+        people[slug] = PersonRecord(
+            slug=slug,
+            name=entry.get("name", ""),
+            affiliation=entry.get("affiliation", ""),
+            handles=handles,
+            aliases=tuple(a.lstrip("@") for a in lists["aliases"]),
+            links=lists["links"],
+        )
+    return people
+
+
+def parse_events(path: str) -> dict[str, EventRecord]:
+    """Read events.toml; report every problem with its line."""
+    text, tables = _read_toml(path, "events")
+    events: dict[str, EventRecord] = {}
+    for slug, entry in tables.items():
+        line = _line_of(text, "events", slug)
+        if not SLUG_RE.match(slug):
+            errors.report(path, line, f"event key '{slug}' must be lower-case letters, digits, _ or -")
+            continue
+        if not isinstance(entry, dict):
+            errors.report(path, line, f"[events.{slug}] must be a table")
+            continue
+        bad = False
+        for key in sorted(set(entry) - EVENT_KEYS):
+            errors.report(path, line, f"[events.{slug}] unknown key '{key}' (known: {', '.join(sorted(EVENT_KEYS))})")
+            bad = True
+        if not isinstance(entry.get("name"), str) or not entry.get("name"):
+            errors.report(path, line, f"[events.{slug}] needs a name")
+            bad = True
+        for key in ("date", "end_date"):
+            if key in entry and not isinstance(entry[key], dt.date):
+                errors.report(path, line, f"[events.{slug}] '{key}' must be a TOML date such as 2011-01-22")
+                bad = True
+        hashtags = _strings(entry.get("hashtags", []))
+        if hashtags is None:
+            errors.report(path, line, f"[events.{slug}] 'hashtags' must be a list of strings")
+            bad = True
+        for key in ("place", "url", "note"):
+            if key in entry and not isinstance(entry[key], str):
+                errors.report(path, line, f"[events.{slug}] '{key}' must be a string")
+                bad = True
+        if bad:
+            continue
+        date = entry.get("date")
+        end = entry.get("end_date")
+        events[slug] = EventRecord(
+            slug=slug,
+            name=entry["name"],
+            date=date.date() if isinstance(date, dt.datetime) else date,
+            end_date=end.date() if isinstance(end, dt.datetime) else end,
+            place=entry.get("place", ""),
+            hashtags=tuple(h.lstrip("#") for h in (hashtags or ())),
+            url=entry.get("url", ""),
+            note=entry.get("note", ""),
+        )
+    return events
+
+
+_cache: dict[tuple, SiteData] = {}
+
+
+def _stamp(path: str) -> tuple:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path, None)
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def data_paths(settings: Mapping[str, Any]) -> tuple[str, str]:
+    """Paths of people.toml and events.toml for these settings."""
+    content = settings["PATH"]
+    return os.path.join(content, "people.toml"), os.path.join(content, "events.toml")
+
+
+def load_site_data(settings: Mapping[str, Any], *, fresh: bool = False) -> SiteData:
+    """Read (or reuse) the site's data files; problems are reported, not raised."""
+    people_path, events_path = data_paths(settings)
+    key = (_stamp(people_path), _stamp(events_path))
+    if not fresh and key in _cache:
+        return _cache[key]
+    data = SiteData(
+        people=parse_people(people_path),
+        events=parse_events(events_path),
+        people_path=people_path,
+        events_path=events_path,
+    )
+    _cache.clear()
+    _cache[key] = data
+    return data

@@ -1,0 +1,112 @@
+"""Log every content problem as `path:line: message`, then fail the build once."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+log = logging.getLogger("breakout")
+
+
+class ContentError(Exception):
+    """A problem already reported with report(); raised to stop processing one file."""
+
+
+class BuildFailed(Exception):
+    """Raised at the end of a build in which errors were logged."""
+
+    exitcode = 1
+
+
+def location(path: str | os.PathLike[str], line: int | None = None, base: str | None = None) -> str:
+    """Return `path[:line]`, with path relative to base (the content folder's parent)."""
+    text = os.fspath(path)
+    if base:
+        rel = os.path.relpath(text, base)
+        if not rel.startswith(".."):
+            text = rel
+    text = text.replace(os.sep, "/")
+    return f"{text}:{line}" if line else text
+
+
+_base: str | None = None
+_reported: set[str] = set()
+
+
+def set_base(base: str | None) -> None:
+    """Set the folder that reported paths are shown relative to."""
+    global _base
+    _base = base
+
+
+def report(path: str | os.PathLike[str], line: int | None, message: str) -> None:
+    """Log one error about a content file; the build fails at its end."""
+    _reported.add(os.path.abspath(os.fspath(path)))
+    log.error("%s: %s", location(path, line, _base), message)
+
+
+def warn(path: str | os.PathLike[str], line: int | None, message: str) -> None:
+    """Log one warning about a content file; it does not fail the build."""
+    log.warning("%s: %s", location(path, line, _base), message)
+
+
+class ErrorCounter(logging.Handler):
+    """Counts ERROR records from every logger while a build runs."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class _AlreadyReported(logging.Filter):
+    """Drops Pelican's 'Could not process' record for a file we reported ourselves."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg != "Could not process %s" or not record.args:
+            return True
+        arg = os.sep + os.path.normpath(str(record.args[0]))
+        return not any(p.endswith(arg) for p in _reported)
+
+
+_counter: ErrorCounter | None = None
+_filter = _AlreadyReported()
+
+
+def start() -> None:
+    """Begin counting errors for a new build."""
+    global _counter
+    stop()
+    _counter = ErrorCounter()
+    _reported.clear()
+    logging.getLogger().addHandler(_counter)
+    logging.getLogger("pelican.generators").addFilter(_filter)
+
+
+def stop() -> list[str]:
+    """Stop counting; return the error messages seen."""
+    global _counter
+    messages: list[str] = []
+    if _counter is not None:
+        logging.getLogger().removeHandler(_counter)
+        messages = _counter.messages
+        _counter = None
+    logging.getLogger("pelican.generators").removeFilter(_filter)
+    return messages
+
+
+def error_count() -> int:
+    """How many errors the current build has logged so far."""
+    return len(_counter.messages) if _counter else 0
+
+
+def finish() -> None:
+    """End the build: raise BuildFailed if any error was logged."""
+    messages = stop()
+    if messages:
+        n = len(messages)
+        raise BuildFailed(
+            f"{n} problem{'s' if n != 1 else ''} found (listed above); fix them and build again"
+        )

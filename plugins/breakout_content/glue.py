@@ -1,0 +1,76 @@
+"""Pelican receivers for breakout_content: settings, data files, errors, cache stamp."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from . import data, errors
+from .reader import BreakoutMarkdownReader
+from .settings import Option, is_type, validated
+
+SCHEMA = {
+    "FAIL_ON_ERRORS": Option(True, is_type(bool), "True or False"),
+}
+
+STAMP_SETTINGS = (
+    "SITEURL", "PERSON_URL", "TOPIC_URL", "EVENT_URL", "SESSION_URL", "ARTICLE_URL",
+    "MARKDOWN", "TIMEZONE", "DEFAULT_DATE_FORMAT",
+)  # fmt: skip
+PLUGINS_DIR = Path(__file__).resolve().parent.parent
+
+_state: dict[str, Any] = {}
+
+
+def content_stamp(settings: dict[str, Any]) -> str:
+    """Hash of everything besides a file's own bytes that shapes its cached reading."""
+    h = hashlib.sha256()
+    for path in data.data_paths(settings):
+        if os.path.exists(path):
+            h.update(Path(path).read_bytes())
+        h.update(b"\0")
+    for key in sorted(k for k in settings if k.startswith("BREAKOUT_")):
+        h.update(f"{key}={settings[key]!r}\0".encode())
+    for key in STAMP_SETTINGS:
+        h.update(f"{key}={settings.get(key)!r}\0".encode())
+    for src in sorted(PLUGINS_DIR.glob("breakout_*/*.py")):
+        h.update(src.name.encode() + src.read_bytes())
+    return h.hexdigest()
+
+
+def on_initialized(pelican: Any) -> None:
+    """Start error counting, validate settings, read data files, decide on the cache."""
+    settings = pelican.settings
+    errors.start()
+    errors.set_base(os.path.dirname(os.path.abspath(settings["PATH"])))
+    _state["options"] = validated(settings, "BREAKOUT_CONTENT", SCHEMA)
+    data.load_site_data(settings, fresh=True)
+    stamp = content_stamp(settings)
+    stamp_path = os.path.join(settings["CACHE_PATH"], "breakout.stamp")
+    try:
+        old = Path(stamp_path).read_text()
+    except OSError:
+        old = ""
+    if old != stamp:
+        # Data files, URL patterns or plugin code changed: cached HTML may hold stale links.
+        settings["LOAD_CONTENT_CACHE"] = False
+    _state["stamp"], _state["stamp_path"] = stamp, stamp_path
+
+
+def on_readers_init(readers: Any) -> None:
+    """Use the validating reader for Markdown."""
+    for ext in BreakoutMarkdownReader.file_extensions:
+        readers.reader_classes[ext] = BreakoutMarkdownReader
+
+
+def on_finalized(pelican: Any) -> None:
+    """Fail the build once, after every problem was logged; keep the cache stamp if it passed."""
+    fail = _state.get("options", {}).get("FAIL_ON_ERRORS", True)
+    if errors.error_count() and fail:
+        errors.finish()
+    errors.stop()
+    if pelican.settings.get("CACHE_CONTENT") and _state.get("stamp_path"):
+        os.makedirs(os.path.dirname(_state["stamp_path"]), exist_ok=True)
+        Path(_state["stamp_path"]).write_text(_state["stamp"])

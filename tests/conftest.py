@@ -1,0 +1,83 @@
+"""Shared test helpers: real in-process Pelican builds into temporary folders."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT))
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def build_site(
+    content: Path,
+    output: Path,
+    *,
+    conf: str = "pelicanconf.py",
+    cache: Path | None = None,
+    **overrides: Any,
+) -> None:
+    """Build `content` into `output` with the project's settings, in-process, like `invoke build`."""
+    from tools.build import run_pelican
+
+    run_pelican(
+        conf=ROOT / conf,
+        path=content,
+        output=output,
+        cache=cache or output.parent / (output.name + "-cache"),
+        overrides=overrides,
+    )
+
+
+@pytest.fixture
+def site_builder(tmp_path: Path) -> Callable[..., Path]:
+    """Return build(content_dir, **overrides) -> output dir, building into tmp_path."""
+    counter = {"n": 0}
+
+    def build(content: Path, **overrides: Any) -> Path:
+        counter["n"] += 1
+        out = tmp_path / f"out{counter['n']}"
+        build_site(content, out, **overrides)
+        return out
+
+    return build
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Callable[[Path], Path]:
+    """Copy a content folder into tmp_path so a test can edit it."""
+
+    def copy(src: Path) -> Path:
+        dst = tmp_path / "site" / "content"
+        shutil.copytree(src, dst)
+        return dst
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def launch_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The launch content built once per test session (read-only for tests)."""
+    out = tmp_path_factory.mktemp("launch") / "output"
+    build_site(ROOT / "content", out)
+    return out
+
+
+@pytest.fixture
+def error_log(caplog: pytest.LogCaptureFixture) -> Callable[[], list[str]]:
+    """Return a function giving the ERROR/WARNING lines Breakout logged, in order."""
+    caplog.set_level(logging.WARNING)
+
+    def lines(level: int = logging.ERROR) -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.levelno >= level and r.name.startswith("breakout")]
+
+    return lines

@@ -1,0 +1,1 @@
+"""Breakout's site tooling used by tasks.py: build, check, publish, scaffold."""
