@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *  # noqa: F403
 
 # SITEURL comes from the environment (or publish.local.env, read by tasks.py) so
 # nothing about the production host is committed.

@@ -78,6 +78,10 @@ def error_log(caplog: pytest.LogCaptureFixture) -> Callable[[], list[str]]:
     caplog.set_level(logging.WARNING)
 
     def lines(level: int = logging.ERROR) -> list[str]:
-        return [r.getMessage() for r in caplog.records if r.levelno >= level and r.name.startswith("breakout")]
+        return [
+            r.getMessage()
+            for r in caplog.records
+            if r.levelno >= level and r.name.startswith("breakout")
+        ]
 
     return lines

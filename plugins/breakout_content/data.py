@@ -54,13 +54,24 @@ class SiteData:
     events_path: str = ""
 
 
-def _line_of(text: str, table: str, key: str) -> int | None:
-    """Line number of the `[table.key]` header, for messages."""
+def _line_of(text: str, table: str, key: str, field: str | None = None) -> int | None:
+    """Line of the `[table.key]` header, or of `field = …` inside that table, for messages."""
     pattern = re.compile(
-        rf"^\s*\[\s*{re.escape(table)}\s*\.\s*\"?{re.escape(key)}\"?\s*\]", re.MULTILINE
+        rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*\"?{re.escape(key)}\"?[ \t]*\]",
+        re.MULTILINE,
     )
     m = pattern.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+    if not m:
+        return None
+    header = text.count("\n", 0, m.start()) + 1
+    if field is None:
+        return header
+    for offset, line in enumerate(text[m.end() :].splitlines()[1:], start=1):
+        if line.lstrip().startswith("["):
+            break
+        if re.match(rf"[ \t]*\"?{re.escape(field)}\"?[ \t]*=", line):
+            return header + offset
+    return header
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:
@@ -86,7 +97,9 @@ def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
         return text, {}
     unknown = sorted(set(data) - {table})
     for key in unknown:
-        errors.report(path, None, f"unknown top-level key '{key}' (expected only [{table}.<slug>] tables)")
+        errors.report(
+            path, None, f"unknown top-level key '{key}' (expected only [{table}.<slug>] tables)"
+        )
     tables = data.get(table, {})
     if not isinstance(tables, dict):
         errors.report(path, None, f"'{table}' must be a table of [{table}.<slug>] entries")
@@ -101,21 +114,29 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
     for slug, entry in tables.items():
         line = _line_of(text, "people", slug)
         if not SLUG_RE.match(slug):
-            errors.report(path, line, f"person key '{slug}' must be lower-case letters, digits, _ or -")
+            errors.report(
+                path, line, f"person key '{slug}' must be lower-case letters, digits, _ or -"
+            )
             continue
         if not isinstance(entry, dict):
             errors.report(path, line, f"[people.{slug}] must be a table")
             continue
         bad = False
         for key in sorted(set(entry) - PERSON_KEYS):
-            errors.report(path, line, f"[people.{slug}] unknown key '{key}' (known: {', '.join(sorted(PERSON_KEYS))})")
+            errors.report(
+                path,
+                line,
+                f"[people.{slug}] unknown key '{key}' (known: {', '.join(sorted(PERSON_KEYS))})",
+            )
             bad = True
         handles: dict[str, tuple[str, ...]] = {}
         for net in NETWORKS:
             if net in entry:
                 vals = _strings(entry[net])
                 if vals is None:
-                    errors.report(path, line, f"[people.{slug}] '{net}' must be a string or a list of strings")
+                    errors.report(
+                        path, line, f"[people.{slug}] '{net}' must be a string or a list of strings"
+                    )
                     bad = True
                 else:
                     handles[net] = tuple(v.lstrip("@") for v in vals)
@@ -151,21 +172,31 @@ def parse_events(path: str) -> dict[str, EventRecord]:
     for slug, entry in tables.items():
         line = _line_of(text, "events", slug)
         if not SLUG_RE.match(slug):
-            errors.report(path, line, f"event key '{slug}' must be lower-case letters, digits, _ or -")
+            errors.report(
+                path, line, f"event key '{slug}' must be lower-case letters, digits, _ or -"
+            )
             continue
         if not isinstance(entry, dict):
             errors.report(path, line, f"[events.{slug}] must be a table")
             continue
         bad = False
         for key in sorted(set(entry) - EVENT_KEYS):
-            errors.report(path, line, f"[events.{slug}] unknown key '{key}' (known: {', '.join(sorted(EVENT_KEYS))})")
+            errors.report(
+                path,
+                line,
+                f"[events.{slug}] unknown key '{key}' (known: {', '.join(sorted(EVENT_KEYS))})",
+            )
             bad = True
         if not isinstance(entry.get("name"), str) or not entry.get("name"):
             errors.report(path, line, f"[events.{slug}] needs a name")
             bad = True
         for key in ("date", "end_date"):
             if key in entry and not isinstance(entry[key], dt.date):
-                errors.report(path, line, f"[events.{slug}] '{key}' must be a TOML date such as 2011-01-22")
+                errors.report(
+                    path,
+                    _line_of(text, "events", slug, key),
+                    f"[events.{slug}] '{key}' must be a TOML date such as 2011-01-22",
+                )
                 bad = True
         hashtags = _strings(entry.get("hashtags", []))
         if hashtags is None:

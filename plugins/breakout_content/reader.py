@@ -25,15 +25,15 @@ DATE_HELP = "use YYYY-MM-DD or YYYY-MM-DD HH:MM"
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 
 
-def meta_lines(text: str) -> dict[str, int]:
-    """Map each lower-cased metadata key of the leading meta block to its line number."""
-    lines: dict[str, int] = {}
+def meta_lines(text: str) -> dict[str, tuple[int, str]]:
+    """Map each lower-cased key of the leading meta block to (line number, author's spelling)."""
+    lines: dict[str, tuple[int, str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             break
         m = META_LINE.match(line)
         if m:
-            lines.setdefault(m.group("key").lower(), number)
+            lines.setdefault(m.group("key").lower(), (number, m.group("key")))
         elif not line.startswith((" ", "\t")):
             break
     return lines
@@ -52,20 +52,26 @@ def is_writeup(source_path: str, settings: dict[str, Any]) -> bool:
 def check_metadata(
     source_path: str,
     meta: dict[str, list[str]],
-    lines: dict[str, int],
+    lines: dict[str, tuple[int, str]],
     *,
     writeup: bool,
     events: dict[str, Any],
 ) -> list[tuple[int | None, str, bool]]:
     """Return (line, message, is_error) for every metadata problem of one file."""
     problems: list[tuple[int | None, str, bool]] = []
+
+    def line(key: str) -> int | None:
+        return lines[key][0] if key in lines else None
+
     for key in meta:
         if key in KNOWN_KEYS:
             continue
         close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.75)
         if close:
+            spelled = lines[key][1] if key in lines else key
+            wanted = close[0].capitalize()
             problems.append(
-                (lines.get(key), f"unknown metadata key '{key}' (did you mean '{close[0]}'?)", True)
+                (line(key), f"unknown metadata key '{spelled}' (did you mean '{wanted}'?)", True)
             )
     if writeup:
         for key in WRITEUP_REQUIRED:
@@ -77,14 +83,18 @@ def check_metadata(
             try:
                 get_date(values[0].replace("_", " "))
             except (ValueError, OverflowError):
-                problems.append((lines.get(key), f"unparseable {key} '{values[0]}' ({DATE_HELP})", True))
+                problems.append((line(key), f"unparseable {key} '{values[0]}' ({DATE_HELP})", True))
     event = "".join(meta.get("event", [])).strip()
     if writeup and event and event not in events:
         known = ", ".join(sorted(events)[:8]) + (", …" if len(events) > 8 else "")
-        problems.append((lines.get("event"), f"unknown event '{event}' (known: {known or 'none'})", True))
+        problems.append(
+            (line("event"), f"unknown event '{event}' (known: {known or 'none'})", True)
+        )
     comments = "".join(meta.get("comments", [])).strip().lower()
     if comments and comments not in ("open", "closed"):
-        problems.append((lines.get("comments"), f"Comments must be 'open' or 'closed', not '{comments}'", True))
+        problems.append(
+            (line("comments"), f"Comments must be 'open' or 'closed', not '{comments}'", True)
+        )
     return problems
 
 

@@ -66,7 +66,9 @@ def validate_settings(
     return merged, problems
 
 
-def validated(settings: Mapping[str, Any], name: str, schema: Mapping[str, Option]) -> dict[str, Any]:
+def validated(
+    settings: Mapping[str, Any], name: str, schema: Mapping[str, Option]
+) -> dict[str, Any]:
     """Validate settings[name], log each problem as an error, and return the merged dict."""
     merged, problems = validate_settings(name, settings.get(name), schema)
     for problem in problems:

@@ -1,0 +1,230 @@
+"""invoke tasks for Breakout: build, preview, check, publish, test (run `invoke --list`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Context, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT))
+
+CONF = ROOT / "pelicanconf.py"
+PUBLISHCONF = ROOT / "publishconf.py"
+OUTPUT = ROOT / "output"
+CACHE = ROOT / "cache"
+CONTENT = ROOT / "content"
+GOLDEN_FIXTURE = ROOT / "tests" / "fixtures" / "golden-site"
+GOLDEN_EXPECTED = ROOT / "tests" / "golden" / "expected"
+# Debian packages the test suite talks to (rsync, git, a real browser, the Nu checker's JDK).
+SYSTEM_PACKAGES = {
+    "rsync": "rsync",
+    "git": "git",
+    "chromium": "chromium",
+    "chromedriver": "chromium-driver",
+    "java": "default-jre-headless",
+}
+
+
+def _build(conf: Path, output: Path, cache: Path = CACHE, path: Path = CONTENT) -> None:
+    """Run Pelican in-process and exit non-zero with its message if the build fails."""
+    from pelican.log import init as init_logging
+
+    from tools.build import run_pelican
+
+    init_logging(level=None)
+    try:
+        run_pelican(conf, path=path, output=output, cache=cache)
+    except Exception as exc:  # Pelican and Breakout errors are already logged
+        sys.exit(f"Build failed: {exc}")
+
+
+def _load_local_env() -> None:
+    """Read publish.local.env (untracked KEY=VALUE lines) into the environment if present."""
+    local = ROOT / "publish.local.env"
+    if not local.exists():
+        return
+    for line in local.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+@task
+def build(c: Context) -> None:
+    """Build the site into output/ with pelicanconf.py."""
+    _build(CONF, OUTPUT)
+
+
+@task
+def clean(c: Context) -> None:
+    """Remove output/ and the content cache."""
+    for folder in (OUTPUT, CACHE):
+        if folder.exists():
+            shutil.rmtree(folder)
+
+
+@task(pre=[clean])
+def rebuild(c: Context) -> None:
+    """Clean, then build from scratch."""
+    _build(CONF, OUTPUT)
+
+
+@task
+def serve(c: Context, port: int = 8000, build_first: bool = False) -> None:
+    """Serve output/ on http://127.0.0.1:PORT (Ctrl-C stops); --build-first builds before."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    if build_first or not OUTPUT.exists():
+        _build(CONF, OUTPUT)
+
+    server = RootedHTTPServer(str(OUTPUT), ("127.0.0.1", port), ComplexHTTPRequestHandler)
+    print(f"Serving the site at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task
+def livereload(c: Context, port: int = 8000) -> None:
+    """Serve on 127.0.0.1 and rebuild when content/, theme/, plugins/ or the conf files change."""
+    import threading
+
+    from watchfiles import watch
+
+    _build(CONF, OUTPUT)
+    thread = threading.Thread(target=serve, args=(c, port), daemon=True)
+    thread.start()
+    watched = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]
+    for changes in watch(*watched):
+        print(f"Change detected ({len(changes)} file(s)); rebuilding")
+        from tools.build import run_pelican
+
+        try:
+            run_pelican(CONF, path=CONTENT, output=OUTPUT, cache=CACHE)
+        except Exception as exc:  # keep watching: the author is mid-edit
+            print(f"Build failed: {exc}")
+
+
+@task
+def preview(c: Context, output: str = "output") -> None:
+    """Build with publishconf.py (production settings; SITEURL from the environment)."""
+    _load_local_env()
+    _build(PUBLISHCONF, ROOT / output, cache=ROOT / "cache-publish")
+
+
+@task(
+    help={
+        "title": "the write-up's title",
+        "event": "event slug from content/events.toml",
+        "session": "the session's title",
+        "leader": "session leader, @handle or name (repeat with commas)",
+    }
+)
+def new(c: Context, title: str, event: str = "", session: str = "", leader: str = "") -> None:
+    """Scaffold a write-up with its metadata and today's date; refuses to overwrite."""
+    from tools.scaffold import new_writeup
+
+    path = new_writeup(
+        CONTENT, title, event=event, session=session, leader=leader, today=dt.date.today()
+    )
+    print(path.relative_to(ROOT))
+
+
+@task
+def lint(c: Context) -> None:
+    """Lint and format-check the code with ruff."""
+    c.run("ruff check .", pty=False)
+    c.run("ruff format --check .", pty=False)
+
+
+@task
+def setup(c: Context) -> None:
+    """Install the Debian packages the test suite uses (rsync, git, chromium, JDK) if missing."""
+    missing = sorted({pkg for cmd, pkg in SYSTEM_PACKAGES.items() if shutil.which(cmd) is None})
+    if not missing:
+        print("System packages present.")
+        return
+    sudo = "" if os.geteuid() == 0 else "sudo "
+    c.run(f"{sudo}apt-get update -qq", pty=False)
+    c.run(
+        f"{sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {' '.join(missing)}",
+        pty=False,
+    )
+
+
+@task
+def test(c: Context, k: str = "", x: bool = False) -> None:
+    """Run the whole test suite (pytest); -k selects tests by name."""
+    args = ["-q"]
+    if k:
+        args += ["-k", k]
+    if x:
+        args.append("-x")
+    c.run(f"{sys.executable} -m pytest {' '.join(args)}", pty=False)
+
+
+@task
+def golden(c: Context) -> None:
+    """Regenerate the golden tree tests/golden/expected from tests/fixtures/golden-site."""
+    from tools.golden import regenerate
+
+    regenerate(GOLDEN_FIXTURE, GOLDEN_EXPECTED)
+    print(f"Regenerated {GOLDEN_EXPECTED.relative_to(ROOT)}; review the diff before committing.")
+
+
+@task
+def check(c: Context, output: str = "output") -> None:
+    """Check a build: links and anchors, feeds, feed ids, probable handle/topic mistypes."""
+    from tools.check import run_checks
+
+    problems = run_checks(ROOT / output, conf=CONF, content=CONTENT)
+    for line in problems:
+        print(line)
+    if problems:
+        sys.exit(f"check failed: {len(problems)} problem(s)")
+    print("check passed")
+
+
+@task(
+    help={
+        "dest": "local folder or user@host:path (rsync); default $BREAKOUT_DEST",
+        "gh_pages": "git repository (path or URL) to publish to with ghp-import",
+        "branch": "branch for --gh-pages (default gh-pages)",
+        "dry_run": "show what would be added, changed and removed; touch nothing",
+    }
+)
+def publish(
+    c: Context, dest: str = "", gh_pages: str = "", branch: str = "gh-pages", dry_run: bool = False
+) -> None:
+    """Build with publishconf.py into a fresh staging folder, check it, and deploy if all pass."""
+    from tools.publish import PublishError, publish_site
+
+    _load_local_env()
+    try:
+        publish_site(
+            root=ROOT,
+            dest=dest or os.environ.get("BREAKOUT_DEST", ""),
+            gh_pages=gh_pages or os.environ.get("BREAKOUT_GH_PAGES", ""),
+            branch=branch or os.environ.get("BREAKOUT_BRANCH", "gh-pages"),
+            dry_run=dry_run,
+        )
+    except PublishError as exc:
+        sys.exit(f"publish: {exc}")
+
+
+@task(
+    help={"posts": "number of write-ups in the generated corpus", "repeats": "runs of each build"}
+)
+def bench(c: Context, posts: int = 500, repeats: int = 3) -> None:
+    """Benchmark Breakout against vanilla Pelican on a generated corpus (A B A B)."""
+    from bench.runner import main as bench_main
+
+    bench_main(posts=posts, repeats=repeats)

@@ -1,0 +1,141 @@
+"""Bad write-ups fail the build with file:line messages; good ones build; caches stay honest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, build_site
+
+from breakout_content.errors import BuildFailed
+
+MINIMAL = FIXTURES / "minimal-site"
+
+
+def write(path: Path, text: str) -> Path:
+    """Write a file, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A writable copy of the minimal fixture site's content folder."""
+    dst = tmp_path / "content"
+    shutil.copytree(MINIMAL, dst)
+    return dst
+
+
+def test_minimal_site_builds(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_site(site, out)
+    page = (out / "2011" / "police" / "index.html").read_text()
+    assert "The police session" in page
+
+
+def test_broken_date_fails_naming_file_and_line(site: Path, tmp_path: Path, error_log) -> None:
+    write(
+        site / "writeups/2011/bad-date.md",
+        "Title: Bad date\nDate: 2011-13-45\nEvent: ukgovcamp-2011\nSession: S\n\nBody\n",
+    )
+    with pytest.raises(BuildFailed, match="1 problem found"):
+        build_site(site, tmp_path / "out")
+    assert error_log() == [
+        "content/writeups/2011/bad-date.md:2: unparseable date '2011-13-45' "
+        "(use YYYY-MM-DD or YYYY-MM-DD HH:MM)"
+    ]
+
+
+def test_missing_title_fails(site: Path, tmp_path: Path, error_log) -> None:
+    write(
+        site / "writeups/2011/untitled.md",
+        "Date: 2011-01-23\nEvent: ukgovcamp-2011\nSession: S\n\nBody\n",
+    )
+    with pytest.raises(BuildFailed):
+        build_site(site, tmp_path / "out")
+    assert error_log() == [
+        "content/writeups/2011/untitled.md:1: missing required metadata 'Title:'"
+    ]
+
+
+def test_all_problems_logged_then_one_failure(site: Path, tmp_path: Path, error_log) -> None:
+    write(
+        site / "writeups/2011/many.md",
+        "Title: Many\nDate: 2011-01-23\nEvent: ukgc-11\nSesion: typo\nSession: S\n\nBody\n",
+    )
+    write(site / "writeups/2012/other.md", "Title: Other\nDate: yesterday\nEvent: bluelightcamp-2012\nSession: S\n\nBody\n")
+    with pytest.raises(BuildFailed, match="3 problems found"):
+        build_site(site, tmp_path / "out")
+    assert sorted(error_log()) == [
+        "content/writeups/2011/many.md:3: unknown event 'ukgc-11' (known: bluelightcamp-2012, ukgovcamp-2011)",
+        "content/writeups/2011/many.md:4: unknown metadata key 'Sesion' (did you mean 'Session'?)",
+        "content/writeups/2012/other.md:2: unparseable date 'yesterday' (use YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+    ]
+
+
+def test_pages_need_no_event(site: Path, tmp_path: Path) -> None:
+    write(site / "pages/about.md", "Title: About\n\nAbout this site.\n")
+    out = tmp_path / "out"
+    build_site(site, out)
+    assert "About this site." in (out / "about" / "index.html").read_text()
+
+
+def test_bad_comments_value(site: Path, tmp_path: Path, error_log) -> None:
+    text = (site / "writeups/2011/police.md").read_text().replace("Tags: police", "Tags: police\nComments: shut")
+    write(site / "writeups/2011/police.md", text)
+    with pytest.raises(BuildFailed):
+        build_site(site, tmp_path / "out")
+    assert error_log() == [
+        "content/writeups/2011/police.md:7: Comments must be 'open' or 'closed', not 'shut'"
+    ]
+
+
+def test_unknown_plugin_setting_reported(site: Path, tmp_path: Path, error_log) -> None:
+    with pytest.raises(BuildFailed):
+        build_site(site, tmp_path / "out", BREAKOUT_CONTENT={"FAIL_ON_ERROR": True})
+    assert error_log() == [
+        "pelicanconf: BREAKOUT_CONTENT: unknown key 'FAIL_ON_ERROR' (did you mean "
+        "'FAIL_ON_ERRORS'?); known keys: FAIL_ON_ERRORS"
+    ]
+
+
+def test_bad_events_file_reported_with_line(site: Path, tmp_path: Path, error_log) -> None:
+    with (site / "events.toml").open("a") as f:
+        f.write('\n[events.policing-2]\nname = "Policing 2.0"\ndate = "Monday"\nplace = "?"\n')
+    with pytest.raises(BuildFailed):
+        build_site(site, tmp_path / "out")
+    assert error_log() == [
+        "content/events.toml:14: [events.policing-2] 'date' must be a TOML date such as 2011-01-22"
+    ]
+
+
+def test_cache_is_not_trusted_after_data_files_change(site: Path, tmp_path: Path, error_log) -> None:
+    """A cached write-up is re-checked when events.toml changes under it."""
+    cache = tmp_path / "cache"
+    build_site(site, tmp_path / "out1", cache=cache)
+    events = (site / "events.toml").read_text()
+    (site / "events.toml").write_text(events.replace("[events.ukgovcamp-2011]", "[events.ukgovcamp-2011b]"))
+    with pytest.raises(BuildFailed):
+        build_site(site, tmp_path / "out2", cache=cache)
+    assert error_log() == [
+        "content/writeups/2011/police.md:3: unknown event 'ukgovcamp-2011' "
+        "(known: bluelightcamp-2012, ukgovcamp-2011b)"
+    ]
+
+
+def test_pelican_command_line_exits_non_zero(site: Path, tmp_path: Path) -> None:
+    write(site / "writeups/2011/bad.md", "Title: Bad\nDate: 2011-02-30\nEvent: ukgovcamp-2011\nSession: S\n\nBody\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(site), "-s", str(ROOT / "pelicanconf.py"),
+         "-o", str(tmp_path / "out"), "--cache-path", str(tmp_path / "cache")],
+        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "COLUMNS": "400"},
+    )  # fmt: skip
+    assert result.returncode != 0
+    combined = " ".join((result.stdout + result.stderr).split())
+    assert "content/writeups/2011/bad.md:2: unparseable date '2011-02-30'" in combined
+    assert "1 problem found" in combined
