@@ -14,7 +14,6 @@ if str(HERE / "plugins") not in sys.path:
 SITENAME = "Breakout"
 SITESUBTITLE = "Write-ups from unconferences: who pitched what, who said what"
 SITEURL = ""
-AUTHOR = ""
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
