@@ -55,6 +55,8 @@ MONTH_ARCHIVE_SAVE_AS = ""
 DISPLAY_CATEGORIES_ON_MENU = False
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "writeups"
+# Drafts get no category otherwise (CATEGORY_SAVE_AS is off) and Pelican fails on them.
+DEFAULT_METADATA = {"category": "writeups"}
 
 PERSON_URL = "people/{slug}/"
 PERSON_SAVE_AS = "people/{slug}/index.html"

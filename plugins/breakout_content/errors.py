@@ -75,10 +75,24 @@ _counter: ErrorCounter | None = None
 _filter = _AlreadyReported()
 
 
+def _reset_pelican_dedup() -> None:
+    """Forget Pelican's process-wide record of warnings already shown.
+
+    Pelican's LimitFilter drops a warning it has logged before in the same process,
+    so a second in-process build (livereload, tests) would hide its warnings.
+    """
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+    LimitFilter._ignore.clear()
+
+
 def start() -> None:
     """Begin counting errors for a new build."""
     global _counter
     stop()
+    _reset_pelican_dedup()
     _counter = ErrorCounter()
     _reported.clear()
     logging.getLogger().addHandler(_counter)

@@ -24,6 +24,18 @@ PLUGINS_DIR = Path(__file__).resolve().parent.parent
 _state: dict[str, Any] = {}
 
 
+def _stable_repr(value: Any) -> str:
+    """repr() that names objects by class, so extension instances don't change the stamp."""
+    if isinstance(value, dict):
+        items = sorted((str(k), _stable_repr(v)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_stable_repr(v) for v in value) + "]"
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return repr(value)
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
 def content_stamp(settings: dict[str, Any]) -> str:
     """Hash of everything besides a file's own bytes that shapes its cached reading."""
     h = hashlib.sha256()
@@ -32,9 +44,9 @@ def content_stamp(settings: dict[str, Any]) -> str:
             h.update(Path(path).read_bytes())
         h.update(b"\0")
     for key in sorted(k for k in settings if k.startswith("BREAKOUT_")):
-        h.update(f"{key}={settings[key]!r}\0".encode())
+        h.update(f"{key}={_stable_repr(settings[key])}\0".encode())
     for key in STAMP_SETTINGS:
-        h.update(f"{key}={settings.get(key)!r}\0".encode())
+        h.update(f"{key}={_stable_repr(settings.get(key))}\0".encode())
     for src in sorted(PLUGINS_DIR.glob("breakout_*/*.py")):
         h.update(src.name.encode() + src.read_bytes())
     return h.hexdigest()

@@ -1,0 +1,108 @@
+"""Per-file cache of rendered comments, so a warm build skips unchanged comment files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .model import Rendered
+
+FORMAT = 1  # bump when Rendered/CommentSource change shape
+Signature = tuple[int, int]  # (mtime_ns, size)
+
+
+def stable(value: Any) -> Any:
+    """Value with objects replaced by their type name: a repr with a memory address would
+    change every build (breakout_text puts an extension instance in MARKDOWN)."""
+    if isinstance(value, Mapping):
+        return {str(k): stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [stable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+def make_stamp(settings: Mapping[str, Any], keys: Iterable[str], files: Iterable[str]) -> str:
+    """Hash of the given settings (stable form) and files' bytes: what shapes a rendering."""
+    h = hashlib.sha256()
+    for key in keys:
+        h.update(f"{key}={stable(settings.get(key))!r}\0".encode())
+    for path in files:
+        h.update(path.encode() + b"\0")
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                h.update(f.read())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def signature(path: str) -> Signature:
+    """What tells us a file changed without reading it."""
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
+class RenderCache:
+    """Rendered comments keyed by path, valid while file signature and settings stamp match."""
+
+    def __init__(self, path: str, stamp: str, *, load: bool = True) -> None:
+        """Open the cache file at path (if load and its stamp matches), else start empty."""
+        self.path = path
+        self.stamp = stamp
+        self.entries: dict[str, tuple[Signature, Rendered]] = {}
+        self.hits = 0
+        self._dirty = False
+        if load:
+            self.entries = self._read()
+
+    def _read(self) -> dict[str, tuple[Signature, Rendered]]:
+        """Entries of the cache file, or none if it is missing, foreign or stale."""
+        try:
+            with open(self.path, "rb") as f:
+                data: Any = pickle.load(f)
+        except Exception:  # a missing, truncated or foreign cache file just means a cold build
+            return {}
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != FORMAT
+            or data.get("stamp") != self.stamp
+        ):
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def get(self, path: str, sig: Signature) -> Rendered | None:
+        """The cached rendering of path if the file has not changed."""
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != sig:
+            return None
+        self.hits += 1
+        return entry[1]
+
+    def put(self, path: str, sig: Signature, rendered: Rendered) -> None:
+        """Remember a fresh rendering."""
+        self.entries[path] = (sig, rendered)
+        self._dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        """Write the cache (only the given paths), atomically; skip when nothing changed."""
+        stale = set(self.entries) - keep
+        if not self._dirty and not stale:
+            return
+        for path in stale:
+            del self.entries[path]
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(
+                {"format": FORMAT, "stamp": self.stamp, "entries": self.entries},
+                f,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        os.replace(tmp, self.path)
+        self._dirty = False

@@ -1,0 +1,225 @@
+"""Pelican receivers for breakout_comments: read comment files once, attach threads to articles."""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import logging
+import os
+import zoneinfo
+from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import Any
+
+import markdown
+from breakout_content import data, errors
+from breakout_content.settings import Option, is_type, validated
+from pelican.utils import strftime
+
+from .assemble import Assembly, assemble
+from .cache import RenderCache, make_stamp, signature
+from .model import Comment, Problem, Rendered
+from .parse import COMMENT_EXTENSIONS, parse_comment_file
+from .people import PersonFinder
+from .render import BodyRenderer
+from .scan import find_comment_files
+
+log = logging.getLogger("breakout.comments")
+
+SCHEMA = {
+    "PATH": Option("comments", is_type(str), "a folder name inside PATH, e.g. 'comments'"),
+    "CACHE": Option(True, is_type(bool), "True or False (keep rendered comments between builds)"),
+}
+CACHE_FILE = "breakout-comments.pickle"
+# Settings that change a rendered comment (links, dates, Markdown); the data files and the
+# plugins' code are hashed as well (see stamp()).
+STAMP_SETTINGS = (
+    "SITEURL", "PERSON_URL", "TOPIC_URL", "EVENT_URL", "TIMEZONE", "MARKDOWN",
+    "BREAKOUT_TEXT", "BREAKOUT_COMMENTS",
+)  # fmt: skip
+PLUGINS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+_state: dict[str, Any] = {}
+
+
+def on_initialized(pelican: Any) -> None:
+    """Validate BREAKOUT_COMMENTS before anything is read."""
+    _state["options"] = validated(pelican.settings, "BREAKOUT_COMMENTS", SCHEMA)
+
+
+def _options(settings: dict[str, Any]) -> dict[str, Any]:
+    """The validated BREAKOUT_COMMENTS of this build."""
+    if "options" not in _state:
+        _state["options"] = validated(settings, "BREAKOUT_COMMENTS", SCHEMA)
+    return _state["options"]
+
+
+def markdown_factory(settings: dict[str, Any]) -> Callable[[], Any]:
+    """The text engine's Markdown (links @handles and #hashtags); plain Markdown only if it has no api."""
+    if importlib.util.find_spec("breakout_text.api") is not None:
+        from breakout_text import api
+
+        return lambda: api.new_markdown(settings)
+    log.info("breakout_text.api not found: comment @handles and #hashtags are not linked")
+    config = dict(settings["MARKDOWN"])
+    # Pelican adds extensions from extension_configs only inside its reader; do the same.
+    config["extensions"] = list(
+        dict.fromkeys([*config.get("extensions", []), *config.get("extension_configs", {})])
+    )
+    return lambda: markdown.Markdown(**config)
+
+
+def handle_lookup(settings: dict[str, Any]) -> Callable[[str], str] | None:
+    """Handle -> person slug from breakout_text's Resolver; None (registry fallback) without it."""
+    if importlib.util.find_spec("breakout_text.identity") is None:
+        return None
+    from breakout_text.identity import Resolver
+
+    resolver = Resolver.from_settings(settings)
+    return lambda handle: resolver.person_slug(handle) or ""
+
+
+def _writeups(generator: Any) -> list[Any]:
+    """Every write-up comments may belong to: published, hidden, then drafts (originals first)."""
+    return list(chain(generator.articles, generator.hidden_articles, generator.drafts))
+
+
+def _translations(generator: Any) -> list[Any]:
+    """Translations of write-ups: they show the comments of their original."""
+    return list(
+        chain(generator.translations, generator.hidden_translations, generator.drafts_translations)
+    )
+
+
+def _unreadable_slugs(settings: dict[str, Any], known: set[str]) -> set[str]:
+    """Stems of write-up files that produced no article (their read failed and was reported)."""
+    found: set[str] = set()
+    for sub in settings.get("ARTICLE_PATHS", []):
+        for _folder, _dirs, files in os.walk(os.path.join(settings["PATH"], sub)):
+            for name in files:
+                stem, ext = os.path.splitext(name)
+                if ext in COMMENT_EXTENSIONS and stem not in known:
+                    found.add(stem)
+    return found
+
+
+def stamp(settings: dict[str, Any]) -> str:
+    """What, besides a comment file's own bytes, its cached rendering depends on."""
+    sources = sorted(
+        os.path.join(folder, name)
+        for folder in glob.glob(os.path.join(PLUGINS_DIR, "breakout_*"))
+        for name in os.listdir(folder)
+        if name.endswith(".py")
+    )
+    return make_stamp(settings, STAMP_SETTINGS, [*data.data_paths(settings), *sources])
+
+
+def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache) -> list[Rendered]:
+    """Parse and render every comment file, reusing the cache for unchanged ones."""
+    tz = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    renderer = BodyRenderer(markdown_factory(settings))
+    out: list[Rendered] = []
+    for path in paths:
+        sig = signature(path)
+        hit = cache.get(path, sig)
+        if hit is None:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            hit = renderer.render(*parse_comment_file(text, path, tz))
+            cache.put(path, sig, hit)
+        out.append(hit)
+    return out
+
+
+def report(problems: Iterable[Problem]) -> None:
+    """Log every problem, file by file, line by line."""
+    for p in sorted(problems, key=lambda p: (p.path, p.line or 0)):
+        (errors.report if p.error else errors.warn)(p.path, p.line, p.message)
+
+
+def _attach(article: Any, roots: list[Comment], flat: list[Comment]) -> None:
+    """Set the contract attributes on one article."""
+    # Pelican set article.comments to the 'Comments:' metadata string; the metadata dict keeps it.
+    article.comments_closed = str(article.metadata.get("comments", "")).strip().lower() == "closed"
+    article.comments = roots
+    article.comment_list = flat
+    article.comment_count = sum(1 for c in flat if not c.removed)
+
+
+def _decorate(
+    comment: Comment, article: Any, settings: dict[str, Any], finder: PersonFinder
+) -> None:
+    """Fill in what needs the article and settings: url, person page, formatted date."""
+    comment.article = article
+    comment.url = f"{article.url}#{comment.anchor}"
+    if not comment.removed:
+        comment.person = finder.find(comment.author, comment.handle)
+        if comment.person:
+            comment.person_url = settings["PERSON_URL"].format(slug=comment.person)
+    if comment.date is not None:
+        comment.locale_date = strftime(comment.date, settings["DEFAULT_DATE_FORMAT"])
+
+
+def newest_first(comments: list[Comment]) -> list[Comment]:
+    """Dated comments newest first, then undated ones in the order given (stable)."""
+    return sorted(comments, key=lambda c: (c.date is None, -c.date.timestamp() if c.date else 0.0))
+
+
+def on_article_generator_finalized(generator: Any) -> None:
+    """Read all comment files, report problems, thread them and attach them to write-ups."""
+    settings = generator.settings
+    options = _options(settings)
+    root = os.path.join(settings["PATH"], options["PATH"])
+    paths, problems = find_comment_files(root)
+
+    use_cache = options["CACHE"] and settings.get("CACHE_CONTENT", False)
+    cache = RenderCache(
+        os.path.join(settings["CACHE_PATH"], CACHE_FILE),
+        stamp(settings),
+        load=bool(use_cache and settings.get("LOAD_CONTENT_CACHE", True)),
+    )
+    rendered = read_all(paths, settings, cache)
+
+    writeups = _writeups(generator)
+    by_slug: dict[str, Any] = {}
+    for article in writeups:
+        first = by_slug.setdefault(article.slug, article)
+        if first is not article and os.path.isdir(os.path.join(root, article.slug)):
+            other = errors.location(first.source_path, None, _base(settings))
+            message = (
+                f"slug '{article.slug}' is also the slug of {other}, so comments/{article.slug}/ "
+                "cannot tell them apart; give one a different Slug"
+            )
+            problems.append(Problem(article.source_path, None, message))
+    assembly: Assembly = assemble(
+        rendered, set(by_slug), unreadable=_unreadable_slugs(settings, set(by_slug))
+    )
+    report([*problems, *assembly.problems])
+
+    site = data.load_site_data(settings)
+    finder = PersonFinder(site.people, handle_lookup(settings))
+    shown: list[Comment] = []
+    drafts = {id(a) for a in generator.drafts}
+    for article in writeups:
+        thread = assembly.threads.get(article.slug) if by_slug[article.slug] is article else None
+        roots, flat = (thread.roots, thread.flat) if thread else ([], [])
+        for comment in flat:
+            _decorate(comment, article, settings, finder)
+        _attach(article, roots, flat)
+        if id(article) not in drafts:
+            # A draft's comments stay on the draft: person and topic pages must not link to it.
+            shown.extend(c for c in flat if not c.removed)
+    for translation in _translations(generator):
+        original = by_slug.get(translation.slug)
+        if original is None:
+            _attach(translation, [], [])
+        else:
+            _attach(translation, original.comments, original.comment_list)
+    generator.context["breakout_comments"] = newest_first(shown)
+    if use_cache:
+        cache.save(set(paths))
+
+
+def _base(settings: dict[str, Any]) -> str:
+    """Folder that reported paths are relative to (as breakout_content.errors shows them)."""
+    return os.path.dirname(os.path.abspath(settings["PATH"]))

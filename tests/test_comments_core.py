@@ -1,0 +1,460 @@
+"""Pure comment logic (no Pelican): parsing, threading, duplicates, sanitising, person matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import pytest
+from breakout_comments.assemble import assemble
+from breakout_comments.cache import RenderCache, make_stamp
+from breakout_comments.model import Comment, CommentSource, Problem, Rendered
+from breakout_comments.parse import parse_comment_file, split_metadata
+from breakout_comments.people import PersonFinder
+from breakout_comments.render import BodyRenderer
+from breakout_comments.sanitize import sanitize_html
+from breakout_comments.thread import dedupe, thread
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+P = "content/comments/ukgc11-police"
+
+
+def parse(text: str, name: str = "003.md") -> tuple[CommentSource, list[str]]:
+    """Parse a file text; problems as 'line: message' strings."""
+    source, problems = parse_comment_file(text, f"{P}/{name}", LONDON)
+    return source, [f"{p.line}: {p.message}" for p in problems]
+
+
+def when(day: int, hour: int = 12) -> dt.datetime:
+    """A date in January 2011, London time."""
+    return dt.datetime(2011, 1, day, hour, tzinfo=LONDON)
+
+
+def comment(cid: str, replyto: str = "", date: dt.datetime | None = None) -> Comment:
+    """A bare Comment for threading tests."""
+    return Comment(id=cid, article_slug="s", author="A", replyto=replyto, date=date)
+
+
+# Parsing
+
+
+def test_parse_reads_every_key_with_line_numbers() -> None:
+    source, problems = parse(
+        "Author: Andy  Mabbett\nHandle: @pigsonthewing\nWebsite: https://example.org/a\n"
+        "Date: 2011-07-24 09:30\nReplyto: 001\nStatus: published\n\nHello *there*.\n"
+    )
+    assert problems == []
+    assert (source.id, source.article_slug) == ("003", "ukgc11-police")
+    assert source.author == "Andy Mabbett"
+    assert source.handle == "pigsonthewing"
+    assert source.website == "https://example.org/a"
+    # A naive time is site time: July in London is BST, one hour ahead of UTC.
+    assert source.date == dt.datetime(2011, 7, 24, 9, 30, tzinfo=LONDON)
+    assert source.date.utcoffset() == dt.timedelta(hours=1)
+    assert source.replyto == "001"
+    assert source.body == "Hello *there*."
+    assert source.lines == {
+        "author": 1, "handle": 2, "website": 3, "date": 4, "replyto": 5, "status": 6,
+    }  # fmt: skip
+
+
+def test_metadata_block_ends_at_blank_line_so_body_keys_stay_text() -> None:
+    entries, body = split_metadata("Author: A\n\nNote: this is body text\n")
+    assert entries == [("Author", "A", 1)]
+    assert body == "Note: this is body text"
+
+
+def test_indented_line_continues_a_value() -> None:
+    source, problems = parse("Author: Andy\n    Mabbett\n\nHi\n")
+    assert (source.author, problems) == ("Andy Mabbett", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Handle: @x\n\nHi\n",
+            [
+                "1: missing 'Author:' (who wrote the comment; write 'Author: Anonymous' if nobody knows)"
+            ],
+        ),
+        (
+            "Author:\n\nHi\n",
+            [
+                "1: missing 'Author:' (who wrote the comment; write 'Author: Anonymous' if nobody knows)"
+            ],
+        ),
+        (
+            "Author: A\nDate: 24/01/2011\n\nHi\n",
+            [
+                "2: unparseable Date '24/01/2011' (use YYYY-MM-DD or YYYY-MM-DD HH:MM, "
+                "or leave Date out if it is not known)"
+            ],
+        ),
+        (
+            "Author: A\nDate: 2011-02-30\n\nHi\n",
+            [
+                "2: unparseable Date '2011-02-30' (use YYYY-MM-DD or YYYY-MM-DD HH:MM, "
+                "or leave Date out if it is not known)"
+            ],
+        ),
+        (
+            "Author: A\nReply-to: 001\n\nHi\n",
+            [
+                "2: unknown metadata key 'Reply-to' (did you mean 'Replyto'? known keys: "
+                "Author, Handle, Website, Date, Replyto, Status, Orphaned)"
+            ],
+        ),
+        (
+            "Author: A\nEmail: a@example.org\n\nHi\n",
+            [
+                "2: unknown metadata key 'Email' (known keys: "
+                "Author, Handle, Website, Date, Replyto, Status, Orphaned)"
+            ],
+        ),
+        (
+            "Author: A\nAuthor: B\n\nHi\n",
+            ["2: 'Author' is given twice (first on line 1); keep one"],
+        ),
+        (
+            "Author: A\nStatus: draft\n\nHi\n",
+            ["2: Status must be 'published' or 'removed', not 'draft'"],
+        ),
+        ("Author: A\nOrphaned: maybe\n\nHi\n", ["2: Orphaned must be 'yes' or 'no', not 'maybe'"]),
+        (
+            "Author: A\nHandle: not a handle\n\nHi\n",
+            [
+                "2: Handle 'not a handle' is not a handle "
+                "(expected @name, @name@server or name.bsky.social)"
+            ],
+        ),
+        (
+            "Author: A\nReplyto: 003\n\nHi\n",
+            ["2: Replyto '003' names this comment itself; remove the Replyto line"],
+        ),
+        (
+            "Author: A\nDate: 2011-01-24\n",
+            [
+                "2: the comment has no text: write it after a blank line below the metadata, "
+                "or set 'Status: removed'"
+            ],
+        ),
+        (
+            "Author: A\nWebsite: javascript:alert(1)\n\nHi\n",
+            [
+                "2: Website 'javascript:alert(1)' is not an http(s) URL; the author is shown without a link"
+            ],
+        ),
+    ],
+)
+def test_parse_problems(text: str, expected: list[str]) -> None:
+    assert parse(text)[1] == expected
+
+
+def test_only_bad_website_is_a_warning() -> None:
+    _, problems = parse_comment_file("Author: A\nWebsite: ftp://x.org\n\nHi\n", f"{P}/1.md", LONDON)
+    assert [p.error for p in problems] == [False]
+    _, problems = parse_comment_file("Author: A\nDate: soon\n\nHi\n", f"{P}/1.md", LONDON)
+    assert [p.error for p in problems] == [True]
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        'https://x.org/"onmouseover="alert(1)',
+        "http:///nohost",
+        "data:text/html,hi",
+        "//x.org",
+        "https://x .org",
+    ],
+)
+def test_unsafe_websites_are_dropped(website: str) -> None:
+    source, problems = parse(f"Author: A\nWebsite: {website}\n\nHi\n")
+    assert source.website == ""
+    assert len(problems) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Author: A\n\nThis comment has been removed by the author.\n",
+        "Author: A\n\n  This comment has been\nremoved by the author.  \n",
+        "Author: A\nStatus: removed\n\nWhatever it said.\n",
+        "Author: A\nStatus: Removed\n",
+    ],
+)
+def test_removed_comments_lose_their_text(text: str) -> None:
+    source, problems = parse(text)
+    assert (source.status, source.body, problems) == ("removed", "", [])
+
+
+@pytest.mark.parametrize(
+    "handle", ["@nick_keane", "nick", "@nick@police.example", "@nick.bsky.social"]
+)
+def test_handle_forms(handle: str) -> None:
+    source, problems = parse(f"Author: A\nHandle: {handle}\n\nHi\n")
+    assert (source.handle, problems) == (handle.lstrip("@"), [])
+
+
+# Threading
+
+
+def test_thread_nests_replies_to_replies_in_date_order_whatever_the_input_order() -> None:
+    cs = [
+        comment("004", "003", when(24, 12)),
+        comment("003", "001", when(25)),
+        comment("001", "", when(24, 9)),
+        comment("012", "001", when(24, 10)),
+        comment("002", "", when(23)),
+        comment("011"),
+        comment("007"),
+    ]
+    t = thread(cs)
+    assert [c.id for c in t.roots] == ["002", "001", "007", "011"]
+    assert [(c.id, c.depth) for c in t.flat] == [
+        ("002", 0), ("001", 0), ("012", 1), ("003", 1), ("004", 2), ("007", 0), ("011", 0),
+    ]  # fmt: skip
+    by_id = {c.id: c for c in cs}
+    assert [c.id for c in by_id["001"].replies] == ["012", "003"]
+    assert [c.id for c in by_id["003"].replies] == ["004"]
+    assert t.loops == []
+
+
+def test_undated_ids_sort_as_numbers() -> None:
+    t = thread([comment("10"), comment("9"), comment("a2"), comment("a10")])
+    assert [c.id for c in t.flat] == ["9", "10", "a2", "a10"]
+
+
+def test_thread_of_any_depth_needs_no_recursion() -> None:
+    n = sys.getrecursionlimit() * 3
+    cs = [comment(f"{i:05d}", f"{i - 1:05d}" if i else "") for i in range(n)]
+    t = thread(list(reversed(cs)))
+    assert len(t.roots) == 1
+    assert [c.depth for c in t.flat] == list(range(n))
+
+
+def test_replyto_loops_are_cut_and_kept() -> None:
+    cs = [comment("001", "002"), comment("002", "001"), comment("003", "002"), comment("004")]
+    t = thread(cs)
+    assert [(c.id, c.depth) for c in t.flat] == [("001", 0), ("002", 1), ("003", 2), ("004", 0)]
+    assert [(c.id, ids) for c, ids in t.loops] == [("001", ["001", "002", "001"])]
+
+
+def test_a_comment_hanging_off_a_loop_is_not_mistaken_for_it() -> None:
+    # 000 (earliest) replies into the loop 001 <-> 002; the loop is cut at 001, not at 000.
+    cs = [comment("000", "001"), comment("001", "002"), comment("002", "001")]
+    t = thread(cs)
+    assert [(c.id, c.depth) for c in t.flat] == [("001", 0), ("000", 1), ("002", 1)]
+    assert [(c.id, ids) for c, ids in t.loops] == [("001", ["001", "002", "001"])]
+
+
+# Duplicates
+
+
+def src(
+    cid: str, author: str, body: str, date: dt.datetime | None = None, status: str = "published"
+) -> CommentSource:
+    """A parsed comment for duplicate tests."""
+    return CommentSource(
+        path=f"{P}/{cid}.md",
+        id=cid,
+        article_slug="s",
+        author=author,
+        body=body,
+        date=date,
+        status=status,
+    )
+
+
+def test_dedupe_keeps_the_earliest_of_same_author_same_text() -> None:
+    kept, groups = dedupe(
+        [
+            src("005", "Anon", "Sir,  social media\n\nis good."),
+            src("003", "Anon", "Sir, social media is good.", when(25)),
+            src("004", "Anon", "Sir, social media is good.", when(24)),
+            src("006", "Someone else", "Sir, social media is good."),
+            src("007", "Anon", "Sir, social media is better."),
+        ]
+    )
+    assert [s.id for s in kept] == ["004", "006", "007"]  # input order, minus the copies
+    assert [(g.kept.id, [d.id for d in g.dropped]) for g in groups] == [("004", ["003", "005"])]
+
+
+def test_removed_comments_are_never_collapsed() -> None:
+    kept, groups = dedupe(
+        [src("1", "A", "", status="removed"), src("2", "A", "", status="removed")]
+    )
+    assert ([s.id for s in kept], groups) == (["1", "2"], [])
+
+
+# Assembly (cross-file checks) with tiny fakes
+
+
+def rendered(cid: str, slug: str = "police", **kw: object) -> Rendered:
+    """A rendered comment of write-up `slug`."""
+    s = CommentSource(
+        path=f"content/comments/{slug}/{cid}.md", id=cid, article_slug=slug, author="A", body=cid
+    )
+    for key, value in kw.items():
+        setattr(s, key, value)
+    s.lines = {"replyto": 2, "orphaned": 3}
+    return Rendered(s, [], body_html=f"<p>{cid}</p>")
+
+
+def messages(problems: list[Problem]) -> list[tuple[str, int | None, str, bool]]:
+    """Problems as plain tuples."""
+    return [(p.path.rsplit("/", 1)[1], p.line, p.message, p.error) for p in problems]
+
+
+def test_assemble_reports_dangling_replyto_and_keeps_the_comment() -> None:
+    out = assemble([rendered("001"), rendered("002"), rendered("003", replyto="009")], {"police"})
+    assert messages(out.problems) == [
+        ("003.md", 2, "Replyto '009' names no comment of 'police' (known: 001, 002)", True)
+    ]
+    assert [c.id for c in out.threads["police"].roots] == ["001", "002", "003"]
+
+
+def test_assemble_collapses_duplicates_and_moves_their_replies() -> None:
+    items = [
+        rendered("001", body="same"),
+        rendered("002", body="same"),
+        rendered("003", replyto="002"),
+    ]
+    out = assemble(items, {"police"})
+    (root,) = out.threads["police"].roots
+    assert (root.id, root.duplicates, [r.id for r in root.replies]) == ("001", ["002"], ["003"])
+    assert messages(out.problems) == [
+        (
+            "001.md",
+            None,
+            "2 identical comments by 'A' are shown once, as 001.md; collapsed 002.md "
+            "(files kept; delete the copies to silence this)",
+            False,
+        )
+    ]
+
+
+def test_assemble_orphans_are_warnings_and_kept_out() -> None:
+    items = [rendered("001", slug="gone", orphaned=True), rendered("002", slug="gone")]
+    out = assemble(items, {"police"})
+    assert messages(out.problems) == [
+        ("001.md", 3, "kept out of pages (Orphaned: yes): no write-up has slug 'gone'", False),
+        (
+            "002.md",
+            None,
+            "no write-up has slug 'gone': comments live in comments/<write-up slug>/, so rename the "
+            "folder to the write-up's slug, or add 'Orphaned: yes' to keep this comment out of pages",
+            True,
+        ),
+    ]
+    assert [s.id for s in out.kept_out] == ["001"]
+    assert out.threads == {}
+
+
+def test_assemble_missing_writeup_suggests_close_slug() -> None:
+    out = assemble([rendered("001", slug="polise")], {"police", "other"})
+    assert "no write-up has slug 'polise' (did you mean 'police'?)" in out.problems[0].message
+
+
+# Sanitiser, rendering, people
+
+
+def test_sanitizer_keeps_text_engine_links_and_strips_the_rest() -> None:
+    html = (
+        '<p><a class="mention" href="/people/nick/">@nick</a> '
+        '<a class="hashtag evil" href="/topics/police/" onclick="x()" style="color:red">#police</a> '
+        '<a class="event-tag" href="/events/ukgc11/">#ukgc11</a> <span class="x">t</span></p>'
+    )
+    assert sanitize_html(html) == (
+        '<p><a class="mention" href="/people/nick/" rel="nofollow ugc noopener">@nick</a> '
+        '<a class="hashtag" href="/topics/police/" rel="nofollow ugc noopener">#police</a> '
+        '<a class="event-tag" href="/events/ukgc11/" rel="nofollow ugc noopener">#ukgc11</a> t</p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "href", ["java   script:alert(1)", "java\tscript:alert(1)", "https://x.org/a b", "JaVaScRiPt:x"]
+)
+def test_sanitizer_drops_hrefs_a_lenient_reader_could_run(href: str) -> None:
+    assert sanitize_html(f'<a href="{href}">x</a>') == '<a rel="nofollow ugc noopener">x</a>'
+
+
+def test_renderer_reuses_one_markdown_and_ignores_meta_extension() -> None:
+    made: list[markdown.Markdown] = []
+
+    def make() -> markdown.Markdown:
+        """A Markdown with the meta extension, as Pelican's settings carry it."""
+        made.append(markdown.Markdown(extensions=["markdown.extensions.meta"]))
+        return made[-1]
+
+    renderer = BodyRenderer(make)
+    first = renderer.render(
+        CommentSource("p", "1", "s", author="A", body="Note: stays\n\n<b>x</b>"), []
+    )
+    second = renderer.render(CommentSource("p", "2", "s", author="A", body="*two*"), [])
+    removed = renderer.render(CommentSource("p", "3", "s", author="A", status="removed"), [])
+    assert first.body_html == "<p>Note: stays</p>\n<p>x</p>"
+    assert second.body_html == "<p><em>two</em></p>"
+    assert removed.body_html == ""
+    assert len(made) == 1
+
+
+@dataclass
+class FakePerson:
+    """The fields PersonFinder reads from a registry entry."""
+
+    slug: str
+    name: str = ""
+    handles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+
+def test_person_by_handle_then_by_case_insensitive_name() -> None:
+    people = {
+        "nick": FakePerson("nick", "Nick Keane", {"twitter": ("NickKeane",)}, ("nick_k",)),
+        "a1": FakePerson("a1", "Alex Smith"),
+        "a2": FakePerson("a2", "alex smith"),
+    }
+    finder = PersonFinder(people)
+    assert finder.find("Someone", "nickkeane") == "nick"
+    assert finder.find("Someone", "@Nick_K") == "nick"
+    assert finder.find("  nick   KEANE ", "") == "nick"
+    assert finder.find("Alex Smith", "") == ""  # two people share the name: link to neither
+    assert finder.find("Nick Keane", "unknown") == "nick"
+    assert (
+        PersonFinder(people, lambda h: "resolved" if h == "x" else "").find("Nobody", "x")
+        == "resolved"
+    )
+
+
+def test_cache_keeps_entries_only_for_the_same_stamp(tmp_path: Path) -> None:
+    path = str(tmp_path / "c.pickle")
+    item = rendered("001")
+    cache = RenderCache(path, "stamp-1")
+    cache.put("a.md", (1, 2), item)
+    cache.save({"a.md"})
+    assert RenderCache(path, "stamp-1").get("a.md", (1, 2)).body_html == "<p>001</p>"
+    assert RenderCache(path, "stamp-1").get("a.md", (1, 3)) is None  # file changed
+    assert RenderCache(path, "stamp-2").get("a.md", (1, 2)) is None  # settings changed
+
+
+def test_stamp_ignores_object_identity_but_not_values(tmp_path: Path) -> None:
+    class Ext:
+        """Stands for a Markdown extension instance (its repr holds an address)."""
+
+    people = tmp_path / "people.toml"
+    people.write_text("[people.a]\n")
+    one = {"MARKDOWN": {"extensions": [Ext(), "extra"]}, "SITEURL": ""}
+    two = {"MARKDOWN": {"extensions": [Ext(), "extra"]}, "SITEURL": ""}
+    keys = ["MARKDOWN", "SITEURL"]
+    assert make_stamp(one, keys, [str(people)]) == make_stamp(two, keys, [str(people)])
+    assert make_stamp(one, keys, [str(people)]) != make_stamp(
+        {**one, "SITEURL": "/x"}, keys, [str(people)]
+    )
+    before = make_stamp(one, keys, [str(people)])
+    people.write_text("[people.b]\n")
+    assert make_stamp(one, keys, [str(people)]) != before
