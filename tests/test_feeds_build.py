@@ -1,0 +1,281 @@
+"""breakout_feeds.build and .paths with tiny fakes: which feeds, which entries, which links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import feedparser
+from breakout_feeds.build import SiteInfo, Writeup, plan_feeds
+from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
+
+from tools.feedcheck import validate_feed_bytes
+
+LONDON = ZoneInfo("Europe/London")
+SITE = SiteInfo(
+    url="https://site.example",
+    name="Breakout",
+    topics_url="https://site.example/topics/",
+    timezone=LONDON,
+)
+PATHS = FeedPaths.from_settings({})
+
+
+@dataclass
+class Tag:
+    name: str
+    slug: str
+
+
+@dataclass
+class Comment:
+    id: str
+    author: str
+    date: dt.datetime | None
+    body_html: str
+    url: str = ""
+    status: str = "published"
+
+
+@dataclass
+class Article:
+    slug: str
+    date: dt.datetime
+    title: str = "A write-up"
+    content: str = "<p>Body</p>"
+    tags: list[Tag] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    comment_list: list[Comment] = field(default_factory=list)
+    modified: dt.datetime | None = None
+    status: str = "published"
+
+    @property
+    def url(self) -> str:
+        return f"{self.date:%Y}/{self.slug}/"
+
+    @property
+    def save_as(self) -> str:
+        return f"{self.date:%Y}/{self.slug}/index.html"
+
+    @property
+    def source_path(self) -> str:
+        return f"/content/writeups/{self.slug}.md"
+
+
+@dataclass
+class Entity:
+    """Anything with name, slug, url and articles can have feeds."""
+
+    name: str
+    slug: str
+    url: str
+    articles: list[Article]
+
+
+@dataclass
+class Index:
+    people: list[Entity] = field(default_factory=list)
+    topics: list[Entity] = field(default_factory=list)
+    events: list[Entity] = field(default_factory=list)
+
+
+JAN = dt.datetime(2011, 1, 24, 9, 30, tzinfo=LONDON)
+
+
+def plan(
+    writeups: list[Writeup], index: Any = None, paths: FeedPaths = PATHS, max_items: int = 50
+) -> dict[str, Any]:
+    """Planned feeds as {path: feedparser result}, each checked by the validator first."""
+    files = plan_feeds(SITE, paths, writeups, index, max_items=max_items, summary_words=5)
+    for f in files:
+        assert validate_feed_bytes(f.data, f.path) == []
+    return {f.path: feedparser.parse(f.data) for f in files}
+
+
+def w(article: Article) -> Writeup:
+    return Writeup(article, f"tag:breakout,{article.date:%Y-%m-%d}:{article.slug}")
+
+
+def test_site_feeds_and_one_comments_feed_per_writeup() -> None:
+    feeds = plan([w(Article("fish", JAN))])
+    assert sorted(feeds) == [
+        "2011/fish/comments.atom.xml",
+        "2011/fish/comments.rss.xml",
+        "feeds/all.atom.xml",
+        "feeds/all.rss.xml",
+        "feeds/comments.atom.xml",
+        "feeds/comments.rss.xml",
+    ]
+
+
+def test_entry_content_is_absolute_and_summary_plain_and_truncated() -> None:
+    a = Article(
+        "fish",
+        JAN,
+        title="Fish &amp; <em>chips</em>",
+        content='<p>One two three four five six <img src="img/x.png"></p>',
+    )
+    [item] = plan([w(a)])["feeds/all.atom.xml"].entries
+    assert item.title == "Fish & chips"
+    assert 'src="https://site.example/2011/fish/img/x.png"' in item.content[0].value
+    assert item.summary == "One two three four five …"
+
+
+def test_modified_writeup_is_updated_but_keeps_its_publication_date() -> None:
+    a = Article("fish", JAN, modified=JAN + dt.timedelta(days=3))
+    feed = plan([w(a)])["feeds/all.atom.xml"]
+    assert feed.entries[0].published_parsed[:3] == (2011, 1, 24)
+    assert feed.entries[0].updated_parsed[:3] == (2011, 1, 27)
+    assert feed.feed.updated_parsed[:3] == (2011, 1, 27)
+
+
+def test_categories_are_tags_then_topic_hashtags_once_each() -> None:
+    a = Article(
+        "fish",
+        JAN,
+        tags=[Tag("Open Data", "open-data")],
+        metadata={
+            "hashtags": [
+                {"tag": "OpenData", "key": "opendata", "kind": "topic", "slug": "opendata"},
+                {"tag": "open-data", "key": "open-data", "kind": "topic", "slug": "open-data"},
+                {"tag": "ukgc11", "key": "ukgc11", "kind": "event", "slug": "ukgovcamp-2011"},
+            ]
+        },
+    )
+    item = plan([w(a)])["feeds/all.atom.xml"].entries[0]
+    assert [(t.term, t.label) for t in item.tags] == [
+        ("open-data", "Open Data"),
+        ("opendata", "OpenData"),
+    ]
+
+
+def test_comments_feeds_hold_shown_comments_with_stable_ids() -> None:
+    a = Article(
+        "fish",
+        JAN,
+        comment_list=[
+            Comment(
+                "001",
+                "Andy",
+                JAN + dt.timedelta(hours=9),
+                '<p>See <a href="../second/">this</a></p>',
+                url="2011/fish/#comment-001",
+            ),
+            Comment("002", "Anon", None, "<p>Undated</p>", url="2011/fish/#comment-002"),
+            Comment("003", "Spam", JAN + dt.timedelta(days=1), "<p>Spam</p>", status="removed"),
+        ],
+    )
+    feeds = plan([w(a)])
+    site = feeds["feeds/comments.atom.xml"]
+    assert [e.id for e in site.entries] == [
+        "tag:breakout,2011-01-24:fish#comment-001",
+        "tag:breakout,2011-01-24:fish#comment-002",
+    ]
+    first, undated = site.entries
+    assert first.title == "Comment by Andy on A write-up"
+    assert first.link == "https://site.example/2011/fish/#comment-001"
+    assert 'href="https://site.example/2011/second/"' in first.content[0].value
+    # An undated comment takes the write-up's date (the documented rule, see build.comment_entries).
+    assert undated.published_parsed[:5] == (2011, 1, 24, 9, 30)
+    per_writeup = feeds["2011/fish/comments.rss.xml"]
+    assert per_writeup.feed.title == "Comments on A write-up · Breakout"
+    assert [e.id for e in per_writeup.entries] == [e.id for e in site.entries]
+
+
+def test_writeup_without_comments_gets_an_empty_feed_dated_by_the_writeup() -> None:
+    feed = plan([w(Article("fish", JAN))])["2011/fish/comments.atom.xml"]
+    assert feed.entries == []
+    assert feed.feed.updated_parsed[:4] == (2011, 1, 24, 9)
+
+
+def test_any_entity_with_articles_gets_feeds_beside_its_page() -> None:
+    fish, second = Article("fish", JAN), Article("second", JAN + dt.timedelta(days=1))
+    draft = Article("draft", JAN + dt.timedelta(days=2), status="draft")  # known to the index only
+    index = Index(
+        people=[Entity("Zoë Ångström", "zoe", "people/zoe/", [draft, second, fish])],
+        topics=[Entity("fish", "fish", "topics/fish/", [fish])],
+        events=[Entity("UK GovCamp 2011", "ukgc11", "events/ukgc11/", [second, fish])],
+    )
+    feeds = plan([w(fish), w(second)], index)
+    person = feeds["people/zoe/rss.xml"]
+    assert person.feed.title == "Zoë Ångström · Breakout"
+    assert person.feed.link == "https://site.example/people/zoe/"
+    assert [e.link for e in person.entries] == [
+        "https://site.example/2011/second/",
+        "https://site.example/2011/fish/",
+    ]
+    assert [e.link for e in feeds["topics/fish/atom.xml"].entries] == [
+        "https://site.example/2011/fish/"
+    ]
+    assert len(feeds["events/ukgc11/atom.xml"].entries) == 2
+
+
+def test_max_items_applies_to_every_feed() -> None:
+    articles = [Article(f"a{i}", JAN + dt.timedelta(days=i)) for i in range(4)]
+    index = Index(topics=[Entity("t", "t", "topics/t/", list(reversed(articles)))])
+    feeds = plan([w(a) for a in articles], index, max_items=2)
+    assert [e.link.split("/")[-2] for e in feeds["feeds/all.rss.xml"].entries] == ["a3", "a2"]
+    assert len(feeds["topics/t/rss.xml"].entries) == 2
+
+
+def test_a_feed_path_set_to_none_turns_that_feed_off() -> None:
+    paths = FeedPaths.from_settings(
+        {
+            "BREAKOUT_FEED_ALL_RSS": None,
+            "ARTICLE_COMMENTS_FEED_RSS": "",
+            "ARTICLE_COMMENTS_FEED_ATOM": "",
+        }
+    )
+    feeds = plan([w(Article("fish", JAN))], paths=paths)
+    assert sorted(feeds) == [
+        "feeds/all.atom.xml",
+        "feeds/comments.atom.xml",
+        "feeds/comments.rss.xml",
+    ]
+    # With no per-write-up comments feed there is nothing to point replies at.
+    assert all(link.rel != "replies" for link in feeds["feeds/all.atom.xml"].entries[0].links)
+
+
+def test_path_settings_are_checked() -> None:
+    assert path_problems({}) == []
+    problems = path_problems(
+        {
+            "PERSON_FEED_RSS": "people/rss.xml",
+            "TOPIC_FEED_ATOM": "t/{name}.xml",
+            "EVENT_FEED_RSS": "../{slug}.xml",
+            "BREAKOUT_FEED_ALL_RSS": 3,
+        }
+    )
+    assert len(problems) == 4
+    assert any("PERSON_FEED_RSS" in p and "{slug}" in p for p in problems)
+
+
+def test_absolute_site_url_falls_back_only_when_siteurl_is_not_absolute() -> None:
+    assert (
+        absolute_site_url("https://b.example/blog/", "http://127.0.0.1:8000")
+        == "https://b.example/blog"
+    )
+    assert absolute_site_url("", "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+    assert absolute_site_url("/blog", "http://127.0.0.1:8000/") == "http://127.0.0.1:8000/blog"
+
+
+def test_feed_links_for_templates() -> None:
+    links = FeedLinks(PATHS, "", "Breakout")
+    assert [(x.href, x.type, x.title) for x in links.site] == [
+        ("/feeds/all.rss.xml", "application/rss+xml", "Breakout (RSS)"),
+        ("/feeds/all.atom.xml", "application/atom+xml", "Breakout (Atom)"),
+    ]
+    person = Entity("Nick", "nick", "people/nick/", [])
+    assert [x.href for x in links.for_entity("person", person)] == [
+        "/people/nick/rss.xml",
+        "/people/nick/atom.xml",
+    ]
+    a = Article("fish", JAN, title="Fish &amp; <em>chips</em>")
+    assert [x.title for x in links.for_article(a)] == [
+        "Comments on Fish & chips (RSS)",
+        "Comments on Fish & chips (Atom)",
+    ]
+    assert links.for_article(Article("d", JAN, status="draft")) == []
+    assert links.for_entity("session", person) == []
