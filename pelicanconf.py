@@ -73,7 +73,21 @@ EVENTS_SAVE_AS = "events/index.html"
 SESSION_URL = "events/{event}/{slug}/"
 SESSION_SAVE_AS = "events/{event}/{slug}/index.html"
 
-# One feed system: breakout_feeds writes every feed with feedgen.
+# One feed system: breakout_feeds writes every feed with feedgen (None turns one off).
+BREAKOUT_FEED_ALL_RSS = "feeds/all.rss.xml"
+BREAKOUT_FEED_ALL_ATOM = "feeds/all.atom.xml"
+BREAKOUT_FEED_COMMENTS_RSS = "feeds/comments.rss.xml"
+BREAKOUT_FEED_COMMENTS_ATOM = "feeds/comments.atom.xml"
+ARTICLE_COMMENTS_FEED_RSS = "{dir}/comments.rss.xml"
+ARTICLE_COMMENTS_FEED_ATOM = "{dir}/comments.atom.xml"
+PERSON_FEED_RSS = "people/{slug}/rss.xml"
+PERSON_FEED_ATOM = "people/{slug}/atom.xml"
+TOPIC_FEED_RSS = "topics/{slug}/rss.xml"
+TOPIC_FEED_ATOM = "topics/{slug}/atom.xml"
+EVENT_FEED_RSS = "events/{slug}/rss.xml"
+EVENT_FEED_ATOM = "events/{slug}/atom.xml"
+
+# Pelican's own feeds are off.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
 FEED_ATOM = None
@@ -117,4 +131,12 @@ BREAKOUT_TEXT = {
 }
 BREAKOUT_COMMENTS: dict = {}
 BREAKOUT_INDEX: dict = {}
-BREAKOUT_FEEDS: dict = {}
+BREAKOUT_FEEDS = {
+    "MAX_ITEMS": 50,
+    "SUMMARY_LENGTH": 60,
+    # Feed ids are tag: URIs (RFC 4151) under this authority; see README "Feeds".
+    "ID_AUTHORITY": "breakout",
+    "ID_LEDGER": "feed-ids.toml",
+    # Feeds need absolute links even in a local build (SITEURL empty).
+    "LOCAL_SITEURL": "http://127.0.0.1:8000",
+}

@@ -193,6 +193,19 @@ def check(c: Context, output: str = "output") -> None:
     print("check passed")
 
 
+@task(name="feed-ids")
+def feed_ids(c: Context) -> None:
+    """Record every write-up's feed id in content/feed-ids.toml (never changes a recorded one)."""
+    from tools.build import load_settings
+    from tools.feedcheck import record_ids
+
+    settings = load_settings(CONF, path=CONTENT, output=OUTPUT, cache=CACHE)
+    added = record_ids(settings)
+    for path in added:
+        print(f"recorded {path}")
+    print(f"content/feed-ids.toml: {len(added)} new id(s); commit the file.")
+
+
 @task(
     help={
         "dest": "local folder or user@host:path (rsync); default $BREAKOUT_DEST",
