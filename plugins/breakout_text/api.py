@@ -1,0 +1,53 @@
+"""Markdown instances with the text engine, for anything that renders Markdown outside the reader."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import markdown
+
+from .identity import Resolver
+from .mdext import BreakoutTextExtension
+
+META_EXTENSIONS = ("meta", "markdown.extensions.meta")
+
+
+def is_text_extension(ext: object) -> bool:
+    """Is this (an instance of) the text engine's extension, from any import of the module?"""
+    return isinstance(ext, markdown.extensions.Extension) and (
+        type(ext).__name__ == BreakoutTextExtension.__name__
+    )
+
+
+def resolver_for(settings: Mapping[str, Any]) -> Resolver:
+    """The resolver of this build (the one glue put in MARKDOWN), else one built from settings."""
+    for ext in (settings.get("MARKDOWN") or {}).get("extensions", []):
+        if is_text_extension(ext):
+            return ext.resolver
+    return Resolver.from_settings(settings)
+
+
+def new_markdown(
+    settings: Mapping[str, Any], resolver: Resolver | None = None
+) -> markdown.Markdown:
+    """A Markdown configured like Pelican's reader (settings["MARKDOWN"]) plus the text engine.
+
+    The meta extension is left out: a comment or a body given here has no metadata block.
+    After `md.convert(text)`, `md.breakout_metadata` holds the mentions and hashtags found.
+    """
+    config = dict(settings.get("MARKDOWN") or {})
+    configs = dict(config.get("extension_configs") or {})
+    extensions: list[Any] = [
+        ext
+        for ext in config.get("extensions", [])
+        if not is_text_extension(ext) and ext not in META_EXTENSIONS
+    ]
+    # Pelican's reader loads every extension named in extension_configs; so do we.
+    extensions += [
+        name for name in configs if name not in extensions and name not in META_EXTENSIONS
+    ]
+    configs = {k: v for k, v in configs.items() if k not in META_EXTENSIONS}
+    extensions.append(BreakoutTextExtension(resolver or resolver_for(settings)))
+    config.update(extensions=extensions, extension_configs=configs)
+    return markdown.Markdown(**config)

@@ -1,0 +1,44 @@
+"""Pelican receivers for breakout_text: validate BREAKOUT_TEXT, put the extension in MARKDOWN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from breakout_content import errors
+from breakout_content.data import load_site_data
+from breakout_content.settings import Option, is_type, one_of, validated
+
+from .api import is_text_extension
+from .extract import NETWORKS
+from .identity import Resolver
+from .mdext import BreakoutTextExtension
+
+SCHEMA = {
+    # Network of a bare @handle (one without @host or a dot).
+    "DEFAULT_NETWORK": Option("twitter", one_of(*NETWORKS), "'twitter', 'mastodon' or 'bluesky'"),
+    # Server of a bare @handle when DEFAULT_NETWORK is 'mastodon', e.g. 'mastodon.social'.
+    "MASTODON_HOST": Option("", is_type(str), "a host name such as 'mastodon.social'"),
+}
+
+
+def on_initialized(pelican: Any) -> None:
+    """Validate BREAKOUT_TEXT, build this build's resolver and add the extension to MARKDOWN."""
+    settings = pelican.settings
+    options = validated(settings, "BREAKOUT_TEXT", SCHEMA)
+    if options["DEFAULT_NETWORK"] == "mastodon" and "." not in options["MASTODON_HOST"]:
+        errors.log.error(
+            "pelicanconf: BREAKOUT_TEXT['MASTODON_HOST'] must name a server (e.g. "
+            "'mastodon.social') when DEFAULT_NETWORK is 'mastodon'"
+        )
+    resolver = Resolver.from_settings(
+        {**settings, "BREAKOUT_TEXT": options}, load_site_data(settings)
+    )
+    for path, line, message in resolver.problems:
+        errors.report(path, line, message)
+    config = dict(settings.get("MARKDOWN") or {})
+    # A fresh list every build: tests build many sites in one process, and a resolver
+    # belongs to one build's settings and data files.
+    extensions = [ext for ext in config.get("extensions", []) if not is_text_extension(ext)]
+    extensions.append(BreakoutTextExtension(resolver))
+    config["extensions"] = extensions
+    settings["MARKDOWN"] = config

@@ -1,0 +1,200 @@
+"""Who a handle is and what a hashtag names: the people and events registries, resolved.
+
+Pure (no Pelican): built from the registry records and a few settings. Handles are
+case-insensitive; aliases and every network's handles of a registry person resolve to
+their slug; anyone else gets a slug derived from the handle (extract.handle_slug).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from breakout_content.data import EventRecord, PersonRecord, SiteData, load_site_data
+
+from .extract import (
+    NETWORKS,
+    display_handle,
+    handle_identity,
+    network_identity,
+    profile_url,
+    topic_key,
+    topic_slug,
+    unregistered_slug,
+)
+
+DEFAULTS: dict[str, Any] = {"DEFAULT_NETWORK": "twitter", "MASTODON_HOST": ""}
+
+
+def _table_line(path: str, table: str, key: str) -> int | None:
+    """Line of the `[table.key]` header in a TOML file, for messages (None if not found)."""
+    pattern = re.compile(
+        rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*\"?{re.escape(key)}\"?[ \t]*\]", re.M
+    )
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+@dataclass(frozen=True)
+class KnownHandle:
+    """A handle the registry gives for a person: as spelled there, and whether it is an alias."""
+
+    network: str
+    key: str
+    spelling: str
+    slug: str
+    alias: bool
+
+
+@dataclass
+class Resolver:
+    """Handle → person slug, hashtag → topic or event, and the site URLs of each."""
+
+    people: Mapping[str, PersonRecord] = field(default_factory=dict)
+    events: Mapping[str, EventRecord] = field(default_factory=dict)
+    default_network: str = "twitter"
+    mastodon_host: str = ""
+    siteurl: str = ""
+    person_pattern: str = "people/{slug}/"
+    topic_pattern: str = "topics/{slug}/"
+    event_pattern: str = "events/{slug}/"
+    people_path: str = "content/people.toml"
+    events_path: str = "content/events.toml"
+    # filled in by __post_init__
+    known: dict[tuple[str, str], KnownHandle] = field(init=False, repr=False)
+    event_tags: dict[str, str] = field(init=False, repr=False)
+    problems: list[tuple[str, int | None, str]] = field(init=False, repr=False)
+    _slugs: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._slugs = {}  # handle as written -> slug; a write-up names the same people often
+        self.known = {}
+        self.event_tags = {}
+        self.problems = []
+        for slug, person in self.people.items():
+            for network in NETWORKS:
+                for handle in person.handles.get(network, ()):
+                    self._add(network_identity(network, handle), handle, slug, alias=False)
+            for alias in person.aliases:
+                self._add(self.identity(alias), alias, slug, alias=True)
+        for slug, event in self.events.items():
+            for tag in event.hashtags:
+                key = topic_key(tag)
+                other = self.event_tags.get(key)
+                if other is not None and other != slug:
+                    self.problems.append(
+                        (self.events_path, _table_line(self.events_path, "events", slug),
+                         f"hashtag #{tag} is given for both [events.{other}] and [events.{slug}]")
+                    )  # fmt: skip
+                    continue
+                self.event_tags[key] = slug
+
+    def _add(self, ident: tuple[str, str], spelling: str, slug: str, *, alias: bool) -> None:
+        other = self.known.get(ident)
+        if other is not None and other.slug != slug:
+            self.problems.append(
+                (self.people_path, _table_line(self.people_path, "people", slug),
+                 f"handle {display_handle(ident[0], spelling)} is given for both "
+                 f"[people.{other.slug}] and [people.{slug}]")
+            )  # fmt: skip
+            return
+        if other is None:
+            self.known[ident] = KnownHandle(ident[0], ident[1], spelling, slug, alias)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], site: Any = None) -> Resolver:
+        """Build from Pelican-shaped settings and the site's data files (read if not given)."""
+        if site is None and settings.get("PATH"):
+            site = load_site_data(settings)
+        if site is None:
+            site = SiteData(people={}, events={})  # no content folder: nobody is registered
+        options = {**DEFAULTS, **(settings.get("BREAKOUT_TEXT") or {})}
+        return cls(
+            people=site.people,
+            events=site.events,
+            default_network=str(options.get("DEFAULT_NETWORK") or "twitter"),
+            mastodon_host=str(options.get("MASTODON_HOST") or ""),
+            siteurl=str(settings.get("SITEURL") or ""),
+            person_pattern=settings.get("PERSON_URL", "people/{slug}/"),
+            topic_pattern=settings.get("TOPIC_URL", "topics/{slug}/"),
+            event_pattern=settings.get("EVENT_URL", "events/{slug}/"),
+            people_path=site.people_path or "content/people.toml",
+            events_path=site.events_path or "content/events.toml",
+        )
+
+    # ------------------------------------------------------------ people
+
+    def identity(self, handle: str) -> tuple[str, str]:
+        """(network, key) of a handle as written in text or as an alias."""
+        return handle_identity(
+            handle, default_network=self.default_network, mastodon_host=self.mastodon_host
+        )
+
+    def person(self, handle: str) -> PersonRecord | None:
+        """The registry person a handle (or alias) means, or None."""
+        known = self.known.get(self.identity(handle))
+        return self.people.get(known.slug) if known else None
+
+    def person_slug(self, handle: str) -> str:
+        """The slug of the person a handle means: the registry's, else derived from the handle."""
+        slug = self._slugs.get(handle)
+        if slug is None:
+            slug = self._slugs[handle] = self._person_slug(handle)
+        return slug
+
+    def _person_slug(self, handle: str) -> str:
+        ident = self.identity(handle)
+        known = self.known.get(ident)
+        if known is not None:
+            return known.slug
+        return unregistered_slug(*ident, self.people)
+
+    def display_name(self, slug: str, fallback: str = "") -> str:
+        """The registry name of a person, else the fallback (a learned name or the handle)."""
+        person = self.people.get(slug)
+        return person.name if person is not None and person.name else fallback
+
+    def profiles(
+        self, slug: str, seen: Iterable[tuple[str, str]] = ()
+    ) -> list[tuple[str, str, str]]:
+        """(network, handle, profile URL) of a person: the registry's handles, else those seen."""
+        person = self.people.get(slug)
+        pairs: list[tuple[str, str]] = []
+        if person is not None:
+            pairs = [(net, h) for net in NETWORKS for h in person.handles.get(net, ())]
+        if not pairs:
+            pairs = list(dict.fromkeys(seen))
+        return [(net, h, profile_url(net, h)) for net, h in pairs]
+
+    def person_url(self, slug: str) -> str:
+        """Final URL of a person's page."""
+        return f"{self.siteurl}/{self.person_pattern.format(slug=slug)}"
+
+    # ------------------------------------------------------------ topics and events
+
+    def hashtag(self, tag: str) -> tuple[str, str]:
+        """("event", event slug) for an event's hashtag, else ("topic", topic slug)."""
+        key = topic_key(tag)
+        event = self.event_tags.get(key)
+        if event is not None:
+            return "event", event
+        return "topic", topic_slug(tag)
+
+    def topic_url(self, slug: str) -> str:
+        """Final URL of a topic's page."""
+        return f"{self.siteurl}/{self.topic_pattern.format(slug=slug)}"
+
+    def event_url(self, slug: str) -> str:
+        """Final URL of an event's page."""
+        return f"{self.siteurl}/{self.event_pattern.format(slug=slug)}"
+
+    def known_handles(self) -> list[KnownHandle]:
+        """Every handle and alias the registry gives, in registry order."""
+        return list(self.known.values())
