@@ -130,11 +130,14 @@ def preview(c: Context, output: str = "output") -> None:
 )
 def new(c: Context, title: str, event: str = "", session: str = "", leader: str = "") -> None:
     """Scaffold a write-up with its metadata and today's date; refuses to overwrite."""
-    from tools.scaffold import new_writeup
+    from tools.scaffold import ScaffoldError, new_writeup
 
-    path = new_writeup(
-        CONTENT, title, event=event, session=session, leader=leader, today=dt.date.today()
-    )
+    try:
+        path = new_writeup(
+            CONTENT, title, event=event, session=session, leader=leader, today=dt.date.today()
+        )
+    except ScaffoldError as exc:
+        sys.exit(f"new: {exc}")
     print(path.relative_to(ROOT))
 
 
@@ -215,18 +218,21 @@ def feed_ids(c: Context) -> None:
     }
 )
 def publish(
-    c: Context, dest: str = "", gh_pages: str = "", branch: str = "gh-pages", dry_run: bool = False
+    c: Context, dest: str = "", gh_pages: str = "", branch: str = "", dry_run: bool = False
 ) -> None:
     """Build with publishconf.py into a fresh staging folder, check it, and deploy if all pass."""
     from tools.publish import PublishError, publish_site
 
     _load_local_env()
+    if not (dest or gh_pages):  # a destination on the command line overrides the environment's
+        dest = os.environ.get("BREAKOUT_DEST", "")
+        gh_pages = os.environ.get("BREAKOUT_GH_PAGES", "")
     try:
         publish_site(
             root=ROOT,
-            dest=dest or os.environ.get("BREAKOUT_DEST", ""),
-            gh_pages=gh_pages or os.environ.get("BREAKOUT_GH_PAGES", ""),
-            branch=branch or os.environ.get("BREAKOUT_BRANCH", "gh-pages"),
+            dest=dest,
+            gh_pages=gh_pages,
+            branch=branch or os.environ.get("BREAKOUT_BRANCH", "") or "gh-pages",
             dry_run=dry_run,
         )
     except PublishError as exc:
