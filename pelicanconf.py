@@ -36,7 +36,9 @@ DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 ARCHIVES_SAVE_AS = "archives/index.html"
 ARCHIVES_URL = "archives/"
-DIRECT_TEMPLATES = ["index", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "archives", "404", "search"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -122,6 +124,8 @@ PLUGINS = [
     "breakout_comments",
     "breakout_index",
     "breakout_feeds",
+    "breakout_seo",
+    "breakout_search",  # last: Pagefind indexes the finished HTML
 ]
 
 BREAKOUT_CONTENT: dict = {}
@@ -131,6 +135,8 @@ BREAKOUT_TEXT = {
 }
 BREAKOUT_COMMENTS: dict = {}
 BREAKOUT_INDEX: dict = {}
+BREAKOUT_SEO: dict = {}
+BREAKOUT_SEARCH = {"ENABLED": True}
 BREAKOUT_FEEDS = {
     "MAX_ITEMS": 50,
     "SUMMARY_LENGTH": 60,

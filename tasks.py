@@ -28,7 +28,9 @@ SYSTEM_PACKAGES = {
     "chromium": "chromium",
     "chromedriver": "chromium-driver",
     "java": "default-jre-headless",
+    "npm": "npm",
 }
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _build(conf: Path, output: Path, cache: Path = CACHE, path: Path = CONTENT) -> None:
@@ -150,17 +152,20 @@ def lint(c: Context) -> None:
 
 @task
 def setup(c: Context) -> None:
-    """Install the Debian packages the test suite uses (rsync, git, chromium, JDK) if missing."""
+    """Install what the test suite talks to if missing: Debian packages and axe-core (npm)."""
     missing = sorted({pkg for cmd, pkg in SYSTEM_PACKAGES.items() if shutil.which(cmd) is None})
-    if not missing:
-        print("System packages present.")
-        return
-    sudo = "" if os.geteuid() == 0 else "sudo "
-    c.run(f"{sudo}apt-get update -qq", pty=False)
-    c.run(
-        f"{sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {' '.join(missing)}",
-        pty=False,
-    )
+    if missing:
+        sudo = "" if os.geteuid() == 0 else "sudo "
+        c.run(f"{sudo}apt-get update -qq", pty=False)
+        c.run(
+            f"{sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {' '.join(missing)}",
+            pty=False,
+        )
+    else:
+        print("Debian packages present.")
+    if not AXE.exists():
+        with c.cd(str(ROOT)):
+            c.run("npm ci --no-audit --no-fund", pty=False)
 
 
 @task

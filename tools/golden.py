@@ -46,6 +46,11 @@ def compare_trees(expected: Path | str, actual: Path | str) -> list[str]:
     return problems
 
 
+# The Pagefind index is ~700 KB of binary shards, tested on its own (tests/test_search.py);
+# the golden tree covers the pages and feeds people review.
+GOLDEN_OVERRIDES = {"BREAKOUT_SEARCH": {"ENABLED": False}}
+
+
 def build_fixture(fixture_dir: Path | str, output: Path | str) -> None:
     """Build a fixture content folder with pelicanconf.py, from scratch (no cache)."""
     from tools.build import run_pelican
@@ -58,7 +63,7 @@ def build_fixture(fixture_dir: Path | str, output: Path | str) -> None:
             path=content,
             output=Path(output),
             cache=Path(cache),
-            overrides={"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False},
+            overrides={"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, **GOLDEN_OVERRIDES},
         )
 
 

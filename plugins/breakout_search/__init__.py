@@ -1,0 +1,15 @@
+"""breakout_search: client-side full-text search with Pagefind, indexed at the end of the build."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import glue
+
+
+def register() -> None:
+    """Connect the receivers."""
+    # initialized: templates read the search switch, so it must be set before generators exist.
+    signals.initialized.connect(glue.on_initialized)
+    # finalized: Pagefind indexes the written HTML, so every page must be on disk first.
+    signals.finalized.connect(glue.on_finalized)

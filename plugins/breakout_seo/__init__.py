@@ -1,0 +1,17 @@
+"""breakout_seo: sitemap.xml, robots.txt, and the Open Graph / JSON-LD helpers templates call."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import glue
+
+
+def register() -> None:
+    """Connect the receivers."""
+    # initialized: Jinja helpers must be in settings before the generators build their environments.
+    signals.initialized.connect(glue.on_initialized)
+    # content_written: the only place that sees every page a build writes, with its context.
+    signals.content_written.connect(glue.on_content_written)
+    # finalized: the page list is complete only after every generator has written.
+    signals.finalized.connect(glue.on_finalized)

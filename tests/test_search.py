@@ -1,0 +1,241 @@
+"""breakout_search: the Pagefind index the build writes, its switch, and the search page's markup."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from breakout_search.indexer import BUNDLE_DIR, pagefind_command
+from bs4 import BeautifulSoup
+from conftest import ROOT, build_site
+
+from tools.build import load_settings
+
+CONTENT = ROOT / "content"
+
+
+def search_overrides(**extra: Any) -> dict[str, Any]:
+    """Settings that switch search on, whether or not pelicanconf.py does it yet."""
+    settings = load_settings(ROOT / "pelicanconf.py")
+    plugins = list(settings["PLUGINS"])
+    direct = list(settings["DIRECT_TEMPLATES"])
+    overrides: dict[str, Any] = {
+        "PLUGINS": plugins + ([] if "breakout_search" in plugins else ["breakout_search"]),
+        "DIRECT_TEMPLATES": direct + ([] if "search" in direct else ["search"]),
+        "SEARCH_SAVE_AS": settings.get("SEARCH_SAVE_AS", "search/index.html"),
+        "SEARCH_URL": settings.get("SEARCH_URL", "search/"),
+    }
+    overrides.update(extra)
+    return overrides
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """Parse one built page."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def html_pages(output: Path) -> list[Path]:
+    """Every HTML page of a build."""
+    return sorted(output.rglob("*.html"))
+
+
+def bundle_files(output: Path) -> dict[str, bytes]:
+    """The Pagefind bundle of a build: relative path -> bytes."""
+    bundle = output / BUNDLE_DIR
+    return {
+        p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def searchable_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The launch content built with search on."""
+    out = tmp_path_factory.mktemp("search") / "output"
+    build_site(CONTENT, out, **search_overrides())
+    return out
+
+
+def test_the_build_writes_a_pagefind_bundle(searchable_site: Path) -> None:
+    """After the build, /pagefind/ holds the JS API and an index for the site's language."""
+    bundle = searchable_site / BUNDLE_DIR
+    assert (bundle / "pagefind.js").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert set(entry["languages"]) == {"en"}
+
+
+def indexed_urls(output: Path) -> set[str]:
+    """The page URLs in a build's Pagefind index (each fragment is gzip'd 'pagefind_dcd' + JSON)."""
+    urls = set()
+    for fragment in (output / BUNDLE_DIR / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.add(json.loads(data)["url"])
+    return urls
+
+
+def page_url(output: Path, page: Path) -> str:
+    """The clean URL Pagefind records for an output file."""
+    rel = page.relative_to(output).as_posix()
+    return "/" + rel.removesuffix("index.html")
+
+
+def test_the_index_covers_exactly_the_marked_pages(searchable_site: Path) -> None:
+    """Pagefind indexes the pages marked data-pagefind-body (all pages while none is marked)."""
+    pages = html_pages(searchable_site)
+    marked = [p for p in pages if "data-pagefind-body" in p.read_text()]
+    expected = {page_url(searchable_site, p) for p in marked or pages}
+    assert indexed_urls(searchable_site) == expected
+    entry = json.loads((searchable_site / BUNDLE_DIR / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(expected)
+
+
+def test_drafts_are_not_searchable(tmp_path: Path) -> None:
+    """A draft write-up is built under drafts/ but stays out of the search index."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "writeups" / "2011" / "a-draft.md").write_text(
+        "Title: Not yet\nDate: 2011-01-23\nEvent: ukgovcamp-2011\nSession: Test\n"
+        "Status: draft\n\nUnpublishedword.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "output"
+    build_site(content, out, **search_overrides())
+    assert (out / "drafts" / "a-draft" / "index.html").exists()
+    urls = indexed_urls(out)
+    assert "/2011/acpo-social-media/" in urls
+    assert [u for u in urls if u.startswith("/drafts/")] == []
+
+
+def test_pagefind_output_is_deterministic(searchable_site: Path, tmp_path: Path) -> None:
+    """A second build of the same content writes a byte-identical bundle."""
+    again = tmp_path / "output"
+    build_site(CONTENT, again, **search_overrides())
+    first, second = bundle_files(searchable_site), bundle_files(again)
+    assert sorted(first) == sorted(second)
+    changed = [name for name in first if first[name] != second[name]]
+    assert changed == []
+
+
+def test_a_rebuild_leaves_no_stale_index_files(tmp_path: Path) -> None:
+    """Rebuilding into an old output folder replaces the bundle instead of adding to it."""
+    out = tmp_path / "output"
+    stale = out / BUNDLE_DIR / "fragment" / "en_0000000.pf_fragment"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    build_site(CONTENT, out, **search_overrides())
+    assert not stale.exists()
+    assert (out / BUNDLE_DIR / "pagefind.js").is_file()
+
+
+def test_search_can_be_switched_off(tmp_path: Path) -> None:
+    """ENABLED False: no bundle, no header box, and the search page says search is off."""
+    out = tmp_path / "output"
+    build_site(CONTENT, out, **search_overrides(BREAKOUT_SEARCH={"ENABLED": False}))
+    assert not (out / BUNDLE_DIR).exists()
+    for path in html_pages(out):
+        assert soup(path).select_one("form.search-box") is None, path
+    page = soup(out / "search" / "index.html")
+    assert page.find("script") is None
+    assert "not switched on" in page.get_text()
+
+
+def test_a_bad_search_setting_fails_the_build(
+    tmp_path: Path, error_log: Callable[[], list[str]]
+) -> None:
+    """A non-boolean ENABLED is reported with the key and fails the build."""
+    with pytest.raises(Exception):  # noqa: B017 - the build's own failure type
+        build_site(
+            CONTENT, tmp_path / "output", **search_overrides(BREAKOUT_SEARCH={"ENABLED": "yes"})
+        )
+    assert any("BREAKOUT_SEARCH['ENABLED'] = 'yes' is not valid" in line for line in error_log())
+
+
+def test_pagefind_runs_quietly_over_the_given_site() -> None:
+    """The command indexes the output folder into its pagefind/ folder, printing only errors."""
+    command = pagefind_command(Path("/bin/pagefind"), Path("/srv/site"))
+    assert command[0] == "/bin/pagefind"
+    assert command[command.index("--site") + 1] == "/srv/site"
+    assert command[command.index("--output-subdir") + 1] == BUNDLE_DIR
+    assert "--silent" in command
+
+
+# --- the launch build as configured (pelicanconf.py, the theme) -------------------------------
+
+
+def page_kinds(output: Path) -> dict[str, list[Path]]:
+    """Built pages grouped by what they show."""
+    return {
+        "writeup": sorted(output.glob("[0-9][0-9][0-9][0-9]/*/index.html")),
+        "person": sorted(output.glob("people/*/index.html")),
+        "topic": sorted(output.glob("topics/*/index.html")),
+        "event": sorted(output.glob("events/*/index.html")),
+        "session": sorted(output.glob("events/*/*/index.html")),
+        "unindexed": [
+            output / name
+            for name in (
+                "index.html",
+                "404.html",
+                "archives/index.html",
+                "people/index.html",
+                "topics/index.html",
+                "events/index.html",
+                "search/index.html",
+            )
+        ],
+    }
+
+
+def test_indexable_pages_mark_their_body(launch_site: Path) -> None:
+    """Write-up, person, topic, event and session pages mark one body for Pagefind; lists don't."""
+    kinds = page_kinds(launch_site)
+    for kind in ("writeup", "person", "topic", "event", "session"):
+        assert kinds[kind], f"no {kind} pages in the launch build"
+        for path in kinds[kind]:
+            marked = soup(path).select("[data-pagefind-body]")
+            assert len(marked) == 1, path
+            assert marked[0].find("h1") is not None, f"{path}: the result title comes from its h1"
+    for path in kinds["unindexed"]:
+        assert path.exists(), path
+        assert not soup(path).select("[data-pagefind-body]"), path
+
+
+def test_writeup_comments_are_inside_the_indexed_body(launch_site: Path) -> None:
+    """Comments are searchable: they sit inside the write-up's data-pagefind-body element."""
+    page = soup(launch_site / "2011" / "acpo-social-media" / "index.html")
+    body = page.select_one("[data-pagefind-body]")
+    assert body is not None
+    assert "immediacy the internet" in body.get_text(" ")
+
+
+def test_every_page_has_the_header_search_box(launch_site: Path) -> None:
+    """Each page's header has a plain GET form to /search/ with a labelled q field."""
+    for path in html_pages(launch_site):
+        if BUNDLE_DIR in path.relative_to(launch_site).parts:
+            continue
+        form = soup(path).select_one("header form.search-box")
+        assert form is not None, path
+        assert form.get("method", "get").lower() == "get"
+        assert form["action"] == "/search/"
+        field = form.select_one("input[name=q]")
+        assert field is not None
+        label = soup(path).select_one(f"label[for={field['id']}]")
+        assert label is not None and label.get_text(strip=True)
+
+
+def test_search_page_explains_itself_without_javascript(launch_site: Path) -> None:
+    """The search page reads q with a module script and, in <noscript>, links to the indexes."""
+    page = soup(launch_site / "search" / "index.html")
+    form = page.select_one("main form")
+    assert form is not None and form.select_one("input[name=q]") is not None
+    assert form["action"] == "/search/"
+    scripts = page.find_all("script", src=False, type="module")
+    assert len(scripts) == 1
+    assert "/pagefind/" in form["data-bundle"]
+    noscript = page.select_one("main noscript")
+    assert noscript is not None
+    hrefs = {a["href"] for a in BeautifulSoup(noscript.decode_contents(), "html.parser")("a")}
+    assert {"/events/", "/people/", "/topics/", "/archives/"} <= hrefs
