@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, build_site
-
 from breakout_content.errors import BuildFailed
+from conftest import FIXTURES, ROOT, build_site
 
 MINIMAL = FIXTURES / "minimal-site"
 
@@ -68,7 +67,10 @@ def test_all_problems_logged_then_one_failure(site: Path, tmp_path: Path, error_
         site / "writeups/2011/many.md",
         "Title: Many\nDate: 2011-01-23\nEvent: ukgc-11\nSesion: typo\nSession: S\n\nBody\n",
     )
-    write(site / "writeups/2012/other.md", "Title: Other\nDate: yesterday\nEvent: bluelightcamp-2012\nSession: S\n\nBody\n")
+    write(
+        site / "writeups/2012/other.md",
+        "Title: Other\nDate: yesterday\nEvent: bluelightcamp-2012\nSession: S\n\nBody\n",
+    )
     with pytest.raises(BuildFailed, match="3 problems found"):
         build_site(site, tmp_path / "out")
     assert sorted(error_log()) == [
@@ -86,7 +88,11 @@ def test_pages_need_no_event(site: Path, tmp_path: Path) -> None:
 
 
 def test_bad_comments_value(site: Path, tmp_path: Path, error_log) -> None:
-    text = (site / "writeups/2011/police.md").read_text().replace("Tags: police", "Tags: police\nComments: shut")
+    text = (
+        (site / "writeups/2011/police.md")
+        .read_text()
+        .replace("Tags: police", "Tags: police\nComments: shut")
+    )
     write(site / "writeups/2011/police.md", text)
     with pytest.raises(BuildFailed):
         build_site(site, tmp_path / "out")
@@ -114,12 +120,16 @@ def test_bad_events_file_reported_with_line(site: Path, tmp_path: Path, error_lo
     ]
 
 
-def test_cache_is_not_trusted_after_data_files_change(site: Path, tmp_path: Path, error_log) -> None:
+def test_cache_is_not_trusted_after_data_files_change(
+    site: Path, tmp_path: Path, error_log
+) -> None:
     """A cached write-up is re-checked when events.toml changes under it."""
     cache = tmp_path / "cache"
     build_site(site, tmp_path / "out1", cache=cache)
     events = (site / "events.toml").read_text()
-    (site / "events.toml").write_text(events.replace("[events.ukgovcamp-2011]", "[events.ukgovcamp-2011b]"))
+    (site / "events.toml").write_text(
+        events.replace("[events.ukgovcamp-2011]", "[events.ukgovcamp-2011b]")
+    )
     with pytest.raises(BuildFailed):
         build_site(site, tmp_path / "out2", cache=cache)
     assert error_log() == [
@@ -129,7 +139,10 @@ def test_cache_is_not_trusted_after_data_files_change(site: Path, tmp_path: Path
 
 
 def test_pelican_command_line_exits_non_zero(site: Path, tmp_path: Path) -> None:
-    write(site / "writeups/2011/bad.md", "Title: Bad\nDate: 2011-02-30\nEvent: ukgovcamp-2011\nSession: S\n\nBody\n")
+    write(
+        site / "writeups/2011/bad.md",
+        "Title: Bad\nDate: 2011-02-30\nEvent: ukgovcamp-2011\nSession: S\n\nBody\n",
+    )
     result = subprocess.run(
         [sys.executable, "-m", "pelican", str(site), "-s", str(ROOT / "pelicanconf.py"),
          "-o", str(tmp_path / "out"), "--cache-path", str(tmp_path / "cache")],

@@ -67,12 +67,6 @@ def test_the_crawler_finds_a_broken_link(tmp_path: Path) -> None:
     assert problems and all("people/frank_f/" in p for p in problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="breakout_content's reader keeps the text engine's findings of the body only; the "
-    "Summary is converted afterwards (Pelican's _parse_metadata) and its findings are dropped, "
-    "so a handle or hashtag only in a Summary is linked to a page nobody writes",
-)
 def test_a_handle_only_in_a_summary_gets_a_page(
     content_copy: Callable[[Path], Path], tmp_path: Path
 ) -> None:

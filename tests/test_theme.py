@@ -45,6 +45,11 @@ def writeups() -> list[tuple[Path, dict[str, str]]]:
     return found
 
 
+def code_scripts(page: BeautifulSoup) -> list:
+    """Scripts that run code: everything but JSON-LD, which is data."""
+    return [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
@@ -112,7 +117,7 @@ def test_titles_are_escaped_as_text(theme_site: Path) -> None:
     assert "<title>Q&amp;A: &lt;data&gt; &amp; you · Breakout</title>" in raw
     page = soup(theme_site / "2011/qa-and-you/index.html")
     assert text(page.find("h1")) == "Q&A: <data> & you"
-    assert page.find("data") is None  # the title did not become an element
+    assert page.find("h1").find("data") is None  # the title did not become an element
     home = soup(theme_site / "index.html")
     assert "Q&A: <data> & you" in [text(h) for h in home.select(".writeup-card-title")]
 
@@ -278,7 +283,8 @@ def test_no_scripts_and_no_other_hosts(theme_site: Path) -> None:
     for path in html_pages(theme_site):
         page = soup(path)
         where = path.relative_to(theme_site)
-        assert page.find("script") is None, where
+        if where.as_posix() != "search/index.html":  # the one page that needs JavaScript
+            assert code_scripts(page) == [], where
         assert not page.find_all(attrs={"onload": True}) and not page.find_all(
             attrs={"onclick": True}
         )
@@ -383,7 +389,7 @@ def test_launch_writeup_pages_fit_the_budget(launch_site: Path) -> None:
     assert pages
     for page in pages:
         assert page.stat().st_size + css_size < 60 * 1024, page.relative_to(launch_site)
-        assert soup(page).find("script") is None, page.relative_to(launch_site)
+        assert code_scripts(soup(page)) == [], page.relative_to(launch_site)
 
 
 # ---------------------------------------------------------------- index objects

@@ -98,6 +98,15 @@ def check_metadata(
     return problems
 
 
+def _copy_findings(md: Markdown) -> dict[str, list[Any]]:
+    """The findings an extension left on md (lists of dicts), copied."""
+    found = getattr(md, "breakout_metadata", None) or {}
+    return {
+        key: [dict(v) if isinstance(v, dict) else v for v in values]
+        for key, values in found.items()
+    }
+
+
 class BreakoutMarkdownReader(MarkdownReader):
     """MarkdownReader that reports bad metadata by file and line, and keeps extension findings."""
 
@@ -108,7 +117,8 @@ class BreakoutMarkdownReader(MarkdownReader):
         with pelican_open(source_path) as text:
             raw = text
         content = self._md.convert(raw)
-        findings = dict(getattr(self._md, "breakout_metadata", None) or {})
+        # Copy: converting the Summary below resets the extension's findings in place.
+        findings = _copy_findings(self._md)
         meta = {k.lower(): v for k, v in getattr(self._md, "Meta", {}).items()}
         site = data.load_site_data(self.settings)
         problems = check_metadata(
@@ -128,5 +138,9 @@ class BreakoutMarkdownReader(MarkdownReader):
         if failed:
             raise errors.ContentError(source_path)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
+        if "summary" in metadata and "summary" in self.settings["FORMATTED_FIELDS"]:
+            # A handle or hashtag only in the Summary is linked there, so it must count too.
+            for key, values in _copy_findings(self._md).items():
+                findings[key] = findings.get(key, []) + values
         metadata.update(findings)
         return content, metadata

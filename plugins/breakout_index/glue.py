@@ -68,6 +68,12 @@ def attach(index: SiteIndex) -> None:
         article.same_session = links.same_session
         article.prev_in_event = links.prev_in_event
         article.next_in_event = links.next_in_event
+    # Every commenter with a person page gets linked from their comments, not only
+    # those with a handle or a registry name (breakout_comments' own rule).
+    for person in index.people:
+        for comment in person.comments_written:
+            if not getattr(comment, "person_url", ""):
+                comment.person_url = person.url
 
 
 MACROS = "partials/entity_macros.html"

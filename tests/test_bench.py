@@ -1,0 +1,297 @@
+"""The benchmark (issue 8): deterministic corpus to spec, Breakout accepts it, the runner reports.
+
+No timings are asserted: builds here are tiny and the machine is shared.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import hashlib
+import re
+import statistics
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bench import corpus, runner
+
+WRITEUP_KEYS = {
+    "Title",
+    "Date",
+    "Author",
+    "Event",
+    "Session",
+    "Session_leader",
+    "Tags",
+    "Summary",
+    "Id",
+}
+REQUIRED_KEYS = {"Title", "Date", "Event", "Session", "Session_leader", "Summary", "Id"}
+COMMENT_KEYS = {"Author", "Handle", "Website", "Date", "Replyto", "Status", "Orphaned"}
+CODE_SPAN = re.compile(r"`([^`\n]*)`")
+MENTION = re.compile(r"(?<![\w@])@(\w{1,15}(?:@[\w-]+(?:\.[\w-]+)+)?)")
+HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
+EMAIL = re.compile(r"(?<![@\w.])[\w.]+@[\w-]+(?:\.[\w-]+)+")
+RATIOS = re.compile(
+    r"^ratios: cold=(?P<cold>\S+) warm_over_cold=(?P<warm>\S+) rss=(?P<rss>\S+) bytes=(?P<bytes>\S+)$"
+)
+
+
+def tree_hash(folder: Path) -> str:
+    """SHA-256 over every file's relative path and bytes, in sorted order."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def split(text: str) -> tuple[dict[str, str], str]:
+    """Meta block (Key: value lines up to the first blank line) and body."""
+    head, _, body = text.partition("\n\n")
+    meta = dict(line.split(": ", 1) for line in head.splitlines())
+    return meta, body
+
+
+def words(text: str) -> int:
+    """Whitespace tokens holding a letter or digit (so '-' bullets and '##' do not count)."""
+    return len([t for t in text.split() if re.search(r"[^\W_]", t)])
+
+
+@pytest.fixture(scope="module")
+def spec_corpus() -> corpus.Corpus:
+    """200 write-ups, generated in memory only (not built)."""
+    return corpus.generate(200)
+
+
+def handle_map(files: dict[str, str]) -> dict[str, str]:
+    """Every handle people.toml knows (Twitter, aliases, Mastodon), lower-cased → person slug."""
+    people = tomllib.loads(files["people.toml"])["people"]
+    known: dict[str, str] = {}
+    for slug, entry in people.items():
+        for handle in [entry["twitter"], *entry.get("aliases", []), entry.get("mastodon", "")]:
+            if handle:
+                known[handle.lower()] = slug
+    return known
+
+
+def test_same_posts_give_byte_identical_trees(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        corpus.write_corpus(
+            corpus.generate(30), tmp_path / name / "content", tmp_path / name / "vanilla"
+        )
+    # The command line writes the same tree as the library.
+    assert corpus.main(["--posts", "30", "--out", str(tmp_path / "c" / "content")]) == 0
+    assert tree_hash(tmp_path / "a" / "content") == tree_hash(tmp_path / "b" / "content")
+    assert tree_hash(tmp_path / "a" / "content") == tree_hash(tmp_path / "c" / "content")
+    assert tree_hash(tmp_path / "a" / "vanilla") == tree_hash(tmp_path / "b" / "vanilla")
+    other = tmp_path / "d"
+    corpus.write_corpus(corpus.generate(30, seed=9), other)
+    assert tree_hash(other) != tree_hash(tmp_path / "a" / "content")
+
+
+def test_write_refuses_a_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    with pytest.raises(FileExistsError):
+        corpus.write_corpus(corpus.generate(3), tmp_path)
+
+
+def test_writeups_meet_the_spec(spec_corpus: corpus.Corpus) -> None:
+    files = spec_corpus.files
+    known = handle_map(files)
+    events = tomllib.loads(files["events.toml"])["events"]
+    event_tags = {tag for e in events.values() for tag in e["hashtags"]}
+    assert len(spec_corpus.writeups) == 200
+    per_event: collections.Counter[str] = collections.Counter()
+    for rel in spec_corpus.writeups:
+        meta, body = split(files[rel])
+        assert REQUIRED_KEYS <= set(meta) <= WRITEUP_KEYS, rel
+        date = dt.datetime.strptime(meta["Date"], "%Y-%m-%d %H:%M")
+        assert rel == f"writeups/{date.year}/{Path(rel).name}"
+        assert meta["Event"] in events
+        per_event[meta["Event"]] += 1
+        assert meta["Id"].startswith("urn:uuid:")
+        assert 600 <= words(body) <= 900, rel
+        spans = CODE_SPAN.findall(body)
+        assert any("@" in span for span in spans), rel
+        prose = CODE_SPAN.sub("", body)
+        assert EMAIL.search(prose), rel
+        handles = MENTION.findall(prose)
+        assert all(h.lower() in known for h in handles), rel
+        assert 3 <= len({known[h.lower()] for h in handles}) <= 10, rel
+        tags = {t.lower() for t in HASHTAG.findall(prose)}
+        assert 2 <= len(tags) <= 6, rel
+        assert re.search(r"^- \w", body, re.MULTILINE), rel
+        assert re.search(r"\]\(https://", body), rel
+        # A line starting with '#' would be a Markdown heading, not a hashtag.
+        assert all(line.startswith("## ") for line in body.splitlines() if line.startswith("#"))
+        for leader in meta["Session_leader"].split(", "):
+            assert not leader.startswith("@") or leader[1:].lower() in known
+        # An event hashtag in a write-up is its own event's.
+        assert tags & event_tags <= set(events[meta["Event"]]["hashtags"])
+    # Events of about 20 write-ups, every registered event used.
+    assert set(per_event) == set(events)
+    assert 17 <= statistics.mean(per_event.values()) <= 23
+    # The people pool is about N/5 and popularity is Zipf-like (a few people dominate).
+    assert 30 <= len(tomllib.loads(files["people.toml"])["people"]) <= 50
+    mentions = collections.Counter(
+        known[h.lower()]
+        for rel in spec_corpus.writeups
+        for h in MENTION.findall(CODE_SPAN.sub("", split(files[rel])[1]))
+    )
+    counts = sorted(mentions.values(), reverse=True)
+    assert counts[0] >= 4 * statistics.median(counts)
+
+
+def test_comments_meet_the_spec(spec_corpus: corpus.Corpus) -> None:
+    files = spec_corpus.files
+    known = handle_map(files)
+    slugs = {Path(rel).stem for rel in spec_corpus.writeups}
+    per_writeup: dict[str, list[str]] = collections.defaultdict(list)
+    for rel in sorted(k for k in files if k.startswith("comments/")):
+        _, slug, name = rel.split("/")
+        assert slug in slugs
+        meta, body = split(files[rel])
+        assert "Author" in meta and set(meta) <= COMMENT_KEYS, rel
+        if "Handle" in meta:
+            assert meta["Handle"][1:].lower() in known
+        if "Replyto" in meta:
+            assert meta["Replyto"] in per_writeup[slug], rel  # replies point at earlier comments
+        if "Date" in meta:
+            dt.datetime.strptime(meta["Date"], "%Y-%m-%d %H:%M")
+        assert words(body) >= 10
+        per_writeup[slug].append(Path(name).stem)
+    counts = [len(per_writeup.get(slug, [])) for slug in slugs]
+    assert 2.5 <= statistics.mean(counts) <= 3.5
+    assert min(counts) == 0 and max(counts) <= 12
+    assert spec_corpus.comment_count == sum(counts)
+
+
+def test_vanilla_copy_carries_handles_and_hashtags_as_tags(spec_corpus: corpus.Corpus) -> None:
+    known = handle_map(spec_corpus.files)
+    people = tomllib.loads(spec_corpus.files["people.toml"])["people"]
+    for rel in spec_corpus.writeups[:50]:
+        meta, body = split(spec_corpus.files[rel])
+        vmeta, vbody = split(spec_corpus.vanilla[rel])
+        assert vbody == body
+        assert {k: v for k, v in vmeta.items() if k != "Tags"} == {
+            k: v for k, v in meta.items() if k != "Tags"
+        }
+        vtags = {t.lower() for t in vmeta["Tags"].split(", ")}
+        prose = CODE_SPAN.sub("", body)
+        for handle in MENTION.findall(prose):
+            assert people[known[handle.lower()]]["twitter"].lower() in vtags
+        assert {t.lower() for t in HASHTAG.findall(prose)} <= vtags
+        assert {t.lower() for t in meta.get("Tags", "").split(", ") if t} <= vtags
+
+
+def test_edit_changes_one_word_and_toggles(tmp_path: Path) -> None:
+    generated = corpus.generate(5)
+    corpus.write_corpus(generated, tmp_path)
+    path = tmp_path / generated.edit_target()
+    before = path.read_text()
+    first = corpus.edit_one_word(path)
+    after = path.read_text()
+    changed = [(a, b) for a, b in zip(before.split(), after.split(), strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][1] == first
+    second = corpus.edit_one_word(path)
+    assert second != first
+    assert words(path.read_text()) == words(before)
+
+
+def test_breakout_builds_the_corpus(
+    tmp_path: Path, site_builder: Callable[..., Path], error_log: Callable[[], list[str]]
+) -> None:
+    generated = corpus.generate(12)
+    corpus.write_corpus(generated, tmp_path / "content")
+    out = site_builder(tmp_path / "content")
+    assert error_log() == []
+    pages = list(out.glob("[0-9][0-9][0-9][0-9]/*/index.html"))
+    assert len(pages) == 12
+
+
+def test_runner_prints_the_ratios_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    figures = runner.main(posts=12, repeats=1, workdir=tmp_path)
+    lines = capsys.readouterr().out.strip().splitlines()
+    m = RATIOS.match(lines[-1])
+    assert m, lines[-1]
+    assert all(float(v) > 0 for v in m.groupdict().values())
+    assert any(line.startswith("machine: ") for line in lines)
+    assert figures["vanilla_files"] > 0 and figures["breakout_files"] > 0
+    # Both sides built the same write-ups into their own folders.
+    assert (tmp_path / "compare-12" / "vanilla" / "output" / "index.html").exists()
+    assert (tmp_path / "compare-12" / "breakout" / "output" / "index.html").exists()
+
+
+def test_profile_mode_prints_top_costs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    runner.main(posts=6, repeats=1, profile_mode=True, workdir=tmp_path)
+    out = capsys.readouterr().out
+    assert "top 25 by cumulative" in out and "top 25 by tottime" in out
+
+
+def test_scale_mode_prints_the_time_ratio(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figures = runner.scale(1, tmp_path, sizes=(4, 8))
+    assert figures["ratio"] > 0
+    assert re.search(r"^scale: cpu time 8/4=\d", capsys.readouterr().out, re.MULTILINE)
+
+
+def test_a_failed_build_stops_the_benchmark_with_its_log(tmp_path: Path) -> None:
+    site = runner.Site("breakout", runner.BREAKOUT_CONF, tmp_path)
+    (tmp_path / "content" / "writeups").mkdir(parents=True)
+    # Missing required metadata: Breakout's reader rejects it and the build fails.
+    (tmp_path / "content" / "writeups" / "bad.md").write_text("Title: Bad\n\nNo date, no event.\n")
+    with pytest.raises(runner.BenchError, match="build 'cold1' failed"):
+        runner.run_build(site, "cold1")
+
+
+def test_bad_options_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="clock"):
+        runner.main(posts=3, repeats=1, workdir=tmp_path, clock="sundial")
+    with pytest.raises(SystemExit, match="at least 1"):
+        runner.main(posts=0, repeats=1, workdir=tmp_path)
+
+
+def fake_builds(monkeypatch: pytest.MonkeyPatch, stamps: list[str]) -> list[str]:
+    """Replace real builds with fixed costs; cache_stamp returns `stamps` in turn."""
+    labels: list[str] = []
+    cost = {"vanilla": (10.0, 8.0, 100_000, 1000), "breakout": (8.0, 6.0, 120_000, 400)}
+
+    def run_build(site: runner.Site, label: str, profile: Path | None = None) -> runner.Build:
+        labels.append(f"{site.name}:{label}")
+        wall, cpu, rss, size = cost[site.name]
+        warm = label.startswith("warm")
+        site.output.mkdir(parents=True, exist_ok=True)
+        (site.output / "index.html").write_bytes(b"x" * size)
+        return runner.Build(wall / 4 if warm else wall, cpu / 4 if warm else cpu, rss)
+
+    it = iter(stamps)
+    monkeypatch.setattr(runner, "run_build", run_build)
+    monkeypatch.setattr(runner, "cache_stamp", lambda site: next(it))
+    return labels
+
+
+def test_ratios_are_computed_from_cpu_medians(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = fake_builds(monkeypatch, ["s"] * 8)
+    figures = runner.main(posts=5, repeats=2, workdir=tmp_path)
+    assert labels[:4] == ["vanilla:cold1", "breakout:cold1", "vanilla:warm1", "breakout:warm1"]
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "ratios: cold=0.750 warm_over_cold=0.250 rss=1.200 bytes=0.400"
+    )
+    assert figures["ratio_cold"] == pytest.approx(0.75)
+
+
+def test_a_warm_build_without_its_cache_is_measured_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Stamps after cold (vanilla, breakout) then after warm: breakout's changes once.
+    labels = fake_builds(monkeypatch, ["v", "b1", "v", "b2", "v", "b2", "v", "b2"])
+    runner.main(posts=5, repeats=1, workdir=tmp_path)
+    out = capsys.readouterr().out
+    assert "cache stamp changed between cold and warm; measuring it again" in out
+    assert "breakout:warm1.2" in labels and "note:" not in out
