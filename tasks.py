@@ -81,12 +81,12 @@ def rebuild(c: Context) -> None:
 @task
 def serve(c: Context, port: int = 8000, build_first: bool = False) -> None:
     """Serve output/ on http://127.0.0.1:PORT (Ctrl-C stops); --build-first builds before."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+    from tools.serve import make_server
 
     if build_first or not OUTPUT.exists():
         _build(CONF, OUTPUT)
 
-    server = RootedHTTPServer(str(OUTPUT), ("127.0.0.1", port), ComplexHTTPRequestHandler)
+    server = make_server(OUTPUT, port)
     print(f"Serving the site at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()

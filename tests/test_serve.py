@@ -1,0 +1,38 @@
+"""The preview server answers like a static host: clean URLs, and 404 with the site's page."""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tools.serve import make_server
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    """A tiny built site served on a free loopback port."""
+    (tmp_path / "people" / "nick").mkdir(parents=True)
+    (tmp_path / "people" / "nick" / "index.html").write_text("<h1>Nick</h1>")
+    (tmp_path / "404.html").write_text("<h1>Page not found</h1>")
+    server = make_server(tmp_path, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_clean_url_is_served(served: str) -> None:
+    with urllib.request.urlopen(served + "/people/nick/") as response:
+        assert response.status == 200 and b"<h1>Nick</h1>" in response.read()
+
+
+def test_missing_page_gets_404_with_the_site_page(served: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(served + "/no/such/page/")
+    assert err.value.code == 404
+    assert b"Page not found" in err.value.read()
