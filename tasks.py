@@ -245,10 +245,32 @@ def publish(
 
 
 @task(
-    help={"posts": "number of write-ups in the generated corpus", "repeats": "runs of each build"}
+    help={
+        "posts": "number of write-ups in the generated corpus",
+        "repeats": "runs of each build",
+        "scale": "Breakout cold at 2,000 and 5,000 write-ups",
+        "profile": "cProfile one Breakout cold build",
+        "clock": "cpu (default) or wall time in the ratios",
+        "search": "measure Breakout with Pagefind indexing on",
+    }
 )
-def bench(c: Context, posts: int = 500, repeats: int = 3) -> None:
+def bench(
+    c: Context,
+    posts: int = 500,
+    repeats: int = 3,
+    scale: bool = False,
+    profile: bool = False,
+    clock: str = "cpu",
+    search: bool = False,
+) -> None:
     """Benchmark Breakout against vanilla Pelican on a generated corpus (A B A B)."""
     from bench.runner import main as bench_main
 
-    bench_main(posts=posts, repeats=repeats)
+    bench_main(
+        posts=posts,
+        repeats=repeats,
+        scale_mode=scale,
+        profile_mode=profile,
+        clock=clock,
+        search=search,
+    )
