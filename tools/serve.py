@@ -21,7 +21,11 @@ class PreviewHandler(ComplexHTTPRequestHandler):
             return
         # Pelican's own handler closes the connection without a response here.
         page = Path(self.base_path) / "404.html"
-        body = page.read_bytes() if page.exists() else b"<!DOCTYPE html><title>404</title><h1>Not found</h1>"
+        body = (
+            page.read_bytes()
+            if page.exists()
+            else b"<!DOCTYPE html><title>404</title><h1>Not found</h1>"
+        )
         self.send_response(HTTPStatus.NOT_FOUND)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
