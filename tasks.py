@@ -99,20 +99,13 @@ def livereload(c: Context, port: int = 8000) -> None:
     """Serve on 127.0.0.1 and rebuild when content/, theme/, plugins/ or the conf files change."""
     import threading
 
-    from watchfiles import watch
+    from tools.build import run_pelican
+    from tools.watch import rebuild_on_change
 
     _build(CONF, OUTPUT)
-    thread = threading.Thread(target=serve, args=(c, port), daemon=True)
-    thread.start()
+    threading.Thread(target=serve, args=(c, port), daemon=True).start()
     watched = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]
-    for changes in watch(*watched):
-        print(f"Change detected ({len(changes)} file(s)); rebuilding")
-        from tools.build import run_pelican
-
-        try:
-            run_pelican(CONF, path=CONTENT, output=OUTPUT, cache=CACHE)
-        except Exception as exc:  # keep watching: the author is mid-edit
-            print(f"Build failed: {exc}")
+    rebuild_on_change(watched, lambda: run_pelican(CONF, path=CONTENT, output=OUTPUT, cache=CACHE))
 
 
 @task
