@@ -116,6 +116,8 @@ LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
 CACHE_PATH = "cache"
 CHECK_MODIFIED_METHOD = "md5"
+# Re-compressing the whole content cache costs more each build than the disk it saves.
+GZIP_CACHE = False
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
@@ -125,6 +127,7 @@ PLUGINS = [
     "breakout_index",
     "breakout_feeds",
     "breakout_seo",
+    "breakout_memo",  # warm builds skip pages whose fingerprint is unchanged
     "breakout_search",  # last: Pagefind indexes the finished HTML
 ]
 
@@ -137,8 +140,12 @@ BREAKOUT_COMMENTS: dict = {}
 BREAKOUT_INDEX: dict = {}
 BREAKOUT_SEO: dict = {}
 BREAKOUT_SEARCH = {"ENABLED": True}
+# Warm builds render only pages whose fingerprint changed (needs CACHE_CONTENT).
+BREAKOUT_MEMO: dict = {}
 BREAKOUT_FEEDS = {
-    "MAX_ITEMS": 50,
+    "MAX_ITEMS": 50,  # the site's feeds and the comments feeds
+    # A person's, topic's or event's feed: the newest few are what a subscriber needs.
+    "ENTITY_MAX_ITEMS": 10,
     "SUMMARY_LENGTH": 60,
     # Feed ids are tag: URIs (RFC 4151) under this authority; see README "Feeds".
     "ID_AUTHORITY": "breakout",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import sys
 import zoneinfo
 from dataclasses import dataclass, field
@@ -15,10 +16,16 @@ from breakout_comments.cache import RenderCache, make_stamp
 from breakout_comments.model import Comment, CommentSource, Problem, Rendered
 from breakout_comments.parse import parse_comment_file, split_metadata
 from breakout_comments.people import PersonFinder
-from breakout_comments.render import BodyRenderer
+from breakout_comments.render import BodyRenderer, convert_plain, plain_paragraphs
 from breakout_comments.sanitize import sanitize_html
 from breakout_comments.thread import dedupe, thread
+from breakout_content.data import EventRecord, PersonRecord
+from breakout_text.api import new_markdown
+from breakout_text.identity import Resolver
 
+from tools.build import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 P = "content/comments/ukgc11-police"
 
@@ -442,6 +449,21 @@ def test_cache_keeps_entries_only_for_the_same_stamp(tmp_path: Path) -> None:
     assert RenderCache(path, "stamp-2").get("a.md", (1, 2)) is None  # settings changed
 
 
+def test_cache_round_trips_every_entry_and_a_damaged_file_means_cold(tmp_path: Path) -> None:
+    path = tmp_path / "c.pickle"
+    cache = RenderCache(str(path), "stamp")
+    for i in range(50):
+        cache.put(f"{i}.md", (i, i), rendered(f"{i:03}"))
+    cache.save({f"{i}.md" for i in range(50)})
+    again = RenderCache(str(path), "stamp")
+    assert [again.get(f"{i}.md", (i, i)).body_html for i in range(50)] == [
+        f"<p>{i:03}</p>" for i in range(50)
+    ]
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    assert RenderCache(str(path), "stamp").entries == {}
+
+
 def test_stamp_ignores_object_identity_but_not_values(tmp_path: Path) -> None:
     class Ext:
         """Stands for a Markdown extension instance (its repr holds an address)."""
@@ -458,3 +480,121 @@ def test_stamp_ignores_object_identity_but_not_values(tmp_path: Path) -> None:
     before = make_stamp(one, keys, [str(people)])
     people.write_text("[people.b]\n")
     assert make_stamp(one, keys, [str(people)]) != before
+
+
+# The plain-prose fast path: comments Python-Markdown would only split into paragraphs
+# skip its block and inline passes. Its HTML and findings must equal the full path's.
+
+FAST_RESOLVER = Resolver(
+    people={
+        "nickkeane": PersonRecord("nickkeane", "Nick Keane", handles={"twitter": ("nickkeane",)})
+    },
+    events={"ukgovcamp-2011": EventRecord("ukgovcamp-2011", "UK GovCamp", hashtags=("ukgc11",))},
+    siteurl="https://b.example",
+)
+PLAIN = [
+    "Thanks @nickkeane, see you at #ukgc11!",
+    "One line.\nA second line of the same paragraph.\n\nA second paragraph.",
+    "Three\n\n\n\nblank lines, then more (with brackets) and 'quotes'.",
+    "Nick Keane (@nickkeane) said: it works. Dr. Who agreed; so did @sasha_taylor.",
+    "Mail me at a@b.example or see http://x.example/a#b, 50% off £5 = cheap + fast.",
+    "snake_case_words and @under_score handles stay text #open_data",
+    "Unicode: café, naïve, 東京, — dashes “quotes” ＠nickkeane ＃police",
+    "\u00a0Leading non-breaking space and trailing one\u00a0",
+]
+NOT_PLAIN = [
+    "*emphasis*",
+    "_emphasis_",
+    "a __b__ c",
+    "x _",
+    "`code`",
+    "a \\ b",
+    "[link](http://x)",
+    "<b>html</b>",
+    "a & b",
+    "1. a list",
+    "2011. A year",
+    "- item",
+    "+ item",
+    "# Heading",
+    "> quote",
+    "    code",
+    " leading space",
+    "trailing  \nspaces",
+    "a\tb",
+    "Term\n: definition",
+    "a | b\n--- | ---\n1 | 2",
+    "Title\n=====",
+    "~~~\nfence\n~~~",
+    "{: .class}",
+    "x\r\ny",
+]
+
+
+@pytest.fixture(scope="module")
+def text_md() -> markdown.Markdown:
+    """The project's Markdown settings plus the text engine, meta left out (as for comments)."""
+    md = new_markdown(load_settings(ROOT / "pelicanconf.py"), FAST_RESOLVER)
+    assert BodyRenderer._plain_prose_is_paragraphs(md)
+    return md
+
+
+def both_ways(md: markdown.Markdown, text: str) -> tuple[tuple[str, dict], tuple[str, dict]]:
+    """(html, findings) from md.convert and from convert_plain."""
+    paragraphs = plain_paragraphs(text)
+    assert paragraphs is not None
+    md.reset()
+    full = md.convert(text), dict(md.breakout_metadata)
+    md.reset()
+    fast = convert_plain(md, paragraphs), dict(md.breakout_metadata)
+    return full, fast
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_plain_prose_fast_path_gives_the_same_html_and_findings(
+    text_md: markdown.Markdown, text: str
+) -> None:
+    full, fast = both_ways(text_md, text)
+    assert fast == full
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_anything_markdown_could_read_takes_the_full_path(text: str) -> None:
+    assert plain_paragraphs(text) is None
+
+
+def test_fast_path_matches_on_random_prose(text_md: markdown.Markdown) -> None:
+    # Seeded, so every run checks the same texts.
+    rnd = random.Random(8)
+    pieces = [
+        *"abcXYZ09 ._-@#:;,!?'\"()/\n\u00a0é—",
+        "@nickkeane", "#police", "@a_b", "#ukgc11", "@n@h.example", "a.bsky.social",
+        "(Nick Keane)", "Dr. ", "e.g. ", "RT @x", "＠nick", "\n\n", "\n#x", "x=y", "＃tag",
+    ]  # fmt: skip
+    checked = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 50))).strip("\n")
+        if text and plain_paragraphs(text) is not None:
+            full, fast = both_ways(text_md, text)
+            assert fast == full, text
+            checked += 1
+    assert checked > 300
+
+
+def test_an_extension_that_reads_plain_text_turns_the_fast_path_off() -> None:
+    renderer = BodyRenderer(lambda: markdown.Markdown(extensions=["markdown.extensions.nl2br"]))
+    result = renderer.render(CommentSource("p", "1", "s", author="A", body="one\ntwo"), [])
+    assert renderer._fast is False
+    assert result.body_html == "<p>one<br>\ntwo</p>"
+
+
+def test_renderer_uses_the_fast_path_for_plain_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    md = markdown.Markdown(extensions=["markdown.extensions.extra"])
+    calls: list[str] = []
+    real = md.convert
+    monkeypatch.setattr(md, "convert", lambda text: calls.append(text) or real(text))
+    renderer = BodyRenderer(lambda: md)
+    plain = renderer.render(CommentSource("p", "1", "s", author="A", body="Just words."), [])
+    marked = renderer.render(CommentSource("p", "2", "s", author="A", body="*Marked*"), [])
+    assert (plain.body_html, marked.body_html) == ("<p>Just words.</p>", "<p><em>Marked</em></p>")
+    assert calls == ["*Marked*"]

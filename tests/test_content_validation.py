@@ -7,10 +7,19 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from breakout_content.errors import BuildFailed
+from breakout_content.glue import freeze_urls
+from breakout_content.reader import BreakoutMarkdownReader, valid_date
+from breakout_text import glue as text_glue
 from conftest import FIXTURES, ROOT, build_site
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import SafeDatetime, get_date
+
+from tools.build import load_settings
 
 MINIMAL = FIXTURES / "minimal-site"
 
@@ -152,3 +161,78 @@ def test_pelican_command_line_exits_non_zero(site: Path, tmp_path: Path) -> None
     combined = " ".join((result.stdout + result.stderr).split())
     assert "content/writeups/2011/bad.md:2: unparseable date '2011-02-30'" in combined
     assert "1 problem found" in combined
+
+
+# One Markdown instance per reader (reset between files) must read like a fresh one each time.
+
+STATEFUL = (
+    "Title: Stateful\nDate: 2011-01-23\nEvent: ukgovcamp-2011\nSession: S\nTags: Open Data\n"
+    "Summary: With @nickkeane at #ukgc11\n\n"
+    "The NPIA[^1] and @nickkeane (Nick Keane) on #police, in HTML.\n\n"
+    "*[NPIA]: National Policing Improvement Agency\n[^1]: A footnote.\n"
+)
+PLAIN = (
+    "Title: Plain\nDate: 2011-01-24 10:30\nEvent: ukgovcamp-2011\nSession: T\n\n"
+    "NPIA again, no notes, no Tags; @someone_else said so in HTML.\n\n"
+    "*[HTML]: Hyper Text Markup Language\n"
+)
+
+
+def reader_settings(site: Path) -> dict:
+    """The project's settings for this content folder, with the text engine in MARKDOWN."""
+    settings = load_settings(ROOT / "pelicanconf.py", path=site)
+    text_glue.on_initialized(SimpleNamespace(settings=settings))
+    return settings
+
+
+def test_one_reader_reads_each_file_as_a_fresh_one_would(site: Path) -> None:
+    files = [
+        write(site / "writeups/2011/stateful.md", STATEFUL),
+        write(site / "writeups/2011/plain.md", PLAIN),
+    ]
+    order = [*files, *files]  # back and forth: nothing may leak from one file to the next
+    shared = BreakoutMarkdownReader(reader_settings(site))
+    together = [shared.read(str(path)) for path in order]
+    apart = [BreakoutMarkdownReader(reader_settings(site)).read(str(path)) for path in order]
+    assert together == apart
+    (stateful, meta), (plain, plain_meta) = together[:2]
+    assert 'class="footnote"' in stateful and "<abbr" in stateful
+    assert 'class="footnote"' not in plain and "National" not in plain
+    assert "Hyper Text" in plain and "Hyper Text" not in stateful
+    assert "tags" not in plain_meta and "summary" not in plain_meta
+    assert [m["handle"] for m in meta["mentions"]] == ["nickkeane", "nickkeane"]
+    assert [m["handle"] for m in plain_meta["mentions"]] == ["someone_else"]
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2011-01-22", True),
+        ("2011-01-22 09:30", True),
+        ("2011-01-22T09:30:15", True),
+        ("22 January 2011", True),  # not ISO: Pelican's get_date decides
+        ("2011-13-45", False),
+        ("2011-02-30", False),
+        ("yesterday", False),
+    ],
+)
+def test_valid_date_agrees_with_pelican(value: str, ok: bool) -> None:
+    assert valid_date(value) is ok
+    try:
+        get_date(value)
+        pelican_ok = True
+    except ValueError:
+        pelican_ok = False
+    assert pelican_ok is ok
+
+
+def test_urls_are_worked_out_once_and_stay_the_same() -> None:
+    settings = {**DEFAULT_CONFIG, "ARTICLE_URL": "{date:%Y}/{slug}/", "PATH": "/site/content"}
+    metadata = {"title": "T", "date": SafeDatetime(2011, 1, 22), "slug": "s"}
+    article = Article("<p>x</p>", dict(metadata), settings=settings)
+    custom = Article("<p>y</p>", {**metadata, "slug": "t", "url": "custom/"}, settings=settings)
+    freeze_urls([article, custom])
+    assert (article.override_url, article.url) == ("2011/s/", "2011/s/")
+    assert custom.url == "custom/"  # a URL: the file gave is kept
+    settings["ARTICLE_URL"] = "changed/{slug}/"
+    assert article.url == "2011/s/"  # no longer recomputed on access

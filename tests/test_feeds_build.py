@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import feedparser
-from breakout_feeds.build import SiteInfo, Writeup, plan_feeds
+import pytest
+from breakout_content.settings import validate_settings
+from breakout_feeds import build
+from breakout_feeds.build import SiteInfo, Writeup, plan_feed_files, plan_feeds
+from breakout_feeds.options import SCHEMA
 from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
 
 from tools.feedcheck import validate_feed_bytes
@@ -85,10 +89,22 @@ JAN = dt.datetime(2011, 1, 24, 9, 30, tzinfo=LONDON)
 
 
 def plan(
-    writeups: list[Writeup], index: Any = None, paths: FeedPaths = PATHS, max_items: int = 50
+    writeups: list[Writeup],
+    index: Any = None,
+    paths: FeedPaths = PATHS,
+    max_items: int = 50,
+    entity_max_items: int | None = None,
 ) -> dict[str, Any]:
     """Planned feeds as {path: feedparser result}, each checked by the validator first."""
-    files = plan_feeds(SITE, paths, writeups, index, max_items=max_items, summary_words=5)
+    files = plan_feeds(
+        SITE,
+        paths,
+        writeups,
+        index,
+        max_items=max_items,
+        summary_words=5,
+        entity_max_items=entity_max_items,
+    )
     for f in files:
         assert validate_feed_bytes(f.data, f.path) == []
     return {f.path: feedparser.parse(f.data) for f in files}
@@ -177,7 +193,7 @@ def test_comments_feeds_hold_shown_comments_with_stable_ids() -> None:
     assert first.title == "Comment by Andy on A write-up"
     assert first.link == "https://site.example/2011/fish/#comment-001"
     assert 'href="https://site.example/2011/second/"' in first.content[0].value
-    # An undated comment takes the write-up's date (the documented rule, see build.comment_entries).
+    # An undated comment takes the write-up's date (the documented rule, see build.writeup_items).
     assert undated.published_parsed[:5] == (2011, 1, 24, 9, 30)
     per_writeup = feeds["2011/fish/comments.rss.xml"]
     assert per_writeup.feed.title == "Comments on A write-up · Breakout"
@@ -279,3 +295,125 @@ def test_feed_links_for_templates() -> None:
     ]
     assert links.for_article(Article("d", JAN, status="draft")) == []
     assert links.for_entity("session", person) == []
+
+
+def test_entity_max_items_limits_only_person_topic_and_event_feeds() -> None:
+    articles = [Article(f"a{i}", JAN + dt.timedelta(days=i)) for i in range(4)]
+    newest_first = list(reversed(articles))
+    index = Index(
+        people=[Entity("p", "p", "people/p/", newest_first)],
+        topics=[Entity("t", "t", "topics/t/", newest_first)],
+        events=[Entity("e", "e", "events/e/", newest_first)],
+    )
+    feeds = plan([w(a) for a in articles], index, max_items=3, entity_max_items=1)
+    assert len(feeds["feeds/all.atom.xml"].entries) == 3
+    for path in ("people/p/rss.xml", "topics/t/atom.xml", "events/e/rss.xml"):
+        assert [e.link.split("/")[-2] for e in feeds[path].entries] == ["a3"]
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [(10, True), (1, True), (0, False), (-2, False), (2.5, False), (True, False)]
+)
+def test_entity_max_items_is_validated(value: object, ok: bool) -> None:
+    _merged, problems = validate_settings("BREAKOUT_FEEDS", {"ENTITY_MAX_ITEMS": value}, SCHEMA)
+    assert (problems == []) is ok
+    assert validate_settings("BREAKOUT_FEEDS", {}, SCHEMA)[0]["ENTITY_MAX_ITEMS"] == 10
+
+
+def test_each_entry_is_built_once_however_many_feeds_hold_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = build.absolute_html
+
+    def counting(fragment: str, base: str) -> str:
+        calls.append(base)
+        return real(fragment, base)
+
+    monkeypatch.setattr(build, "absolute_html", counting)
+    fish = Article(
+        "fish", JAN, comment_list=[Comment("001", "Andy", JAN, "<p>Hi</p>", "2011/fish/#c")]
+    )
+    second = Article("second", JAN + dt.timedelta(days=1))
+    everyone = [second, fish]
+    index = Index(
+        people=[Entity("a", "a", "people/a/", everyone), Entity("b", "b", "people/b/", [fish])],
+        topics=[Entity("t", "t", "topics/t/", everyone)],
+        events=[Entity("e", "e", "events/e/", everyone)],
+    )
+    feeds = plan([w(fish), w(second)], index)
+    assert len(feeds) == 16  # 2 formats x (site, comments, 2 write-ups, 2 people, topic, event)
+    assert sorted(calls) == [
+        "https://site.example/2011/fish/",  # the write-up
+        "https://site.example/2011/fish/",  # its comment
+        "https://site.example/2011/second/",
+    ]
+
+
+def _fingerprints(writeups: list[Writeup], index: Any, entity_max_items: int = 10) -> dict:
+    plans = plan_feed_files(
+        SITE,
+        PATHS,
+        writeups,
+        index,
+        max_items=50,
+        summary_words=5,
+        entity_max_items=entity_max_items,
+    )
+    return {p.paths[kind]: fp for p in plans for kind, fp in p.fingerprints().items()}
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    assert before.keys() == after.keys()
+    return {path for path in before if before[path] != after[path]}
+
+
+def test_fingerprints_change_only_for_feeds_holding_a_changed_entry() -> None:
+    fish = Article(
+        "fish", JAN, comment_list=[Comment("001", "Andy", JAN, "<p>Hi</p>", "2011/fish/#c")]
+    )
+    second = Article("second", JAN + dt.timedelta(days=1))
+    index = Index(
+        people=[Entity("Zoë", "zoe", "people/zoe/", [second, fish])],
+        topics=[
+            Entity("fish", "fish", "topics/fish/", [fish]),
+            Entity("other", "other", "topics/other/", [second]),
+        ],
+    )
+    before = _fingerprints([w(fish), w(second)], index)
+    assert before == _fingerprints([w(fish), w(second)], index)  # stable
+    edited = replace(fish, content="<p>Edited body</p>")
+    assert _changed(before, _fingerprints([w(edited), w(second)], index)) == {
+        "feeds/all.rss.xml",
+        "feeds/all.atom.xml",
+        "people/zoe/rss.xml",
+        "people/zoe/atom.xml",
+        "topics/fish/rss.xml",
+        "topics/fish/atom.xml",
+    }
+    commented = replace(
+        fish, comment_list=[Comment("001", "Andy", JAN, "<p>Hi again</p>", "2011/fish/#c")]
+    )
+    assert _changed(before, _fingerprints([w(commented), w(second)], index)) == {
+        "2011/fish/comments.rss.xml",
+        "2011/fish/comments.atom.xml",
+        "feeds/comments.rss.xml",
+        "feeds/comments.atom.xml",
+    }
+    renamed = Index(
+        people=[Entity("Zoe A.", "zoe", "people/zoe/", [second, fish])], topics=index.topics
+    )
+    assert _changed(before, _fingerprints([w(fish), w(second)], renamed)) == {
+        "people/zoe/rss.xml",
+        "people/zoe/atom.xml",
+    }
+
+
+def test_an_edit_outside_a_feeds_newest_items_leaves_that_feed_alone() -> None:
+    old, new = Article("old", JAN), Article("new", JAN + dt.timedelta(days=1))
+    index = Index(topics=[Entity("t", "t", "topics/t/", [new, old])])
+    before = _fingerprints([w(old), w(new)], index, entity_max_items=1)
+    edited = replace(old, content="<p>Edited</p>")
+    after = _fingerprints([w(edited), w(new)], index, entity_max_items=1)
+    assert "topics/t/rss.xml" not in _changed(before, after)
+    assert "feeds/all.rss.xml" in _changed(before, after)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 from breakout_feeds.model import Category, FeedEntry, FeedMeta
-from breakout_feeds.render import Kind, render_feed
+from breakout_feeds.render import Kind, Renderer, clean_entry, render_feed
 from lxml import etree
 
 from tools.feedcheck import validate_feed_bytes
@@ -175,3 +175,50 @@ def test_rss_names_authors_with_dc_creator_not_author() -> None:
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="rss"):
         render_feed(META, [], "json")
+
+
+BAD = "\x00\x01\x0b\ud800\ufffe"
+
+
+def _awkward(slug: str, when: dt.datetime) -> FeedEntry:
+    """An entry with forbidden characters in its text fields."""
+    return entry(
+        slug,
+        when,
+        title=f"Ti{BAD}tle {slug}",
+        content_html=f"<p>Bo{BAD}dy</p>",
+        summary=f"Sum{BAD}mary",
+        authors=(f"Zo{BAD}ë",),
+        categories=(Category(f"t{BAD}", f"T{BAD}", f"{SITE}/topics/{BAD}"),),
+        replies_rss=f"{SITE}/2011/{slug}/comments.rss.xml",
+        replies_atom=f"{SITE}/2011/{slug}/comments.atom.xml",
+        comments_url=f"{SITE}/2011/{slug}/#comments",
+    )
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_clean_entry_renders_the_same_bytes(kind: Kind) -> None:
+    entries = [_awkward("a", WINTER), _awkward("b", SUMMER)]
+    assert render_feed(META, [clean_entry(e) for e in entries], kind) == render_feed(
+        META, entries, kind
+    )
+
+
+@pytest.mark.parametrize("max_built", [0, 1, 256])
+def test_a_shared_renderer_gives_each_feed_the_bytes_of_a_fresh_one(max_built: int) -> None:
+    """Entries shared between feeds (feedgen objects and elements reused) change no byte."""
+    a, b, c = (clean_entry(_awkward(s, WINTER + dt.timedelta(days=i))) for i, s in enumerate("abc"))
+    feeds = [
+        (META, [a, b, c]),
+        (replace(META, title="Topic", max_items=2), [c, a]),
+        (replace(META, title="Person"), [b]),
+        (META, [a, b, c]),
+    ]
+    renderer = Renderer(max_built=max_built)
+    for kind in ("rss", "atom"):
+        for meta, entries in feeds:
+            assert renderer.render(meta, entries, kind) == render_feed(meta, entries, kind)
+    renderer.forget(a)
+    assert renderer.render(META, [a], "rss") == render_feed(META, [a], "rss")
+    both = renderer.render_kinds(META, [c, a], ["atom", "rss"])
+    assert both == {k: render_feed(META, [c, a], k) for k in ("atom", "rss")}

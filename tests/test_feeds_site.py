@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -9,12 +11,14 @@ from typing import Any
 
 import feedparser
 import pytest
-from breakout_feeds.glue import write_if_changed
+from breakout_feeds import glue
+from breakout_feeds.glue import MANIFEST, write_if_changed
 from conftest import FIXTURES, ROOT, build_site
 from lxml import etree
 
 from tools.build import load_settings
 from tools.feedcheck import check_ids, check_site_feeds, record_ids, validate_feed_file
+from tools.golden import compare_trees
 
 FEEDS_SITE = FIXTURES / "feeds-site"
 LOCAL = "http://127.0.0.1:8000"
@@ -234,10 +238,26 @@ def test_production_siteurl_is_used_everywhere(site_builder: Callable[..., Path]
     )
 
 
-def test_max_items_limits_each_feed(site_builder: Callable[..., Path]) -> None:
+def test_max_items_limits_site_and_comments_feeds(site_builder: Callable[..., Path]) -> None:
     out = site_builder(FEEDS_SITE, BREAKOUT_FEEDS={"MAX_ITEMS": 1})
     assert [e.id for e in parse(out, "feeds/all.rss.xml").entries] == [SUMMER_ID]
+    assert len(parse(out, "feeds/comments.atom.xml").entries) == 1
+    assert len(parse(out, "2011/fish/comments.rss.xml").entries) == 1
+    # Entity feeds have their own limit (ENTITY_MAX_ITEMS, default 10).
+    assert [e.id for e in parse(out, "events/ukgovcamp-2011/rss.xml").entries] == [
+        FISH_ID,
+        SECOND_ID,
+    ]
+
+
+def test_entity_max_items_limits_person_topic_and_event_feeds(
+    site_builder: Callable[..., Path],
+) -> None:
+    out = site_builder(FEEDS_SITE, BREAKOUT_FEEDS={"ENTITY_MAX_ITEMS": 1})
+    assert len(parse(out, "feeds/all.rss.xml").entries) == 3
     assert [e.id for e in parse(out, "events/ukgovcamp-2011/rss.xml").entries] == [FISH_ID]
+    assert [e.id for e in parse(out, "topics/fish/atom.xml").entries] == [FISH_ID]
+    assert check_site_feeds(out, settings_for(FEEDS_SITE, out)) == []
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -350,3 +370,98 @@ def test_launch_site_feeds_are_valid(launch_site: Path) -> None:
     settings = settings_for(ROOT / "content", launch_site)
     assert check_site_feeds(launch_site, settings) == []
     assert check_ids(launch_site, settings) == []
+
+
+def _ids_in(out: Path, rel: str) -> list[str]:
+    """Entry ids of a built feed."""
+    return [e.id for e in parse(out, rel).entries]
+
+
+def test_a_warm_build_renders_only_the_feeds_holding_the_edited_writeup(
+    content_copy: Callable[[Path], Path],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    content = content_copy(FEEDS_SITE)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build_site(content, out, cache=cache)
+    everything = {p.relative_to(out).as_posix() for p in feeds_in(out)}
+    assert sorted(glue.last_stats.rendered) == sorted(everything)
+    assert (cache / MANIFEST).is_file()
+    holding_fish = {rel for rel in everything if FISH_ID in _ids_in(out, rel)}
+    assert {
+        "feeds/all.atom.xml",
+        "topics/fish/rss.xml",
+        "people/nickkeane/atom.xml",
+    } <= holding_fish
+
+    _edit(content / "writeups/2011/fish.md", "Notes.", "Notes, edited.")
+    caplog.set_level(logging.DEBUG, logger="breakout.feeds")
+    build_site(content, out, cache=cache)
+    assert set(glue.last_stats.rendered) == holding_fish
+    assert glue.last_stats.reused == len(everything) - len(holding_fish)
+    assert f"rendered {len(holding_fish)} feeds, reused {glue.last_stats.reused}" in caplog.text
+    assert "Notes, edited." in (out / "feeds/all.atom.xml").read_text(encoding="utf-8")
+
+    # Byte for byte what a cold build of the edited content writes.
+    cold = tmp_path / "cold"
+    build_site(content, cold, cache=tmp_path / "cold-cache")
+    assert compare_trees(cold, out) == []
+
+
+def test_a_warm_build_without_changes_renders_nothing_but_repairs_touched_files(
+    tmp_path: Path,
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build_site(FEEDS_SITE, out, cache=cache)
+    total = len(glue.last_stats.rendered)
+    build_site(FEEDS_SITE, out, cache=cache)
+    assert glue.last_stats.rendered == []
+    assert glue.last_stats.reused == total
+
+    good = (out / "topics/fish/rss.xml").read_bytes()
+    (out / "topics/fish/rss.xml").unlink()
+    (out / "feeds/all.atom.xml").write_bytes(b"<feed/>")
+    atom = out / "events/ukgovcamp-2011/atom.xml"
+    os.utime(atom, ns=(1, 1))  # touched, same bytes: checked by hash and kept
+    build_site(FEEDS_SITE, out, cache=cache)
+    assert sorted(glue.last_stats.rendered) == ["feeds/all.atom.xml", "topics/fish/rss.xml"]
+    assert (out / "topics/fish/rss.xml").read_bytes() == good
+    assert feedparser.parse((out / "feeds/all.atom.xml").read_bytes()).entries
+
+
+def test_changed_feed_settings_render_every_feed_again(tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build_site(FEEDS_SITE, out, cache=cache)
+    total = len(glue.last_stats.rendered)
+    build_site(FEEDS_SITE, out, cache=cache, BREAKOUT_FEEDS={"SUMMARY_LENGTH": 3})
+    assert len(glue.last_stats.rendered) == total
+    assert parse(out, "feeds/all.atom.xml").entries[0].summary.endswith("…")
+
+
+def test_without_the_content_cache_there_is_no_manifest(tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    for _ in range(2):
+        build_site(FEEDS_SITE, out, cache=cache, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
+        assert glue.last_stats.reused == 0
+    assert not (cache / MANIFEST).exists()
+
+
+def test_the_manifest_belongs_to_one_stamp(tmp_path: Path) -> None:
+    settings = settings_for(FEEDS_SITE, tmp_path)
+    opts = glue.options(settings)
+    site = glue.site_info(settings, opts)
+    paths = glue.FeedPaths.from_settings(settings)
+    stamp = glue.feeds_stamp(opts, site, paths)
+    assert stamp == glue.feeds_stamp(dict(opts), site, paths)
+    assert stamp != glue.feeds_stamp({**opts, "ENTITY_MAX_ITEMS": 3}, site, paths)
+    assert stamp != glue.feeds_stamp(
+        opts, site, glue.FeedPaths({**paths.patterns, "PERSON_FEED_RSS": None})
+    )
+    manifest = str(tmp_path / "cache" / MANIFEST)
+    records = {"feeds/all.rss.xml": {"fingerprint": "f", "size": 1, "mtime_ns": 1, "sha256": "s"}}
+    glue.write_manifest(manifest, stamp, records)
+    assert glue.read_manifest(manifest, stamp) == records
+    assert glue.read_manifest(manifest, "another stamp") == {}
+    Path(manifest).write_text("{not json", encoding="utf-8")
+    assert glue.read_manifest(manifest, stamp) == {}

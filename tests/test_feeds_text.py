@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import random
+from urllib.parse import urljoin
+
 import pytest
 from breakout_feeds.text import (
+    _NOT_XML,
+    _join,
     absolute_html,
     absolute_srcset,
+    fragment_text,
     html_to_text,
     truncate_words,
     xml_safe,
@@ -101,3 +107,127 @@ def test_absolute_html_output_has_no_forbidden_characters() -> None:
     html = absolute_html('<p title="a\x01b">x\x0by &#1; z</p>', BASE)
     assert xml_safe(html) == html
     assert "x" in html and "z" in html
+
+
+def test_xml_safe_agrees_with_the_one_pattern_on_mixed_text() -> None:
+    """The ASCII/BMP/astral fast paths remove exactly what the single pattern does."""
+    pool = [chr(c) for c in [*range(0x00, 0xA0), 0xD800, 0xDFFF, 0xFDD0, 0xFDEF, 0xFDF0]]
+    pool += ["\ufffd", "\ufffe", "\uffff", "é", "🎉", "\U0001fffe", "\U0010ffff", "\U0010fffd"]
+    rng = random.Random(8)
+    for _ in range(5000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        assert xml_safe(text) == _NOT_XML.sub("", text), repr(text)
+
+
+def test_html_to_text_of_plain_text_only_cleans_and_collapses() -> None:
+    assert html_to_text("  Fish\x0b and\n chips  ") == "Fish and chips"
+
+
+def test_absolute_html_changes_only_the_url_attributes() -> None:
+    """The page's markup is kept byte for byte (void tags, quotes, entities, case)."""
+    html = (
+        "<p>One<br>two&nbsp;&amp; <a HREF='../x/' title=\"a > b\">x</a>\n"
+        '<img alt="" src=img/y.png></p><hr>'
+    )
+    assert absolute_html(html, BASE) == (
+        '<p>One<br>two&nbsp;&amp; <a HREF="https://site.example/2011/x/" title="a > b">x</a>\n'
+        '<img alt="" src="https://site.example/2011/fish/img/y.png"></p><hr>'
+    )
+
+
+def test_absolute_html_keeps_an_absolute_url_as_written() -> None:
+    html = '<a href="https://other.example/?a=1&amp;b=2">o</a>'
+    assert absolute_html(html, BASE) == html
+
+
+def test_absolute_html_escapes_what_it_rewrites() -> None:
+    html = absolute_html('<a href="?a=1&amp;b=&quot;2&quot;">q</a>', BASE)
+    assert html == '<a href="https://site.example/2011/fish/?a=1&amp;b=&quot;2&quot;">q</a>'
+    assert _attrs(html, "a", "href") == ['https://site.example/2011/fish/?a=1&b="2"']
+
+
+def test_absolute_html_leaves_comments_scripts_and_styles_alone() -> None:
+    html = (
+        '<!-- <a href="c"> --><script src="s.js">var a = "<a href=\'x\'>";</script>'
+        '<style>a[href="y"] {}</style><a href="z">z</a>'
+    )
+    assert absolute_html(html, BASE) == (
+        '<!-- <a href="c"> --><script src="https://site.example/2011/fish/s.js">'
+        'var a = "<a href=\'x\'>";</script><style>a[href="y"] {}</style>'
+        '<a href="https://site.example/2011/fish/z">z</a>'
+    )
+
+
+def test_absolute_html_reads_attributes_as_html_does() -> None:
+    html = absolute_html("<a data-href=\"x\" href=y/>t</a><a title='it\"s' href='w'>", BASE)
+    assert _attrs(html, "a", "data-href") == ["x"]
+    assert _attrs(html, "a", "href") == [
+        "https://site.example/2011/fish/y/",
+        "https://site.example/2011/fish/w",
+    ]
+    assert absolute_html('<a href="x">unclosed <a href="y', BASE).startswith(
+        '<a href="https://site.example/2011/fish/x">unclosed'
+    )
+
+
+def test_absolute_html_drops_references_to_forbidden_characters_only() -> None:
+    html = absolute_html("<p>a&#1;b&#x0B;c&#xD800;d&#xFFFE;e &#233; &#128; &amp;#1;</p>", BASE)
+    assert html == "<p>abcde &#233; &#128; &amp;#1;</p>"
+
+
+def test_join_agrees_with_urljoin() -> None:
+    """The cached root-relative and absolute paths resolve exactly as urljoin does."""
+    bases = [
+        BASE,
+        "http://127.0.0.1:8000/people/x/",
+        "HTTPS://S.example/a/b;p?q#f",
+        "http://[::1]/a/",
+    ]
+    parts = [
+        "/",
+        "//",
+        "http://",
+        "https://h",
+        "mailto:",
+        "x",
+        "..",
+        ".",
+        "?q",
+        "#f",
+        ";p",
+        " ",
+        "[",
+    ]
+    rng = random.Random(4)
+    for _ in range(3000):
+        url = "".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
+        base = rng.choice(bases)
+        try:
+            want = urljoin(base, url.strip())
+        except ValueError:
+            want = url.strip()
+        assert _join(base, url) == want, (base, url)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>Fish &amp; <em>chips</em></p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>",
+        '<p>See <a class="mention" href="/people/x/">@x</a>, <code>a &lt; b</code>&nbsp;ok</p>',
+        "<p>a<!-- hidden --><script>var x = 1;</script><style>p {}</style>b &#233; &#1;</p>",
+        "<p>3 < 4 and <a title='x > y' href=z>link</a></p>",
+    ],
+)
+def test_fragment_text_agrees_with_html_to_text(html: str) -> None:
+    assert fragment_text(html) == html_to_text(html)
+
+
+def test_absolute_html_keeps_a_broken_tag_as_written() -> None:
+    """A tag cut by the end of the text or an unclosed quote ends where html.parser ends it."""
+    assert absolute_html('<a href="x">y</a> <a href="z', BASE) == (
+        '<a href="https://site.example/2011/fish/x">y</a> <a href="z'
+    )
+    broken = '<b title="never closed <a href="x">'
+    assert absolute_html(broken, BASE) == broken
+    many = "<a href=x>" + "<b " * 3000  # each '<' must not rescan to the end
+    assert absolute_html(many, BASE) == '<a href="https://site.example/2011/fish/x">' + "<b " * 3000

@@ -392,6 +392,20 @@ def test_sentences_are_cut_at_a_word() -> None:
     assert ix.person_by_slug["zed"].mentioned_in[0][1] == "Word Word Word Word…"
 
 
+def test_a_clean_sentence_is_kept_not_copied() -> None:
+    clean = "".join(["Thanks ", "@zed."])  # built at run time, as the text engine's are
+    messy = "Thanks  @zed\n again."
+    ix = index(
+        [
+            article("one", "2011-01-23", mentions=(mention("zed", clean),)),
+            article("two", "2011-01-24", mentions=(mention("zed", messy),)),
+        ]
+    )
+    by_article = {a.slug: sentence for a, sentence in ix.person_by_slug["zed"].mentioned_in}
+    assert by_article["one"] is clean  # every page quoting it shares the finding's string
+    assert by_article["two"] == "Thanks @zed again."
+
+
 def test_long_session_titles_get_short_distinct_slugs() -> None:
     base = "Should candidates use social media during the election and once elected " * 2
     one, two = session_slug(base + "yes"), session_slug(base + "no")

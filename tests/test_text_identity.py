@@ -87,6 +87,24 @@ def test_urls_names_and_profiles() -> None:
     ]
 
 
+def test_answers_are_remembered_and_stay_the_same() -> None:
+    """Repeated questions get the first answer back (one object), equal to a fresh resolver's."""
+    r = Resolver(PEOPLE, EVENTS, siteurl="https://b.example")
+    for _ in range(2):
+        assert r.identity("NickKeane") == ("twitter", "nickkeane")
+        assert r.identity("nk@old.example") == ("mastodon", "nk@old.example")
+        assert r.hashtag("#UKGC11") == ("event", "ukgovcamp-2011")
+        assert r.hashtag("Open_Data") == ("topic", "open-data")
+        assert r.person_url("nickkeane") == "https://b.example/people/nickkeane/"
+        assert r.topic_url("open-data") == "https://b.example/topics/open-data/"
+    assert r.identity("NickKeane") is r.identity("NickKeane")
+    assert r.person_url("nickkeane") is r.person_url("nickkeane")
+    assert r.person_url("x") != r.topic_url("x")  # one memo, kept apart by kind
+    first, second = "".join(["nick", "keane"]), "".join(["nick", "keane"])
+    assert first is not second
+    assert r.shared(first) is first and r.shared(second) is first
+
+
 def test_a_handle_given_twice_is_a_problem() -> None:
     """The same handle for two people is reported (the first keeps it)."""
     people = {

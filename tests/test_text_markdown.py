@@ -220,6 +220,20 @@ def test_sentence_is_plain_text(md: markdown.Markdown) -> None:
     assert mention["sentence"] == "See the notes on C# & more from @sasha_taylor."
 
 
+def test_findings_share_strings_across_mentions(md: markdown.Markdown) -> None:
+    """People named in one sentence share its string; a handle written twice is one string."""
+    render(
+        md, "Nick Keane (@nickkeane) met @sasha_taylor at #police. Then @nickkeane left #police."
+    )
+    first, second, third = md.breakout_metadata["mentions"]
+    assert first["sentence"] == "Nick Keane (@nickkeane) met @sasha_taylor at #police."
+    assert second["sentence"] is first["sentence"]
+    assert third["sentence"] == "Then @nickkeane left #police."
+    assert third["handle"] is first["handle"]
+    tags = md.breakout_metadata["hashtags"]
+    assert tags[0]["tag"] is tags[1]["tag"]
+
+
 def test_findings_reset(md: markdown.Markdown) -> None:
     """A new document starts with no findings, and reset() clears the last one's."""
     render(md, "@nickkeane #police")

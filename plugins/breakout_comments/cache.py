@@ -10,7 +10,7 @@ from typing import Any
 
 from .model import Rendered
 
-FORMAT = 1  # bump when Rendered/CommentSource change shape
+FORMAT = 2  # bump when Rendered/CommentSource or the file layout change shape
 Signature = tuple[int, int]  # (mtime_ns, size)
 
 
@@ -62,19 +62,22 @@ class RenderCache:
 
     def _read(self) -> dict[str, tuple[Signature, Rendered]]:
         """Entries of the cache file, or none if it is missing, foreign or stale."""
+        entries: dict[str, tuple[Signature, Rendered]] = {}
         try:
             with open(self.path, "rb") as f:
-                data: Any = pickle.load(f)
+                head: Any = pickle.load(f)
+                if (
+                    not isinstance(head, dict)
+                    or head.get("format") != FORMAT
+                    or head.get("stamp") != self.stamp
+                ):
+                    return {}
+                for _ in range(int(head.get("count", 0))):
+                    path, entry = pickle.load(f)
+                    entries[path] = entry
         except Exception:  # a missing, truncated or foreign cache file just means a cold build
             return {}
-        if (
-            not isinstance(data, dict)
-            or data.get("format") != FORMAT
-            or data.get("stamp") != self.stamp
-        ):
-            return {}
-        entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
+        return entries
 
     def get(self, path: str, sig: Signature) -> Rendered | None:
         """The cached rendering of path if the file has not changed."""
@@ -98,11 +101,12 @@ class RenderCache:
             del self.entries[path]
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         tmp = f"{self.path}.{os.getpid()}.tmp"
+        head = {"format": FORMAT, "stamp": self.stamp, "count": len(self.entries)}
         with open(tmp, "wb") as f:
-            pickle.dump(
-                {"format": FORMAT, "stamp": self.stamp, "entries": self.entries},
-                f,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
+            pickle.dump(head, f, protocol=pickle.HIGHEST_PROTOCOL)
+            # One pickle per entry: a single dump of everything keeps a memo of every
+            # object it wrote until the end, several MiB for a few thousand comments.
+            for path, entry in self.entries.items():
+                pickle.dump((path, entry), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
         self._dirty = False

@@ -20,7 +20,7 @@ class Problem:
     error: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class CommentSource:
     """One comment file as read: its metadata, Markdown body and where each key was."""
 
@@ -38,7 +38,7 @@ class CommentSource:
     lines: dict[str, int] = field(default_factory=dict)  # metadata key -> line number
 
 
-@dataclass
+@dataclass(slots=True)
 class Rendered:
     """A parsed comment with its sanitised HTML and text-engine findings (what the cache keeps)."""
 
@@ -50,7 +50,8 @@ class Rendered:
 
 
 # eq=False: comments compare by identity; field-wise equality would walk whole threads.
-@dataclass(eq=False)
+# slots: thousands live until the end of the build (pages and feeds list them).
+@dataclass(eq=False, slots=True)
 class Comment:
     """A comment as templates and feeds see it (the contract in docs/ARCHITECTURE.md)."""
 

@@ -13,5 +13,9 @@ def register() -> None:
     signals.initialized.connect(glue.on_initialized)
     # readers_init: the only place to swap the Markdown reader class.
     signals.readers_init.connect(glue.on_readers_init)
+    # article/page_generator_finalized: slugs, dates and statuses are final, so each URL
+    # can be worked out once instead of on every access.
+    signals.article_generator_finalized.connect(glue.on_article_generator_finalized)
+    signals.page_generator_finalized.connect(glue.on_page_generator_finalized)
     # finalized: every generator has run, so all problems have been logged.
     signals.finalized.connect(glue.on_finalized)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +77,39 @@ def on_readers_init(readers: Any) -> None:
     """Use the validating reader for Markdown."""
     for ext in BreakoutMarkdownReader.file_extensions:
         readers.reader_classes[ext] = BreakoutMarkdownReader
+
+
+ARTICLE_LISTS = (
+    "articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+    "drafts_translations",
+)  # fmt: skip
+PAGE_LISTS = (
+    "pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
+    "draft_translations",
+)  # fmt: skip
+
+
+def freeze_urls(contents: Iterable[Any]) -> None:
+    """Work out each content object's URL once, through Pelican's own override_url hook.
+
+    Pelican formats URL settings anew (copying metadata, resolving paths) on every
+    `.url` access, and pages, lists, feeds and the index ask for it thousands of
+    times. Once a generator has finished its context, slug, date, lang and status
+    are final, so the URL cannot change; one whose file set `URL:` keeps its own.
+    """
+    for content in contents:
+        if not hasattr(content, "override_url"):
+            content.override_url = content.url
+
+
+def on_article_generator_finalized(generator: Any) -> None:
+    """Fix the URL of every write-up (published, hidden, draft and translations)."""
+    freeze_urls(chain.from_iterable(getattr(generator, name, ()) for name in ARTICLE_LISTS))
+
+
+def on_page_generator_finalized(generator: Any) -> None:
+    """Fix the URL of every page (the site menu lists them on every page)."""
+    freeze_urls(chain.from_iterable(getattr(generator, name, ()) for name in PAGE_LISTS))
 
 
 def on_finalized(pelican: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -23,6 +24,9 @@ KNOWN_KEYS = PELICAN_KEYS | BREAKOUT_KEYS
 WRITEUP_REQUIRED = ("title", "date", "event", "session")
 DATE_HELP = "use YYYY-MM-DD or YYYY-MM-DD HH:MM"
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+# The usual spelling of a date; anything else goes through Pelican's (slower) get_date.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\Z")
+META_PRIORITY = 27  # where Python-Markdown's meta extension registers its preprocessor
 
 
 def meta_lines(text: str) -> dict[str, tuple[int, str]]:
@@ -37,6 +41,21 @@ def meta_lines(text: str) -> dict[str, tuple[int, str]]:
         elif not line.startswith((" ", "\t")):
             break
     return lines
+
+
+def valid_date(value: str) -> bool:
+    """Would Pelican's get_date accept this Date/Modified value?"""
+    if ISO_DATE.match(value):
+        try:
+            dt.datetime.fromisoformat(value)
+            return True  # get_date (dateutil) reads every valid ISO date too
+        except ValueError:
+            pass  # e.g. month 13: let get_date decide, so the two never disagree
+    try:
+        get_date(value.replace("_", " "))
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 def is_writeup(source_path: str, settings: dict[str, Any]) -> bool:
@@ -79,11 +98,8 @@ def check_metadata(
                 problems.append((1, f"missing required metadata '{key.capitalize()}:'", True))
     for key in ("date", "modified"):
         values = meta.get(key)
-        if values and values[0].strip():
-            try:
-                get_date(values[0].replace("_", " "))
-            except (ValueError, OverflowError):
-                problems.append((line(key), f"unparseable {key} '{values[0]}' ({DATE_HELP})", True))
+        if values and values[0].strip() and not valid_date(values[0]):
+            problems.append((line(key), f"unparseable {key} '{values[0]}' ({DATE_HELP})", True))
     event = "".join(meta.get("event", [])).strip()
     if writeup and event and event not in events:
         known = ", ".join(sorted(events)[:8]) + (", …" if len(events) > 8 else "")
@@ -99,25 +115,59 @@ def check_metadata(
 
 
 def _copy_findings(md: Markdown) -> dict[str, list[Any]]:
-    """The findings an extension left on md (lists of dicts), copied."""
+    """The findings an extension left on md (lists of dicts), in lists of their own.
+
+    Only the lists are copied: an extension replaces its findings on reset rather than
+    changing them in place, so the dicts are kept as they are (one copy per build).
+    """
     found = getattr(md, "breakout_metadata", None) or {}
-    return {
-        key: [dict(v) if isinstance(v, dict) else v for v in values]
-        for key, values in found.items()
-    }
+    return {key: list(values) for key, values in found.items()}
+
+
+def _priority(registry: Any, name: str, default: float) -> float:
+    """The priority an item was registered with in a Python-Markdown Registry."""
+    for item in getattr(registry, "_priority", ()):
+        if item.name == name:
+            return float(item.priority)
+    return default
 
 
 class BreakoutMarkdownReader(MarkdownReader):
     """MarkdownReader that reports bad metadata by file and line, and keeps extension findings."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """As MarkdownReader; the Markdown instance is made on the first read."""
+        super().__init__(*args, **kwargs)
+        self._shared_md: Markdown | None = None
+        self._meta: tuple[Any, float] | None = None
+
+    def _markdown(self) -> Markdown:
+        """One Markdown instance for every file this reader reads, reset in between.
+
+        Building one (extensions, processors) costs about as much as converting a short
+        write-up; reset() clears everything a document leaves behind. Pelican's
+        _parse_metadata deregisters the meta preprocessor, so it is put back here.
+        """
+        md = self._shared_md
+        if md is None:
+            md = self._shared_md = Markdown(**self.settings["MARKDOWN"])
+            if "meta" in md.preprocessors:
+                meta = md.preprocessors["meta"]
+                self._meta = (meta, _priority(md.preprocessors, "meta", META_PRIORITY))
+            return md
+        md.reset()
+        if self._meta is not None and "meta" not in md.preprocessors:
+            md.preprocessors.register(self._meta[0], "meta", self._meta[1])
+        return md
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Convert the file; merge md.breakout_metadata into metadata; raise on bad input."""
         self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])
+        self._md = self._markdown()
         with pelican_open(source_path) as text:
             raw = text
         content = self._md.convert(raw)
-        # Copy: converting the Summary below resets the extension's findings in place.
+        # Taken now: converting the Summary below replaces the extension's findings.
         findings = _copy_findings(self._md)
         meta = {k.lower(): v for k, v in getattr(self._md, "Meta", {}).items()}
         site = data.load_site_data(self.settings)

@@ -1,17 +1,26 @@
-"""Decide every feed of a site from duck-typed write-ups, comments and index entities."""
+"""Decide every feed of a site from duck-typed write-ups, comments and index entities.
+
+Each write-up and comment becomes one Item per build: cheap facts (id, dates, a fingerprint
+of everything its entry is made from) at once, and its entry (absolute, XML-safe HTML,
+summary, categories) only when a feed that holds it is rendered, then shared by all such
+feeds. A FeedPlan is one feed (its RSS and Atom files): its meta and chosen items; their
+fingerprints let the glue skip rendering a file whose inputs did not change since the
+last build.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .ids import comment_id
-from .model import EPOCH, Category, FeedEntry, FeedMeta
+from .model import EPOCH, Category, CleanEntry, FeedEntry, FeedMeta
 from .paths import FeedPaths
-from .render import KINDS, Kind, render_feed
-from .text import absolute_html, html_to_text, truncate_words
+from .render import KINDS, Kind, Renderer, clean_entry, sort_entries
+from .text import absolute_html, fragment_text, html_to_text, truncate_words
 
 ENTITY_DESCRIPTIONS = {
     "person": "Write-ups that mention {name}, or that {name} led or wrote",
@@ -46,79 +55,215 @@ def aware(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
+def fixed(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The same instant and UTC offset as a plain datetime with a fixed-offset zone.
+
+    Formats identically (isoformat, %z) but Pelican's SafeDatetime.strftime is Python code
+    and ZoneInfo looks the offset up on every format and comparison: 10x slower in feeds.
+    """
+    value = aware(value, tz)
+    offset = value.utcoffset() or dt.timedelta(0)
+    return dt.datetime(
+        value.year, value.month, value.day, value.hour, value.minute, value.second,
+        value.microsecond, tzinfo=dt.timezone(offset),
+    )  # fmt: skip
+
+
+def digest(*parts: object) -> str:
+    """A short stable hash of strings (and str() of anything else), unambiguously joined."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = (part if isinstance(part, str) else str(part)).encode("utf-8", "surrogatepass")
+        h.update(b"%d:" % len(data))  # length prefix: ("ab", "c") and ("a", "bc") differ
+        h.update(data)
+    return h.hexdigest()
+
+
 def _name(value: Any) -> str:
     """Display text of an author, entity or plain string."""
     return html_to_text(str(getattr(value, "name", value) or ""))
 
 
-def categories(article: Any, scheme: str) -> tuple[Category, ...]:
+@dataclass(frozen=True)
+class ArticleFacts:
+    """Everything a write-up's entry is made from, read from the article once."""
+
+    id: str
+    title: str  # as Pelican gives it (HTML)
+    url: str  # relative, as article.url
+    slug: str
+    date: dt.datetime  # fixed-offset aware (see fixed())
+    modified: dt.datetime | None
+    content: str  # the page's HTML (relative URLs)
+    summary_html: str  # the Summary metadata, or "" to summarise the content
+    authors: tuple[str, ...]  # names as given
+    tags: tuple[tuple[str, str], ...]  # (slug, name)
+    hashtags: tuple[tuple[str, str, str], ...]  # (kind, slug, tag as written)
+    replies: dict[Kind, str | None]  # its comments feeds' paths, by format
+
+    @classmethod
+    def of(cls, w: Writeup, tz: dt.tzinfo, paths: FeedPaths) -> ArticleFacts:
+        """Read the facts of one write-up (Pelican computes url and save_as on every access)."""
+        a = w.article
+        meta = getattr(a, "metadata", None) or {}
+        modified = getattr(a, "modified", None)
+        save_as, slug = str(a.save_as), str(a.slug)
+        return cls(
+            id=w.id,
+            title=str(a.title),
+            url=str(a.url),
+            slug=slug,
+            replies={k: paths.article_comments(k, save_as, slug, a.date) for k in KINDS},
+            date=fixed(a.date, tz),
+            modified=fixed(modified, tz) if modified else None,
+            content=str(a.content),
+            summary_html=str(meta.get("summary") or ""),
+            authors=tuple(
+                str(getattr(x, "name", x) or "") for x in getattr(a, "authors", None) or []
+            ),
+            tags=tuple(
+                (str(getattr(t, "slug", t)), str(getattr(t, "name", t) or ""))
+                for t in getattr(a, "tags", None) or []
+            ),
+            hashtags=tuple(
+                (str(h.get("kind") or ""), str(h.get("slug") or ""), str(h.get("tag") or ""))
+                for h in meta.get("hashtags", []) or []
+            ),
+        )
+
+    def fingerprint(self) -> str:
+        """Hash of every fact (cheap: no HTML parsing, no rendering)."""
+        return digest(
+            self.id, self.title, self.url, self.slug, self.date.isoformat(),
+            self.modified.isoformat() if self.modified else "", self.content, self.summary_html,
+            repr(self.authors), repr(self.tags), repr(self.hashtags), repr(self.replies),
+        )  # fmt: skip
+
+
+def categories(facts: ArticleFacts, scheme: str) -> tuple[Category, ...]:
     """Topics of a write-up: its Tags, then its topic #hashtags, one per slug."""
     found: dict[str, Category] = {}
-    for tag in getattr(article, "tags", None) or []:
-        slug = str(getattr(tag, "slug", tag))
-        found.setdefault(slug, Category(slug, _name(tag), scheme))
-    for hashtag in (getattr(article, "metadata", None) or {}).get("hashtags", []) or []:
-        if hashtag.get("kind") == "topic" and hashtag.get("slug"):
-            label = html_to_text(str(hashtag.get("tag") or hashtag["slug"]))
-            found.setdefault(hashtag["slug"], Category(hashtag["slug"], label, scheme))
+    for slug, name in facts.tags:
+        found.setdefault(slug, Category(slug, html_to_text(name), scheme))
+    for kind, slug, tag in facts.hashtags:
+        if kind == "topic" and slug:
+            found.setdefault(slug, Category(slug, html_to_text(tag or slug), scheme))
     return tuple(found.values())
 
 
-def article_entry(w: Writeup, site: SiteInfo, paths: FeedPaths, summary_words: int) -> FeedEntry:
+def _updated(facts: ArticleFacts) -> dt.datetime:
+    """When the write-up last changed: an edit never dates it before its publication."""
+    return max(facts.date, facts.modified) if facts.modified else facts.date
+
+
+def article_entry(facts: ArticleFacts, site: SiteInfo, summary_words: int) -> FeedEntry:
     """The feed entry of one write-up: full HTML with absolute URLs, plain summary, topics."""
-    a = w.article
-    url = f"{site.url}/{a.url}"
-    published = aware(a.date, site.timezone)
-    modified = getattr(a, "modified", None)
-    # An edit never dates an entry before its publication.
-    updated = max(published, aware(modified, site.timezone)) if modified else published
-    summary_html = (getattr(a, "metadata", None) or {}).get("summary") or a.content
-    replies = {k: paths.article_comments(k, a.save_as, a.slug, a.date) for k in KINDS}
+    url = f"{site.url}/{facts.url}"
+    replies = facts.replies
+    summary_html = facts.summary_html or facts.content
     return FeedEntry(
-        id=w.id,
-        title=html_to_text(str(a.title)),
+        id=facts.id,
+        title=html_to_text(facts.title),
         url=url,
-        published=published,
-        updated=updated,
+        published=facts.date,
+        updated=_updated(facts),
         # Relative URLs resolve against the write-up's page, as a browser showing it would.
-        content_html=absolute_html(a.content, url),
-        summary=truncate_words(html_to_text(str(summary_html)), summary_words),
-        authors=tuple(n for n in (_name(x) for x in getattr(a, "authors", None) or []) if n),
-        categories=categories(a, site.topics_url),
+        content_html=absolute_html(facts.content, url),
+        summary=truncate_words(fragment_text(summary_html), summary_words),
+        authors=tuple(n for n in (html_to_text(x) for x in facts.authors) if n),
+        categories=categories(facts, site.topics_url),
         comments_url=f"{url}#comments",
         replies_rss=f"{site.url}/{replies['rss']}" if replies["rss"] else "",
         replies_atom=f"{site.url}/{replies['atom']}" if replies["atom"] else "",
     )
 
 
-def comment_entries(
-    w: Writeup, entry: FeedEntry, site: SiteInfo, summary_words: int
-) -> list[FeedEntry]:
-    """Entries of a write-up's shown comments; an undated comment takes the write-up's date."""
-    result: list[FeedEntry] = []
+@dataclass
+class Item:
+    """One entry as plans see it: order keys and fingerprint now, the entry when first needed."""
+
+    id: str
+    published: dt.datetime
+    updated: dt.datetime
+    fingerprint: str
+    make: Callable[[], FeedEntry]
+    _entry: CleanEntry | None = field(default=None, repr=False)
+
+    def entry(self) -> CleanEntry:
+        """The XML-safe entry, built once and shared by every feed that holds it."""
+        if self._entry is None:
+            self._entry = clean_entry(self.make())
+        return self._entry
+
+    def release(self) -> CleanEntry | None:
+        """Forget the built entry (no feed left to render holds it); return it, if any."""
+        entry, self._entry = self._entry, None
+        return entry
+
+
+@dataclass(frozen=True)
+class WriteupItems:
+    """A write-up's item, its shown comments' items, and what its comments feed needs."""
+
+    article: Item
+    comments: tuple[Item, ...]
+    title: str  # plain text
+    url: str  # absolute
+    updated: dt.datetime
+    replies: dict[Kind, str | None]  # its comments feeds' paths
+
+
+def _comment_entry(
+    c: Any, cid: str, title: str, url: str, date: dt.datetime, site: SiteInfo, words: int
+) -> FeedEntry:
+    """The entry of one shown comment on the write-up at url."""
+    author = html_to_text(str(getattr(c, "author", "") or "")) or "Anonymous"
+    link = str(getattr(c, "url", "") or "")
+    link = f"{site.url}/{link.lstrip('/')}" if link and "://" not in link else link
+    body = str(getattr(c, "body_html", "") or "")
+    return FeedEntry(
+        id=cid,
+        title=f"Comment by {author} on {title}",
+        url=link or f"{url}#comment-{c.id}",
+        published=date,
+        updated=date,
+        content_html=absolute_html(body, url),
+        summary=truncate_words(fragment_text(body), words),
+        authors=(author,),
+    )
+
+
+def writeup_items(w: Writeup, site: SiteInfo, paths: FeedPaths, summary_words: int) -> WriteupItems:
+    """The items of one write-up and its shown comments; an undated comment takes its date."""
+    facts = ArticleFacts.of(w, site.timezone, paths)
+    title = html_to_text(facts.title)
+    url = f"{site.url}/{facts.url}"
+    updated = _updated(facts)
+    article = Item(
+        w.id,
+        facts.date,
+        updated,
+        facts.fingerprint(),
+        lambda: article_entry(facts, site, summary_words),
+    )
+    comments: list[Item] = []
     for c in getattr(w.article, "comment_list", None) or []:
         if getattr(c, "status", "published") != "published":
             continue
-        author = html_to_text(str(getattr(c, "author", "") or "")) or "Anonymous"
         # Unknown date: the write-up's date is the earliest the comment can be, and stable.
-        date = aware(c.date, site.timezone) if getattr(c, "date", None) else entry.published
-        url = str(getattr(c, "url", "") or "")
-        url = f"{site.url}/{url.lstrip('/')}" if url and "://" not in url else url
-        url = url or f"{entry.url}#comment-{c.id}"
-        body = str(getattr(c, "body_html", "") or "")
-        result.append(
-            FeedEntry(
-                id=comment_id(w.id, str(c.id)),
-                title=f"Comment by {author} on {entry.title}",
-                url=url,
-                published=date,
-                updated=date,
-                content_html=absolute_html(body, entry.url),
-                summary=truncate_words(html_to_text(body), summary_words),
-                authors=(author,),
-            )
-        )
-    return result
+        date = fixed(c.date, site.timezone) if getattr(c, "date", None) else facts.date
+        cid = comment_id(w.id, str(c.id))
+        fp = digest(
+            cid, facts.title, facts.url, date.isoformat(), str(getattr(c, "author", "") or ""),
+            str(getattr(c, "url", "") or ""), str(c.id), str(getattr(c, "body_html", "") or ""),
+        )  # fmt: skip
+
+        def make(c: Any = c, cid: str = cid, date: dt.datetime = date) -> FeedEntry:
+            """Build this comment's entry."""
+            return _comment_entry(c, cid, title, url, date, site, summary_words)
+
+        comments.append(Item(cid, date, date, fp, make))
+    return WriteupItems(article, tuple(comments), title, url, updated, facts.replies)
 
 
 @dataclass(frozen=True)
@@ -129,11 +274,36 @@ class FeedFile:
     data: bytes
 
 
-def _files(
-    site: SiteInfo, meta: FeedMeta, urls: Mapping[Kind, str | None], entries: Sequence[FeedEntry]
-) -> list[FeedFile]:
-    """Render the enabled formats of one feed."""
-    return [FeedFile(path, render_feed(meta, entries, kind)) for kind, path in urls.items() if path]
+@dataclass(frozen=True)
+class FeedPlan:
+    """One feed before rendering: its file per enabled format, its meta, which entries."""
+
+    paths: dict[Kind, str]  # enabled formats only, RSS first
+    meta: FeedMeta
+    items: tuple[Item, ...]  # newest first, limited: exactly the entries it will hold
+
+    def fingerprints(self) -> dict[Kind, str]:
+        """Per format, a hash of everything its file's bytes depend on but code and settings."""
+        common = digest(repr(self.meta), *(f"{i.id} {i.fingerprint}" for i in self.items))
+        return {kind: digest(common, kind, path) for kind, path in self.paths.items()}
+
+    def render(
+        self, renderer: Renderer | None = None, kinds: Iterable[Kind] | None = None
+    ) -> dict[Kind, bytes]:
+        """The bytes of each format asked for (default: all); builds entries not built yet."""
+        entries = [i.entry() for i in self.items]
+        wanted = list(self.paths) if kinds is None else list(kinds)
+        return (renderer or Renderer()).render_kinds(self.meta, entries, wanted)
+
+
+def _plans(
+    meta: FeedMeta, urls: Mapping[Kind, str | None], items: Iterable[Item]
+) -> list[FeedPlan]:
+    """The plan of one feed (none if every format is off)."""
+    paths = {kind: path for kind, path in urls.items() if path}
+    if not paths:
+        return []
+    return [FeedPlan(paths, meta, tuple(sort_entries(items, meta.max_items)))]
 
 
 def _meta(
@@ -162,6 +332,51 @@ def _meta(
     )
 
 
+def plan_feed_files(
+    site: SiteInfo,
+    paths: FeedPaths,
+    writeups: Sequence[Writeup],
+    index: Any | None,
+    *,
+    max_items: int,
+    summary_words: int,
+    entity_max_items: int | None = None,
+) -> list[FeedPlan]:
+    """Every feed of the site (sorted by path): site, comments, write-ups, entities.
+
+    max_items limits the site-wide and comments feeds, entity_max_items (default: the
+    same) the person, topic and event feeds.
+    """
+    entity_limit = max_items if entity_max_items is None else entity_max_items
+    articles: list[Item] = []
+    by_source: dict[Any, Item] = {}
+    all_comments: list[Item] = []
+    plans: list[FeedPlan] = []
+    for w in writeups:
+        items = writeup_items(w, site, paths, summary_words)
+        articles.append(items.article)
+        by_source[getattr(w.article, "source_path", id(w.article))] = items.article
+        all_comments.extend(items.comments)
+        urls = items.replies
+        title = f"Comments on {items.title}"
+        meta = _meta(
+            site, f"{title} · {site.name}", title, items.url, urls, max_items, items.updated
+        )
+        plans += _plans(meta, urls, items.comments)
+    home = f"{site.url}/"
+    description = site.description or f"Write-ups from {site.name}"
+    urls = {k: paths.site(k) for k in KINDS}
+    plans += _plans(_meta(site, site.name, description, home, urls, max_items), urls, articles)
+    urls = {k: paths.comments(k) for k in KINDS}
+    title = f"Comments · {site.name}"
+    meta = _meta(site, title, f"Comments on write-ups at {site.name}", home, urls, max_items)
+    plans += _plans(meta, urls, all_comments)
+    for kind, attr in ENTITY_LISTS.items():
+        for entity in getattr(index, attr, None) or []:
+            plans += entity_plans(site, paths, kind, entity, by_source, entity_limit)
+    return sorted(plans, key=lambda p: min(p.paths.values()))
+
+
 def plan_feeds(
     site: SiteInfo,
     paths: FeedPaths,
@@ -170,58 +385,35 @@ def plan_feeds(
     *,
     max_items: int,
     summary_words: int,
+    entity_max_items: int | None = None,
 ) -> list[FeedFile]:
-    """Every feed file of the site, sorted by path: site, comments, write-ups, entities."""
-    entries: dict[str, FeedEntry] = {}
-    by_source: dict[Any, FeedEntry] = {}
-    all_comments: list[FeedEntry] = []
-    files: list[FeedFile] = []
-    for w in writeups:
-        entry = article_entry(w, site, paths, summary_words)
-        entries[w.id] = entry
-        by_source[getattr(w.article, "source_path", id(w.article))] = entry
-        comments = comment_entries(w, entry, site, summary_words)
-        all_comments.extend(comments)
-        urls = {
-            k: paths.article_comments(k, w.article.save_as, w.article.slug, w.article.date)
-            for k in KINDS
-        }
-        title = f"Comments on {entry.title}"
-        meta = _meta(
-            site, f"{title} · {site.name}", title, entry.url, urls, max_items, entry.updated
-        )
-        files += _files(site, meta, urls, comments)
-    home = f"{site.url}/"
-    description = site.description or f"Write-ups from {site.name}"
-    urls = {k: paths.site(k) for k in KINDS}
-    files += _files(
+    """Every feed file of the site rendered, sorted by path."""
+    plans = plan_feed_files(
         site,
-        _meta(site, site.name, description, home, urls, max_items),
-        urls,
-        list(entries.values()),
+        paths,
+        writeups,
+        index,
+        max_items=max_items,
+        summary_words=summary_words,
+        entity_max_items=entity_max_items,
     )
-    urls = {k: paths.comments(k) for k in KINDS}
-    title = f"Comments · {site.name}"
-    files += _files(
-        site,
-        _meta(site, title, f"Comments on write-ups at {site.name}", home, urls, max_items),
-        urls,
-        all_comments,
-    )
-    for kind, attr in ENTITY_LISTS.items():
-        for entity in getattr(index, attr, None) or []:
-            files += entity_feeds(site, paths, kind, entity, by_source, max_items)
+    renderer = Renderer()
+    files = [
+        FeedFile(plan.paths[kind], data)
+        for plan in plans
+        for kind, data in plan.render(renderer).items()
+    ]
     return sorted(files, key=lambda f: f.path)
 
 
-def entity_feeds(
+def entity_plans(
     site: SiteInfo,
     paths: FeedPaths,
     kind: str,
     entity: Any,
-    by_source: Mapping[Any, FeedEntry],
+    by_source: Mapping[Any, Item],
     max_items: int,
-) -> list[FeedFile]:
+) -> list[FeedPlan]:
     """A person's, topic's or event's feeds: its published write-ups (anything with .articles)."""
     name = _name(getattr(entity, "display_name", "") or entity.name) or entity.slug
     chosen: Iterable[Any] = getattr(entity, "articles", None) or []
@@ -238,4 +430,4 @@ def entity_feeds(
         urls,
         max_items,
     )
-    return _files(site, meta, urls, items)
+    return _plans(meta, urls, items)

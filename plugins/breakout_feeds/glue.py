@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import zoneinfo
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +18,28 @@ from breakout_content import errors
 from breakout_content.settings import validated
 from pelican.generators import Generator
 
-from .build import SiteInfo, Writeup, plan_feeds
+from .build import FeedPlan, SiteInfo, Writeup, digest, plan_feed_files
 from .ids import WriteupId, read_ledger, read_meta, resolve_id, valid_id
 from .options import SCHEMA, options
 from .paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
+from .render import Kind, Renderer
 
 log = logging.getLogger("breakout.feeds")
+
+MANIFEST = "breakout_feeds.json"  # under CACHE_PATH: last build's feed fingerprints
+MANIFEST_VERSION = 1
+PLUGIN_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class FeedStats:
+    """What the last generate_output did (tests read it; the log says it at debug level)."""
+
+    rendered: list[str] = field(default_factory=list)  # paths of the files rendered, sorted
+    reused: int = 0  # files whose fingerprint matched: not rendered, left alone
+
+
+last_stats = FeedStats()
 
 
 def on_initialized(pelican: Any) -> None:
@@ -46,20 +67,31 @@ def site_info(settings: Mapping[str, Any], opts: Mapping[str, Any]) -> SiteInfo:
     )
 
 
+def _target(output_path: str | os.PathLike[str], rel: str) -> str:
+    """output_path/rel, refused if it would leave output_path."""
+    root = os.fspath(output_path)
+    # abspath() calls getcwd(), a system call: write_feeds passes an absolute path.
+    root = os.path.normpath(root) if os.path.isabs(root) else os.path.abspath(root)
+    # normpath, not resolve(): no symlink walk per file (paths come from checked settings).
+    target = os.path.normpath(os.path.join(root, rel))
+    if not target.startswith(root + os.sep):
+        raise ValueError(f"feed path {rel!r} is outside the output folder")
+    return target
+
+
 def write_if_changed(output_path: str | os.PathLike[str], rel: str, data: bytes) -> bool:
     """Write data to output_path/rel unless the file already holds exactly these bytes."""
-    root = Path(output_path).resolve()
-    target = (root / rel).resolve()
-    if root not in target.parents:
-        raise ValueError(f"feed path {rel!r} is outside the output folder")
+    target = _target(output_path, rel)
     try:
-        if target.read_bytes() == data:
-            return False  # keeps mtimes, so rsync and the dev server see nothing changed
+        with open(target, "rb") as f:
+            if f.read() == data:
+                return False  # keeps mtimes, so rsync and the dev server see nothing changed
     except OSError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    tmp = target + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
     os.replace(tmp, target)
     return True
 
@@ -135,24 +167,150 @@ class FeedsGenerator(Generator):
         )
 
     def generate_output(self, writer: Any) -> None:
-        """Render and write every feed (the index and comments are complete by now)."""
+        """Render and write every feed whose inputs changed (the index and comments are done)."""
         opts = options(self.settings)
         site = site_info(self.settings, opts)
+        paths = FeedPaths.from_settings(self.settings)
         articles = list(self.context.get("articles") or [])
         writeups = writeup_ids(articles, self.settings, opts, site.timezone)
         index = self.context.get("breakout_index")
         if index is None:
             log.debug("breakout_feeds: no breakout_index in context; no person/topic/event feeds")
-        files = plan_feeds(
+        plans = plan_feed_files(
             site,
-            FeedPaths.from_settings(self.settings),
+            paths,
             writeups,
             index,
             max_items=opts["MAX_ITEMS"],
             summary_words=opts["SUMMARY_LENGTH"],
+            entity_max_items=opts["ENTITY_MAX_ITEMS"],
         )
-        for feed in files:
-            write_if_changed(self.output_path, feed.path, feed.data)
+        cache = bool(self.settings.get("CACHE_CONTENT"))
+        manifest_path = os.path.join(str(self.settings.get("CACHE_PATH") or "cache"), MANIFEST)
+        stamp = feeds_stamp(opts, site, paths)
+        # LOAD_CONTENT_CACHE off (asked for, or breakout_content saw its stamp change): redo all.
+        load = cache and bool(self.settings.get("LOAD_CONTENT_CACHE"))
+        previous = read_manifest(manifest_path, stamp) if load else {}
+        records, stats = write_feeds(self.output_path, plans, previous)
+        last_stats.rendered, last_stats.reused = stats.rendered, stats.reused
+        log.debug(
+            "breakout_feeds: rendered %d feeds, reused %d unchanged",
+            len(stats.rendered),
+            stats.reused,
+        )
+        if cache:
+            write_manifest(manifest_path, stamp, records)
+
+
+def feeds_stamp(opts: Mapping[str, Any], site: SiteInfo, paths: FeedPaths) -> str:
+    """Hash of what shapes every feed besides its entries: options, site, paths, code."""
+    versions = []
+    for dist in ("feedgen", "lxml"):
+        try:
+            versions.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{dist}=?")
+    sources = [
+        f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}"
+        for p in sorted(PLUGIN_DIR.glob("*.py"))
+    ]
+    return digest(
+        MANIFEST_VERSION,
+        json.dumps(dict(opts), sort_keys=True, default=str),
+        repr(site),
+        json.dumps(dict(paths.patterns), sort_keys=True),
+        *versions,
+        *sources,
+    )
+
+
+def read_manifest(path: str, stamp: str) -> dict[str, dict[str, Any]]:
+    """The last build's feed records, or nothing if absent, unreadable or from other code."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("stamp") != stamp:
+        return {}
+    feeds = data.get("feeds")
+    return feeds if isinstance(feeds, dict) else {}
+
+
+def write_manifest(path: str, stamp: str, records: Mapping[str, dict[str, Any]]) -> None:
+    """Save this build's feed records (atomically: a killed build leaves the old one)."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        # Compact: with indent, json falls back from its C encoder to Python (10x slower).
+        json.dump(
+            {"stamp": stamp, "feeds": dict(sorted(records.items()))}, f, separators=(",", ":")
+        )
+    os.replace(tmp, path)
+
+
+def _unchanged(target: str, record: Mapping[str, Any]) -> int | None:
+    """The file's mtime_ns if it still holds what the record says was written there."""
+    try:
+        st = os.stat(target)
+    except OSError:
+        return None
+    if st.st_size != record.get("size"):
+        return None
+    if st.st_mtime_ns == record.get("mtime_ns"):
+        return st.st_mtime_ns
+    # Touched or copied since: compare the bytes' hash before trusting it.
+    with open(target, "rb") as f:
+        same = hashlib.sha256(f.read()).hexdigest() == record.get("sha256")
+    return st.st_mtime_ns if same else None
+
+
+def write_feeds(
+    output_path: str | os.PathLike[str],
+    plans: list[FeedPlan],
+    previous: Mapping[str, Mapping[str, Any]],
+) -> tuple[dict[str, dict[str, Any]], FeedStats]:
+    """Render and write each feed file unless its fingerprint and file match the last build."""
+    output_path = os.path.abspath(output_path)
+    records: dict[str, dict[str, Any]] = {}
+    stats = FeedStats()
+    todo: list[tuple[FeedPlan, dict[Kind, str]]] = []
+    for plan in plans:
+        stale: dict[Kind, str] = {}
+        for kind, fingerprint in plan.fingerprints().items():
+            path = plan.paths[kind]
+            old = previous.get(path)
+            if old is not None and old.get("fingerprint") == fingerprint:
+                mtime = _unchanged(_target(output_path, path), old)
+                if mtime is not None:
+                    records[path] = {**old, "mtime_ns": mtime}
+                    stats.reused += 1
+                    continue
+            stale[kind] = fingerprint
+        if stale:
+            todo.append((plan, stale))
+    # An entry is kept only until the last feed holding it is written: memory stays flat.
+    uses = Counter(id(item) for plan, _ in todo for item in plan.items)
+    renderer = Renderer()
+    for plan, stale in todo:
+        for kind, data in plan.render(renderer, stale).items():
+            path = plan.paths[kind]
+            write_if_changed(output_path, path, data)
+            records[path] = {
+                "fingerprint": stale[kind],
+                "size": len(data),
+                "mtime_ns": os.stat(_target(output_path, path)).st_mtime_ns,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+            stats.rendered.append(path)
+        for item in plan.items:
+            uses[id(item)] -= 1
+            if not uses[id(item)]:
+                entry = item.release()
+                if entry is not None:
+                    renderer.forget(entry)
+    stats.rendered.sort()
+    return dict(sorted(records.items())), stats
 
 
 def get_generators(pelican: Any) -> type[Generator]:

@@ -49,3 +49,8 @@ class FeedMeta:
     language: str = "en"
     max_items: int | None = None  # None: every entry
     fallback_updated: dt.datetime = EPOCH  # updated/lastBuildDate when there are no entries
+
+
+@dataclass(frozen=True)
+class CleanEntry(FeedEntry):
+    """A FeedEntry whose text is XML-safe already (render.clean_entry made it): render as is."""

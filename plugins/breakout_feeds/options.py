@@ -16,7 +16,11 @@ def _http_url(value: Any) -> bool:
 
 
 SCHEMA = {
+    # Site-wide feeds and comments feeds (the site's and each write-up's).
     "MAX_ITEMS": Option(50, positive_int, "a whole number of at least 1"),
+    # A person's, topic's or event's feed: a subscriber needs the newest few, and the
+    # hundreds of entity feeds would otherwise carry most of the site's bytes.
+    "ENTITY_MAX_ITEMS": Option(10, positive_int, "a whole number of at least 1"),
     "SUMMARY_LENGTH": Option(60, positive_int, "a number of words, at least 1"),
     "ID_AUTHORITY": Option(
         "breakout",

@@ -1,16 +1,20 @@
-"""Render one feed (RSS 2.0 or Atom 1.0) from plain data with feedgen: deterministic bytes."""
+"""Render feeds (RSS 2.0 and Atom 1.0) from plain data with feedgen: deterministic bytes."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, Protocol, TypeVar
 
+from feedgen.entry import FeedEntry as FeedgenEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from .model import FeedEntry, FeedMeta
+from .model import Category, CleanEntry, FeedEntry, FeedMeta
 from .text import xml_safe
 
 Kind = Literal["rss", "atom"]
@@ -56,10 +60,54 @@ class _RssReplies(BaseEntryExtension):
         return item
 
 
-def sort_entries(entries: Iterable[FeedEntry], limit: int | None = None) -> list[FeedEntry]:
+class Sortable(Protocol):
+    """Anything ordered like a feed entry (entries, and the build's cheaper stand-ins)."""
+
+    @property
+    def id(self) -> str:
+        """The entry id."""
+
+    @property
+    def published(self) -> dt.datetime:
+        """The publication date (aware)."""
+
+
+S = TypeVar("S", bound=Sortable)
+
+
+def clean_entry(entry: FeedEntry) -> CleanEntry:
+    """The entry with every text field made XML-safe once, to share between many feeds."""
+    if isinstance(entry, CleanEntry):
+        return entry
+    return CleanEntry(
+        **{
+            **{f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)},
+            "id": xml_safe(entry.id),
+            "title": xml_safe(entry.title),
+            "url": xml_safe(entry.url),
+            "content_html": xml_safe(entry.content_html),
+            "summary": xml_safe(entry.summary),
+            "authors": tuple(xml_safe(a) for a in entry.authors),
+            "categories": tuple(
+                Category(xml_safe(c.term), xml_safe(c.label), xml_safe(c.scheme))
+                for c in entry.categories
+            ),
+            "comments_url": xml_safe(entry.comments_url),
+            "replies_rss": xml_safe(entry.replies_rss),
+            "replies_atom": xml_safe(entry.replies_atom),
+        }
+    )
+
+
+def _same(text: str) -> str:
+    """The text unchanged (for a CleanEntry, which is XML-safe already)."""
+    return text
+
+
+def sort_entries(entries: Iterable[S], limit: int | None = None) -> list[S]:
     """Newest first by publication (ties by id), duplicates of an id dropped, then limited."""
     seen: set[str] = set()
-    ordered: list[FeedEntry] = []
+    ordered: list[S] = []
     by_id = sorted(entries, key=lambda e: e.id)
     for entry in sorted(by_id, key=lambda e: e.published, reverse=True):
         if entry.id not in seen:
@@ -73,66 +121,152 @@ def feed_updated(meta: FeedMeta, entries: list[FeedEntry]) -> dt.datetime:
     return max((e.updated for e in entries), default=meta.fallback_updated)
 
 
-def _generator(meta: FeedMeta, kind: Kind, updated: dt.datetime) -> FeedGenerator:
-    """A FeedGenerator with the feed-level fields set."""
+def _generator(meta: FeedMeta, updated: dt.datetime) -> FeedGenerator:
+    """A FeedGenerator with the feed-level fields both formats share (links: _set_self)."""
     fg = FeedGenerator()
-    self_url = xml_safe(meta.rss_url if kind == "rss" else meta.atom_url)
     title = xml_safe(meta.title).strip() or "Feed"
-    fg.id(self_url)  # the Atom feed's own URL: unique per feed and as stable as the site's URL
     fg.title(title)
     fg.description(xml_safe(meta.description).strip() or title)  # also the Atom subtitle
-    fg.link(href=self_url, rel="self", type=MEDIA_TYPES[kind])
-    fg.link(href=xml_safe(meta.link), rel="alternate", type="text/html")  # RSS channel link
     fg.author(name=xml_safe(meta.author).strip() or title)
     fg.language(meta.language)
     fg.generator(GENERATOR)
     fg.updated(updated)  # feedgen defaults to now: builds would never be byte-identical
-    if kind == "rss":
-        fg.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> must be an email
-        fg.register_extension("wfw", _RssRepliesNs, _RssReplies, atom=False, rss=True)
-    else:
-        fg.register_extension("replies", _NoFeedExtension, _AtomReplies, atom=True, rss=False)
+    # One generator and one entry object serve both formats (feedgen keeps RSS and Atom
+    # fields apart); each extension says which format it writes into.
+    # dc:creator: RSS <author> must be an email. (Registered by class: load_extension
+    # would run the import machinery for every feed.)
+    fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
+    fg.register_extension("wfw", _RssRepliesNs, _RssReplies, atom=False, rss=True)
+    fg.register_extension("replies", _NoFeedExtension, _AtomReplies, atom=True, rss=False)
     return fg
 
 
-def _add_entry(fg: FeedGenerator, entry: FeedEntry, kind: Kind) -> None:
-    """Add one entry, every text field made XML-safe."""
-    fe = fg.add_entry(order="append")
-    title = xml_safe(entry.title).strip() or "(untitled)"
-    fe.id(xml_safe(entry.id))  # RSS: <guid isPermaLink="false">
+def _set_self(fg: FeedGenerator, meta: FeedMeta, kind: Kind) -> None:
+    """Point the feed's id and rel="self" link at the format about to be written."""
+    self_url = xml_safe(meta.rss_url if kind == "rss" else meta.atom_url)
+    fg.id(self_url)  # the Atom feed's own URL: unique per feed and as stable as the site's URL
+    fg.link(
+        [
+            {"href": self_url, "rel": "self", "type": MEDIA_TYPES[kind]},
+            # Last: feedgen makes the last link the RSS channel <link>.
+            {"href": xml_safe(meta.link), "rel": "alternate", "type": "text/html"},
+        ],
+        replace=True,
+    )
+
+
+class _SharedEntry(FeedgenEntry):  # type: ignore[misc]
+    """A feedgen entry held by several feeds: each format's element is built once, then copied."""
+
+    def __init__(self) -> None:
+        """An empty entry with nothing built yet."""
+        super().__init__()
+        self._built: dict[tuple[str, bool], Any] = {}
+
+    def _copy(self, kind: str, extensions: bool, build: Callable[[bool], Any]) -> Any:
+        """A copy of the entry's element (each feed's tree takes ownership of its own)."""
+        key = (kind, extensions)
+        if key not in self._built:
+            self._built[key] = build(extensions)
+        return copy.deepcopy(self._built[key])
+
+    def rss_entry(self, extensions: bool = True) -> Any:
+        """The RSS <item>, built on first use."""
+        return self._copy("rss", extensions, super().rss_entry)
+
+    def atom_entry(self, extensions: bool = True) -> Any:
+        """The Atom <entry>, built on first use."""
+        return self._copy("atom", extensions, super().atom_entry)
+
+
+def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
+    """Set one entry's fields for both formats (its feed's extensions are registered)."""
+    safe: Callable[[str], str] = _same if isinstance(entry, CleanEntry) else xml_safe
+    title = safe(entry.title).strip() or "(untitled)"
+    fe.id(safe(entry.id))  # RSS: <guid isPermaLink="false">
     fe.title(title)
-    fe.link(href=xml_safe(entry.url), rel="alternate", type="text/html")
+    fe.link(href=safe(entry.url), rel="alternate", type="text/html")
     fe.published(entry.published)
     fe.updated(entry.updated)
-    fe.content(xml_safe(entry.content_html), type="html")  # RSS: content:encoded
-    fe.summary(xml_safe(entry.summary).strip() or title, type="text")  # RSS: description
-    authors = [a for a in (xml_safe(name).strip() for name in entry.authors) if a]
-    for category in entry.categories:
+    fe.content(safe(entry.content_html), type="html")  # RSS: content:encoded
+    fe.summary(safe(entry.summary).strip() or title, type="text")  # RSS: description
+    authors = [a for a in (safe(name).strip() for name in entry.authors) if a]
+    if entry.categories:
+        # All at once: feedgen rebuilds its RSS category list on every call.
         fe.category(
-            term=xml_safe(category.term),
-            label=xml_safe(category.label) or xml_safe(category.term),
-            scheme=xml_safe(category.scheme) or None,
+            [
+                {
+                    "term": safe(c.term),
+                    "label": safe(c.label) or safe(c.term),
+                    "scheme": safe(c.scheme) or None,
+                }
+                for c in entry.categories
+            ]
         )
-    if kind == "rss":
-        for name in authors:
-            fe.dc.dc_creator(name)
-        if entry.comments_url:
-            fe.comments(xml_safe(entry.comments_url))
-        fe.wfw.href = xml_safe(entry.replies_rss)
-    else:
-        if authors:
-            fe.author([{"name": name} for name in authors])
-        fe.replies.href = xml_safe(entry.replies_atom)
+    for name in authors:  # RSS (dc:creator)
+        fe.dc.dc_creator(name)
+    if entry.comments_url:  # RSS only
+        fe.comments(safe(entry.comments_url))
+    fe.wfw.href = safe(entry.replies_rss)
+    if authors:  # Atom (RSS <author> only takes names with an email: none here)
+        fe.author([{"name": name} for name in authors])
+    fe.replies.href = safe(entry.replies_atom)
+
+
+class Renderer:
+    """Renders many feeds, filling each entry's feedgen object once for all of them.
+
+    Write-ups appear in many feeds (site, people, topics, event) and every feed in two
+    formats; their entries are identical in each, so one feedgen entry per entry is
+    added to every feed, and up to `max_built` entries also keep their XML elements
+    (each holds a copy of the entry's content: the bound keeps memory flat at any size).
+    Call forget() once no feed still to render holds an entry.
+    """
+
+    def __init__(self, max_built: int = 256) -> None:
+        """A renderer with nothing built yet."""
+        # Keyed by id(): the entry is kept in the value, so its id cannot be reused meanwhile.
+        self._shared: dict[int, tuple[FeedEntry, FeedgenEntry]] = {}
+        self._max_built = max_built
+        self._built = 0  # entries in _shared that keep their elements
+
+    def forget(self, entry: FeedEntry) -> None:
+        """Drop the feedgen object of an entry no feed still to render holds."""
+        known = self._shared.pop(id(entry), None)
+        if known is not None and isinstance(known[1], _SharedEntry):
+            self._built -= 1
+
+    def render_kinds(
+        self, feed_meta: FeedMeta, entries: Iterable[FeedEntry], kinds: Iterable[Kind]
+    ) -> dict[Kind, bytes]:
+        """The feed in each format asked for: newest first, at most max_items, stable bytes."""
+        wanted = list(kinds)
+        for kind in wanted:
+            if kind not in KINDS:
+                raise ValueError(f"kind must be 'rss' or 'atom', not {kind!r}")
+        chosen = sort_entries(entries, feed_meta.max_items)
+        fg = _generator(feed_meta, feed_updated(feed_meta, chosen))
+        for entry in chosen:
+            known = self._shared.get(id(entry))
+            if known is not None:
+                fg.add_entry(known[1], order="append")  # its extensions are registered already
+                continue
+            fe = _SharedEntry() if self._built < self._max_built else FeedgenEntry()
+            self._built += isinstance(fe, _SharedEntry)
+            fg.add_entry(fe, order="append")  # registers the feed's extensions on the entry
+            _fill_entry(fe, entry)
+            self._shared[id(entry)] = (entry, fe)
+        result: dict[Kind, bytes] = {}
+        for kind in wanted:
+            _set_self(fg, feed_meta, kind)
+            result[kind] = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+        return result
+
+    def render(self, feed_meta: FeedMeta, entries: Iterable[FeedEntry], kind: Kind) -> bytes:
+        """The feed as UTF-8 XML bytes in one format."""
+        return self.render_kinds(feed_meta, entries, [kind])[kind]
 
 
 def render_feed(feed_meta: FeedMeta, entries: Iterable[FeedEntry], kind: Kind) -> bytes:
     """The feed as UTF-8 XML bytes: newest first, at most max_items, same input same bytes."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be 'rss' or 'atom', not {kind!r}")
-    chosen = sort_entries(entries, feed_meta.max_items)
-    fg = _generator(feed_meta, kind, feed_updated(feed_meta, chosen))
-    for entry in chosen:
-        _add_entry(fg, entry, kind)
-    if kind == "rss":
-        return fg.rss_str(pretty=True)
-    return fg.atom_str(pretty=True)
+    return Renderer().render(feed_meta, entries, kind)

@@ -546,7 +546,9 @@ class _Builder:
 
     def _sentence(self, text: str) -> str:
         """The sentence naming someone, cut at a word boundary to SENTENCE_CHARS."""
-        text = " ".join(text.split())
+        joined = " ".join(text.split())
+        if joined != text:
+            text = joined  # else keep the finding's own string: every page quotes it, one copy
         if len(text) <= self.sentence_chars:
             return text
         cut = text[: self.sentence_chars].rsplit(" ", 1)[0]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,6 +21,20 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from .core import DEFAULTS, build_index
 from .entities import Entity, SiteIndex
 from .identity import Identity
+
+# breakout_memo is optional: without it (or with it off) every index page is rendered.
+if importlib.util.find_spec("breakout_memo") is not None:
+    from breakout_memo import fingerprint as fp
+    from breakout_memo.glue import Memo
+    from breakout_memo.glue import current as current_memo
+else:  # pragma: no cover - the plugin ships beside this one
+    fp = None
+    Memo = Any  # type: ignore[misc,assignment]
+
+    def current_memo(settings: dict[str, Any]) -> Any:
+        """No memo: render every page."""
+        return None
+
 
 _state: dict[str, Any] = {}
 
@@ -117,13 +132,16 @@ def write_page(
     *,
     relative: bool,
     url: str,
+    memo: Memo | None = None,
+    fingerprint: str | None = None,
     **variables: Any,
 ) -> bool:
-    """Render a page; leave the file alone if its bytes would not change, else write it via the Writer.
+    """Render a page unless the memo knows it is current; write it only if its bytes change.
 
-    The local context is built exactly as Writer.write_file builds it. An unchanged
-    page is still announced with content_written (as if written), so plugins that
-    list pages (sitemaps) see every page. Returns True if the file was written.
+    The local context is built exactly as Writer.write_file builds it. A page left
+    alone (skipped, or rendered to the same bytes) is still announced with
+    content_written (as if written), so plugins that list pages (sitemaps) see every
+    page. Returns True if the file was written.
     """
     local = context.copy()
     local["localsiteurl"] = local.get("localsiteurl", None)
@@ -131,22 +149,166 @@ def write_page(
         local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
     local["output_file"] = name
     local.update(variables)
-    html = template.render(local)
     path = sanitised_join(writer.output_path, name)
+    # A path Pelican already wrote this build goes through the Writer, which reports the clash.
+    claimed = path in getattr(writer, "_written_files", ()) or path in getattr(
+        writer, "_overridden_files", ()
+    )
+    fresh = memo is not None and not claimed and memo.fresh(name, path, fingerprint)
+    if fresh and memo is not None and not memo.verify:
+        memo.skipped()
+        _announce(writer, context, local, path)
+        return False
+    html = template.render(local)
     try:
         with open(path, "rb") as f:
-            unchanged = f.read() == html.encode("utf-8")
+            unchanged = not claimed and f.read() == html.encode("utf-8")
     except OSError:
         unchanged = False
+    if memo is not None and fresh:
+        memo.check(name, unchanged)  # VERIFY: the memo would have kept this file
     if not unchanged:
         writer.write_file(
             name, Prerendered(html), context, relative_urls=relative, url=url, **variables
         )
-        return True
+    else:
+        _announce(writer, context, local, path)
+    if memo is not None:
+        memo.record(name, path, fingerprint if not claimed else None)
+    return not unchanged
+
+
+def _announce(writer: Any, context: dict[str, Any], local: dict[str, Any], path: str) -> None:
+    """What Writer.write_file does besides rendering and writing: bookkeeping, localsiteurl, signal."""
+    written = getattr(writer, "_written_files", None)
+    if isinstance(written, set):
+        written.add(path)  # so a later write of the same path fails as in Pelican
     if local["localsiteurl"]:
-        context["localsiteurl"] = local["localsiteurl"]  # as Writer.write_file does
+        context["localsiteurl"] = local["localsiteurl"]
     signals.content_written.send(path, context=local)
-    return False
+
+
+# --- fingerprints: what each index page shows ---------------------------------------------
+# One function per template, reading exactly the fields that template (and the macros,
+# partials and SEO data it uses) shows. Write-ups and comments come as per-build token
+# digests (breakout_memo.fingerprint.Tokens). tests/test_memo_templates.py fails when a
+# template reads an attribute these do not cover.
+
+
+def _entries(articles: Any, tokens: Any) -> tuple[str, ...]:
+    """Write-up entries of a list (entity_macros' writeup_entry)."""
+    return tuple(tokens.entry(a) for a in articles)
+
+
+def _comments(comments: Any, tokens: Any) -> tuple[str, ...]:
+    """Comment entries of a list (entity_macros' comment_head and comment_excerpt)."""
+    return tuple(tokens.comment(c) for c in comments)
+
+
+def _person_page(person: Any, tokens: Any) -> tuple[Any, ...]:
+    """person.html: facts, profiles, sessions led, mentions, writing, comments, top lists."""
+    return (
+        tokens.ref(person),
+        person.affiliation,
+        tuple(person.counts),
+        tuple(tuple(p) for p in person.profiles),
+        tuple(person.links),
+        tuple((tokens.ref(s), tokens.ref(s.event), len(s.articles)) for s in person.sessions_led),
+        tuple((tokens.entry(a), sentence) for a, sentence in person.mentioned_in),
+        _entries(person.written, tokens),
+        _comments(person.comments_written, tokens),
+        tuple((tokens.comment(c), sentence) for c, sentence in person.mentioned_in_comments),
+        tokens.refs(person.events),
+        tokens.counted(person.top_topics),
+        tokens.counted(person.co_mentioned),
+    )
+
+
+def _topic_page(topic: Any, tokens: Any) -> tuple[Any, ...]:
+    """topic.html: write-ups, comments, related topics, people, events."""
+    return (
+        tokens.ref(topic),
+        _entries(topic.articles, tokens),
+        _comments(topic.comments, tokens),
+        tokens.counted(topic.related),
+        tokens.counted(topic.people),
+        tokens.refs(topic.events),
+    )
+
+
+def _event_page(event: Any, tokens: Any) -> tuple[Any, ...]:
+    """event.html: its record (date, place, hashtags, url, note), sessions with leaders and write-ups."""
+    return (
+        tokens.ref(event),
+        fp.stable(event.date),
+        fp.stable(event.end_date),
+        event.place,
+        tuple(event.hashtags),
+        fp.stable(event.record, strict=False),
+        tuple(
+            (tokens.ref(s), tokens.leaders(s.leaders), _entries(s.articles, tokens))
+            for s in event.sessions
+        ),
+        len(event.articles),
+        tokens.refs(event.people),
+        tokens.refs(event.topics),
+    )
+
+
+def _session_page(session: Any, tokens: Any) -> tuple[Any, ...]:
+    """session.html: its event, leaders, write-ups, people, topics, comments."""
+    event = session.event
+    return (
+        tokens.ref(session),
+        tokens.ref(event),
+        fp.stable(event.date),
+        event.place,
+        tokens.leaders(session.leaders),
+        _entries(session.articles, tokens),
+        tokens.refs(session.people),
+        tokens.refs(session.topics),
+        _comments(session.comments, tokens),
+    )
+
+
+def _people_page(people: Any, tokens: Any) -> tuple[Any, ...]:
+    """people.html: each person's link, affiliation and counts."""
+    return tuple((tokens.ref(p), p.affiliation, tuple(p.counts)) for p in people)
+
+
+def _topics_page(topics: Any, tokens: Any) -> tuple[Any, ...]:
+    """topics.html: each topic's link, weight and count."""
+    return tuple((tokens.ref(t), t.weight, t.count) for t in topics)
+
+
+def _events_page(events: Any, tokens: Any) -> tuple[Any, ...]:
+    """events.html: each event's link, date, place and numbers of sessions and write-ups."""
+    return tuple(
+        (tokens.ref(e), fp.stable(e.date), e.place, len(e.sessions), len(e.articles))
+        for e in events
+    )
+
+
+PAGE_TOKENS: dict[str, Callable[[Any, Any], tuple[Any, ...]]] = {
+    "person": _person_page,
+    "topic": _topic_page,
+    "event": _event_page,
+    "session": _session_page,
+    "people": _people_page,
+    "topics": _topics_page,
+    "events": _events_page,
+}
+
+
+def page_fingerprint(
+    template: str, name: str, siteurl: str, variables: dict[str, Any], tokens: Any
+) -> str | None:
+    """Fingerprint of one index page (None for a template without a PAGE_TOKENS entry)."""
+    make = PAGE_TOKENS.get(template)
+    if make is None or fp is None:
+        return None
+    page = make(variables[template], tokens)
+    return fp.digest((template, name, siteurl, variables.get("page_name"), page))
 
 
 def entry_memo(env: Any) -> Any:
@@ -235,13 +397,26 @@ class IndexGenerator(Generator):
                 yield item.save_as, template, item.url, {variable: item}
 
     def generate_output(self, writer: Any) -> None:
-        """Write every index page through Pelican's Writer (unchanged files are left alone)."""
+        """Write every index page through Pelican's Writer (current and unchanged files are left alone)."""
         relative = bool(self.settings.get("RELATIVE_URLS", False))
         self.env.globals["index_entry"] = entry_memo(self.env)
+        memo = current_memo(self.settings)
         with gc_paused():
             for save_as, template, url, variables in self.pages():
                 if not save_as:
                     continue  # an empty *_SAVE_AS turns that kind of page off, as in Pelican
+                variables["page_name"] = os.path.splitext(save_as)[0]
+                fingerprint = None
+                if memo is not None:
+                    siteurl = (
+                        path_to_url(get_relative_path(save_as))
+                        if relative
+                        else str(self.context.get("SITEURL", ""))
+                    )
+                    with memo.timer():
+                        fingerprint = page_fingerprint(
+                            template, save_as, siteurl, variables, memo.tokens
+                        )
                 write_page(
                     writer,
                     self.context,
@@ -249,6 +424,7 @@ class IndexGenerator(Generator):
                     save_as,
                     relative=relative,
                     url=url,
-                    page_name=os.path.splitext(save_as)[0],
+                    memo=memo,
+                    fingerprint=fingerprint,
                     **variables,
                 )

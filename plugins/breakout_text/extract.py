@@ -346,11 +346,16 @@ def sentence_at(text: str, start: int, end: int, starts: list[int] | None = None
     """
     if starts is None:
         starts = sentence_starts(text)
+    left, right = sentence_span(text, start, end, starts)
+    return _SPACES.sub(" ", text[left:right]).strip()
+
+
+def sentence_span(text: str, start: int, end: int, starts: list[int]) -> tuple[int, int]:
+    """(first, last + 1) indices of the sentence of `text` holding text[start:end]."""
     i = bisect.bisect_right(starts, start) - 1
     # the sentence runs to the next start at or after the mention's end
     j = bisect.bisect_left(starts, end, lo=i + 1)
-    right = starts[j] if j < len(starts) else len(text)
-    return _SPACES.sub(" ", text[starts[i] : right]).strip()
+    return starts[i], starts[j] if j < len(starts) else len(text)
 
 
 _PARTICLES = frozenset({

@@ -72,9 +72,19 @@ class Resolver:
     event_tags: dict[str, str] = field(init=False, repr=False)
     problems: list[tuple[str, int | None, str]] = field(init=False, repr=False)
     _slugs: dict[str, str] = field(init=False, repr=False)
+    _ids: dict[str, tuple[str, str]] = field(init=False, repr=False)
+    _tags: dict[str, tuple[str, str]] = field(init=False, repr=False)
+    _urls: dict[tuple[str, str], str] = field(init=False, repr=False)
+    _strings: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._slugs = {}  # handle as written -> slug; a write-up names the same people often
+        # Answers by handle or hashtag as written: a site names the same people and topics
+        # over and over, and findings holding one shared string each stay small.
+        self._slugs = {}  # handle as written -> slug
+        self._ids = {}  # handle as written -> (network, key)
+        self._tags = {}  # hashtag as written -> (kind, slug)
+        self._urls = {}  # (kind, slug) -> URL
+        self._strings = {}  # handle or hashtag as written -> the one copy findings keep
         self.known = {}
         self.event_tags = {}
         self.problems = []
@@ -133,9 +143,16 @@ class Resolver:
 
     def identity(self, handle: str) -> tuple[str, str]:
         """(network, key) of a handle as written in text or as an alias."""
-        return handle_identity(
-            handle, default_network=self.default_network, mastodon_host=self.mastodon_host
-        )
+        ident = self._ids.get(handle)
+        if ident is None:
+            ident = self._ids[handle] = handle_identity(
+                handle, default_network=self.default_network, mastodon_host=self.mastodon_host
+            )
+        return ident
+
+    def shared(self, text: str) -> str:
+        """One string object for each handle or hashtag as written (findings keep many)."""
+        return self._strings.setdefault(text, text)
 
     def person(self, handle: str) -> PersonRecord | None:
         """The registry person a handle (or alias) means, or None."""
@@ -173,27 +190,35 @@ class Resolver:
             pairs = list(dict.fromkeys(seen))
         return [(net, h, profile_url(net, h)) for net, h in pairs]
 
+    def _url(self, kind: str, pattern: str, slug: str) -> str:
+        """SITEURL + "/" + pattern for slug, formatted once per page."""
+        url = self._urls.get((kind, slug))
+        if url is None:
+            url = self._urls[(kind, slug)] = f"{self.siteurl}/{pattern.format(slug=slug)}"
+        return url
+
     def person_url(self, slug: str) -> str:
         """Final URL of a person's page."""
-        return f"{self.siteurl}/{self.person_pattern.format(slug=slug)}"
+        return self._url("person", self.person_pattern, slug)
 
     # ------------------------------------------------------------ topics and events
 
     def hashtag(self, tag: str) -> tuple[str, str]:
         """("event", event slug) for an event's hashtag, else ("topic", topic slug)."""
-        key = topic_key(tag)
-        event = self.event_tags.get(key)
-        if event is not None:
-            return "event", event
-        return "topic", topic_slug(tag)
+        found = self._tags.get(tag)
+        if found is None:
+            event = self.event_tags.get(topic_key(tag))
+            found = ("event", event) if event is not None else ("topic", topic_slug(tag))
+            self._tags[tag] = found
+        return found
 
     def topic_url(self, slug: str) -> str:
         """Final URL of a topic's page."""
-        return f"{self.siteurl}/{self.topic_pattern.format(slug=slug)}"
+        return self._url("topic", self.topic_pattern, slug)
 
     def event_url(self, slug: str) -> str:
         """Final URL of an event's page."""
-        return f"{self.siteurl}/{self.event_pattern.format(slug=slug)}"
+        return self._url("event", self.event_pattern, slug)
 
     def known_handles(self) -> list[KnownHandle]:
         """Every handle and alias the registry gives, in registry order."""

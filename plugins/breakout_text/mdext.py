@@ -17,6 +17,7 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from markdown import Markdown
@@ -27,9 +28,9 @@ from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX, AtomicString
 
 from .extract import (
     extract_entities,
-    has_sigil,
     name_hint_at,
     sentence_at,
+    sentence_span,
     sentence_starts,
     topic_key,
 )
@@ -50,6 +51,8 @@ _RAW_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\b[^>]*>\Z", re.S)
 _RAW_CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9]*)\s*>\Z")
 _ESCAPED = re.compile(STX + r"([0-9]+)\x03")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);\Z")
+# extract.has_sigil as one regex search: the walk asks it of every string of the page.
+_SIGIL = re.compile("[@#\uff20\uff03]").search
 
 
 def _empty() -> dict[str, list[dict[str, str]]]:
@@ -67,9 +70,9 @@ class SpacedHashHeaderProcessor(HashHeaderProcessor):
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
-    """One text or tail string of a block, with its place in the block's plain text."""
+    """One text or tail string of a block holding an @ or #, with its place in the block's plain text."""
 
     owner: etree.Element
     attr: str  # "text" or "tail"
@@ -88,12 +91,16 @@ class LinkingTreeprocessor(Treeprocessor):
         self._order = 0
         self._found: list[tuple[int, int, str, dict[str, str]]] = []
         self._starts: tuple[str, list[int]] | None = None
+        # Sentences of the block being linked, by (start, end): people named in one
+        # sentence share one string (findings live until the end of the build).
+        self._sentences: dict[tuple[int, int], str] = {}
 
     def run(self, root: etree.Element) -> None:
         """Link every block of the document, then publish the findings in document order."""
         self._order = 0
         self._found = []
         self._starts = None
+        self._sentences = {}
         self.md.breakout_metadata = _empty()  # type: ignore[attr-defined]
         self._block(root)
         self._found.sort(key=lambda f: (f[0], f[1]))
@@ -106,21 +113,18 @@ class LinkingTreeprocessor(Treeprocessor):
 
     def _block(self, block: etree.Element) -> None:
         parts: list[str] = []
-        slots: list[_Slot] = []
-        length = 0
-
-        def add(text: str | None, owner: etree.Element | None, attr: str, parent: Any) -> None:
-            nonlocal length
-            if not text:
-                return
-            if owner is not None:
-                self._order += 1
-                slots.append(_Slot(owner, attr, parent, length, length + len(text), self._order))
-            parts.append(text)
-            length += len(text)
+        # Only a string holding an @ or # can hold a whole mention or hashtag, so only those
+        # become slots: (index in parts, owner, "text"/"tail", parent, order). The order
+        # numbers are taken as the walk meets them, so nested blocks keep document order.
+        found: list[tuple[int, etree.Element, str, Any, int]] = []
 
         def walk(node: etree.Element) -> None:
-            add(node.text, node, "text", None)
+            text = node.text
+            if text:
+                if _SIGIL(text):
+                    self._order += 1
+                    found.append((len(parts), node, "text", None, self._order))
+                parts.append(text)
             for child in list(node):
                 tag = child.tag
                 if not isinstance(tag, str):
@@ -128,19 +132,28 @@ class LinkingTreeprocessor(Treeprocessor):
                 elif tag in SKIP_TAGS:
                     # Code and e-mail links hold escaped text; the sentence wants it plain.
                     inner = "".join(child.itertext()).replace(AMP_SUBSTITUTE, "&")
-                    add(html.unescape(inner), None, "", None)
+                    parts.append(html.unescape(inner))
                 elif tag in INLINE_TAGS:
                     walk(child)
                 else:
-                    add(BLOCK_BREAK, None, "", None)
+                    parts.append(BLOCK_BREAK)
                     self._block(child)
-                    add(BLOCK_BREAK, None, "", None)
-                add(child.tail, child, "tail", node)
+                    parts.append(BLOCK_BREAK)
+                tail = child.tail
+                if tail:
+                    if _SIGIL(tail):
+                        self._order += 1
+                        found.append((len(parts), child, "tail", node, self._order))
+                    parts.append(tail)
 
         walk(block)
-        if not any(has_sigil(getattr(s.owner, s.attr)) for s in slots):
-            return
-        self._link(block, "".join(parts), slots)
+        if found:
+            offsets = list(accumulate(map(len, parts), initial=0))
+            slots = [
+                _Slot(owner, attr, parent, offsets[i], offsets[i + 1], order)
+                for i, owner, attr, parent, order in found
+            ]
+            self._link(block, "".join(parts), slots)
 
     def _blocked(self, text: str) -> list[tuple[int, int]]:
         """Ranges of `text` inside a raw inline <a>, <code>, <script>, … the author wrote."""
@@ -208,14 +221,25 @@ class LinkingTreeprocessor(Treeprocessor):
         text = _ESCAPED.sub(lambda m: chr(int(m.group(1))), text)
         return " ".join(text.split())
 
+    def _sentence(self, text: str, start: int, end: int) -> str:
+        """The cleaned sentence of the block's text around text[start:end], shared per sentence."""
+        if self._starts is None or self._starts[0] is not text:
+            # Once per block, not per mention.
+            self._starts = (text, sentence_starts(text))
+            self._sentences = {}
+        starts = self._starts[1]
+        span = sentence_span(text, start, end, starts)
+        sentence = self._sentences.get(span)
+        if sentence is None:
+            sentence = self._sentences[span] = self._clean(sentence_at(text, start, end, starts))
+        return sentence
+
     def _mention(self, text: str, handle: str, start: int, end: int, order: int) -> etree.Element:
         network, key = self.resolver.identity(handle)
         slug = self.resolver.person_slug(handle)
-        if self._starts is None or self._starts[0] is not text:
-            self._starts = (text, sentence_starts(text))  # once per block, not per mention
-        sentence = self._clean(sentence_at(text, start, end, self._starts[1]))
+        sentence = self._sentence(text, start, end)
         finding = {
-            "handle": handle,
+            "handle": self.resolver.shared(handle),
             "key": key,
             "person": slug,
             "network": network,
@@ -227,7 +251,12 @@ class LinkingTreeprocessor(Treeprocessor):
 
     def _hashtag(self, tag: str, start: int, order: int) -> etree.Element:
         kind, slug = self.resolver.hashtag(tag)
-        finding = {"tag": tag, "key": topic_key(tag), "kind": kind, "slug": slug}
+        finding = {
+            "tag": self.resolver.shared(tag),
+            "key": topic_key(tag),
+            "kind": kind,
+            "slug": slug,
+        }
         self._found.append((order, start, "hashtags", finding))
         if kind == "event":
             return etree.Element(

@@ -1,0 +1,372 @@
+"""Pelican glue for breakout_memo: settings, the build's stamp and manifest, the memoising Writer."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import logging
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from breakout_content.data import data_paths
+from breakout_content.settings import Option, is_type, validated
+from jinja2 import FileSystemBytecodeCache
+from pelican import signals
+from pelican.paginator import Paginator
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import Writer
+
+from . import manifest
+from .fingerprint import (
+    Tokens,
+    Unstable,
+    archives_page,
+    article_page,
+    digest,
+    listing_page,
+    stable,
+)
+from .manifest import Manifest, Timer
+from .stamp import global_stamp
+
+log = logging.getLogger("breakout.memo")
+
+PLUGIN = "breakout_memo"
+# Templates whose pages have a fingerprint, and how to make it from the page's local context.
+# A write-up's Template: metadata may name another template: its page is rendered every build,
+# as are the few pages of other templates (404, search, static pages).
+PAGE_FINGERPRINTS: dict[str, Callable[[dict[str, Any], Tokens], str]] = {
+    "article.html": lambda local, tokens: article_page(local["article"], tokens),
+    "index.html": listing_page,
+    "archives.html": archives_page,
+}
+# Libraries whose version changes what a template or Markdown renders.
+LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown")
+
+
+def _file_name(value: Any) -> bool:
+    """A plain file name (no folder), so the manifest stays inside CACHE_PATH."""
+    return isinstance(value, str) and bool(value) and os.path.basename(value) == value
+
+
+SCHEMA = {
+    "ENABLED": Option(True, is_type(bool), "True or False"),
+    "MANIFEST": Option("breakout-memo.json", _file_name, "a file name (kept in CACHE_PATH)"),
+    "JINJA_CACHE": Option(
+        True, is_type(bool), "True or False (keep compiled templates in CACHE_PATH)"
+    ),
+    "VERIFY": Option(
+        False,
+        is_type(bool),
+        "True or False (render skipped pages too and report each that differs)",
+    ),
+}
+
+_state: dict[str, Any] = {}
+
+
+class Memo:
+    """This build's memo: last build's manifest, this build's entries and the per-build tokens."""
+
+    def __init__(self, manifest: Manifest, path: str, *, verify: bool) -> None:
+        """A memo writing its manifest to path at the end of the build."""
+        self.manifest = manifest
+        self.path = path
+        self.verify = verify
+        self.tokens = Tokens()
+        self.stats = manifest.stats
+
+    def timer(self) -> Timer:
+        """A `with` block whose CPU time counts as fingerprinting."""
+        return Timer(self.stats)
+
+    def fresh(self, name: str, path: str, fingerprint: str | None) -> bool:
+        """True when the page need not be rendered: same fingerprint, and its file is intact."""
+        if fingerprint is None:
+            self.stats.unstable += 1
+            return False
+        return self.manifest.fresh(name, path, fingerprint)
+
+    def skipped(self) -> None:
+        """Count a page left as it was."""
+        self.stats.skipped += 1
+
+    def record(self, name: str, path: str, fingerprint: str | None) -> None:
+        """Remember a page just rendered (and written, or found byte-identical)."""
+        self.stats.rendered += 1
+        self.stats.rendered_names.append(name)
+        if fingerprint is not None:
+            self.manifest.record(name, path, fingerprint)
+
+    def check(self, name: str, same: bool) -> None:
+        """VERIFY: report a page the memo would have skipped whose fresh rendering differs."""
+        if not same:
+            self.stats.stale += 1
+            log.error(
+                "breakout_memo: %s changed although its fingerprint did not: "
+                "its fingerprint misses something the page shows",
+                name,
+            )
+
+
+def _listed(settings: dict[str, Any]) -> bool:
+    """True when this build lists the plugin (receivers stay connected across builds in a process)."""
+    return any(str(p).rsplit(".", 1)[-1] == PLUGIN for p in settings.get("PLUGINS", []))
+
+
+def current(settings: dict[str, Any]) -> Memo | None:
+    """This build's memo, or None when pages must all be rendered (plugin off, no cache, other build)."""
+    if _state.get("settings") is not settings:
+        return None
+    memo = _state.get("memo")
+    return memo if isinstance(memo, Memo) else None
+
+
+def _versions() -> dict[str, str]:
+    """Versions of Python and the rendering libraries."""
+    found = {"python": sys.version}
+    for name in LIBRARIES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = ""
+    return found
+
+
+def _code_roots(settings: dict[str, Any]) -> list[str]:
+    """Plugin folders (every plugin there, since plugins import one another) and listed plugins elsewhere."""
+    roots = [str(p) for p in settings.get("PLUGIN_PATHS") or []]
+    for plugin in settings.get("PLUGINS") or []:
+        name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
+        try:
+            spec = importlib.util.find_spec(name) if name else None
+        except (ImportError, ValueError):
+            spec = None
+        origin = getattr(spec, "origin", None)
+        if origin and not any(origin.startswith(os.path.join(r, "")) for r in roots):
+            locations = list(getattr(spec, "submodule_search_locations", None) or [])
+            roots.extend(locations or [origin])
+    return roots
+
+
+def _menu(context: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The page menu base.html shows on every page (DISPLAY_PAGES_ON_MENU)."""
+    return [(str(p.url), stable(p.title, strict=False)) for p in context.get("pages") or []]
+
+
+def on_initialized(pelican: Any) -> None:
+    """Forget the last build, validate BREAKOUT_MEMO."""
+    _state.clear()
+    settings = pelican.settings
+    if not _listed(settings):
+        return
+    _state["settings"] = settings
+    options = _state["options"] = validated(settings, "BREAKOUT_MEMO", SCHEMA)
+    if options["ENABLED"] and options["JINJA_CACHE"] and settings.get("CACHE_CONTENT"):
+        use_bytecode_cache(settings)
+
+
+def use_bytecode_cache(settings: dict[str, Any]) -> None:
+    """Keep compiled templates in CACHE_PATH: each generator compiles every template it uses afresh.
+
+    Jinja checks each template's source checksum and its own version, but not the
+    environment's options, which also shape the compiled code: those name the folder.
+    Runs at initialized, before the generators make their environments.
+    """
+    env = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    if env.get("bytecode_cache") is not None:
+        return  # the site chose its own
+    options = digest(stable(env, strict=False))[:16]
+    folder = os.path.join(settings["CACHE_PATH"], f"jinja-{options}")
+    os.makedirs(folder, exist_ok=True)
+    env["bytecode_cache"] = FileSystemBytecodeCache(folder)
+    settings["JINJA_ENVIRONMENT"] = env  # a new dict: Pelican's defaults stay unshared
+
+
+def on_all_generators_finalized(generators: list[Any]) -> None:
+    """Compute the global stamp and read last build's manifest (every page's data is known now)."""
+    _state["memo"] = None  # Pelican's autoreload runs one Pelican (one initialized) many times
+    settings = _state.get("settings")
+    if settings is None or not generators or generators[0].settings is not settings:
+        return
+    options = _state["options"]
+    if not options["ENABLED"] or not settings.get("CACHE_CONTENT"):
+        return  # no cache, no memory of earlier builds: render everything
+    stamp = global_stamp(
+        settings,
+        theme_roots=[settings["THEME"], *(settings.get("THEME_TEMPLATES_OVERRIDES") or [])],
+        code_roots=_code_roots(settings),
+        data_files=data_paths(settings),
+        context_part=_menu(generators[0].context),
+        versions=_versions(),
+    )
+    path = os.path.join(settings["CACHE_PATH"], options["MANIFEST"])
+    # LOAD_CONTENT_CACHE is off when breakout_content found its stamp changed: start afresh.
+    old = manifest.read(path, stamp) if settings.get("LOAD_CONTENT_CACHE") else {}
+    _state["memo"] = Memo(
+        Manifest(str(settings["OUTPUT_PATH"]), stamp, old), path, verify=options["VERIFY"]
+    )
+
+
+def get_writer(pelican: Any) -> type[Writer] | None:
+    """MemoWriter for builds that list the plugin."""
+    return MemoWriter if _state.get("settings") is pelican.settings else None
+
+
+def on_finalized(pelican: Any) -> None:
+    """Save this build's manifest and log what the memo saved."""
+    memo = current(pelican.settings)
+    if memo is None:
+        return
+    memo.manifest.save(memo.path)
+    s = memo.stats
+    log.info(
+        "breakout_memo: %d pages skipped, %d rendered (%d without a fingerprint); "
+        "fingerprints took %.3f s CPU",
+        s.skipped,
+        s.rendered,
+        s.unstable,
+        s.fingerprint_seconds,
+    )
+
+
+class MemoWriter(Writer):
+    """Pelican's Writer that leaves a page alone when its fingerprint and its file are unchanged.
+
+    Pages of the templates in PAGE_FINGERPRINTS only; a skipped page is still announced
+    with content_written and counted as written (overwrite checks), as Pelican would.
+    """
+
+    def write_file(  # type: ignore[override]
+        self,
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool = False,
+        paginated: dict[str, Any] | None = None,
+        template_name: str | None = None,
+        override_output: bool = False,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Write one page (or each page of a paginated list) as Writer.write_file does, skipping current ones."""
+        memo = current(self.settings)
+        make = PAGE_FINGERPRINTS.get(getattr(template, "name", None) or "")
+        if memo is None or make is None or not name:
+            super().write_file(
+                name, template, context, relative_urls, paginated, template_name,
+                override_output, url, **kwargs,
+            )  # fmt: skip
+            return
+        if paginated is None:  # as Writer.write_file decides what to paginate
+            paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
+        pages: list[tuple[str, dict[str, Any]]] = [(name, kwargs)]
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            pages = self._paginate(name, url, paginated, template_name, kwargs)
+        for page_name, variables in pages:
+            self._write_page(
+                memo, make, page_name, template, context, relative_urls, template_name,
+                override_output, url, variables,
+            )  # fmt: skip
+
+    def _paginate(
+        self,
+        name: str,
+        url: str | None,
+        paginated: dict[str, Any],
+        template_name: str,
+        kwargs: dict[str, Any],
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """(file name, template variables) of each page, exactly as Writer.write_file paginates."""
+        per_page = (
+            self.settings["PAGINATED_TEMPLATES"][template_name]
+            or self.settings["DEFAULT_PAGINATION"]
+        )
+        paginators = {
+            key: Paginator(name, url, val, self.settings, per_page)
+            for key, val in paginated.items()
+        }
+        pages: list[tuple[str, dict[str, Any]]] = []
+        for page_num in range(next(iter(paginators.values())).num_pages):
+            paginated_kwargs = kwargs.copy()
+            for key, paginator in paginators.items():
+                previous_page = paginator.page(page_num) if page_num > 0 else None
+                page = paginator.page(page_num + 1)
+                next_page = (
+                    paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
+                )
+                paginated_kwargs.update(
+                    {
+                        f"{key}_paginator": paginator,
+                        f"{key}_page": page,
+                        f"{key}_previous_page": previous_page,
+                        f"{key}_next_page": next_page,
+                    }
+                )
+            pages.append((page.save_as, paginated_kwargs))
+        return pages
+
+    def _write_page(
+        self,
+        memo: Memo,
+        make: Callable[[dict[str, Any], Tokens], str],
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool,
+        template_name: str | None,
+        override_output: bool,
+        url: str | None,
+        variables: dict[str, Any],
+    ) -> None:
+        """Skip one page if it is current, else have Writer.write_file render and write it alone."""
+        path = sanitised_join(self.output_path, name)
+        fingerprint: str | None = None
+        fresh = False
+        # A second write of one path goes to os.devnull or fails in Pelican: leave it to Pelican.
+        if path not in self._written_files and path not in self._overridden_files:
+            # The local context exactly as Writer.write_file builds it.
+            local = context.copy()
+            local["localsiteurl"] = local.get("localsiteurl", None)
+            if relative_urls:
+                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+            local["output_file"] = name
+            local.update(variables)
+            if local["localsiteurl"]:
+                # As Writer._write_file does before rendering: the content's links follow it.
+                context["localsiteurl"] = local["localsiteurl"]
+            with memo.timer():
+                try:
+                    page = make(local, memo.tokens)
+                    fingerprint = f"{template.name}|{local['SITEURL']}|{url}|{page}"
+                except Unstable as exc:
+                    log.debug("breakout_memo: %s is rendered every build: %s", name, exc)
+                fresh = memo.fresh(name, path, fingerprint)
+            if fresh and not memo.verify:
+                # Pelican's overwrite bookkeeping (Writer._open_w) without opening the file.
+                if override_output:
+                    self._overridden_files.add(path)
+                self._written_files.add(path)
+                memo.skipped()
+                signals.content_written.send(path, context=local)
+                return
+        before = _read(path) if fresh else None  # only with VERIFY
+        # paginated={}: this one page, with the variables its pagination gave it.
+        super().write_file(
+            name, template, context, relative_urls, {}, template_name, override_output, url,
+            **variables,
+        )  # fmt: skip
+        memo.record(name, path, fingerprint)
+        if before is not None:
+            memo.check(name, _read(path) == before)
+
+
+def _read(path: str) -> bytes | None:
+    """A file's bytes, None when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
