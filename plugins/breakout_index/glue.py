@@ -444,3 +444,5 @@ class IndexGenerator(Generator):
                     fingerprint=fingerprint,
                     **variables,
                 )
+        # The entries' HTML is only for these pages: free it before the feeds are rendered.
+        self.env.globals["index_entry"] = entry_memo(self.env)
