@@ -69,6 +69,14 @@ def _missing_writeup(
     )
 
 
+def _keep_out(r: Rendered, message: str, out: Assembly) -> None:
+    """An orphaned comment: its problems become warnings, one more says why, and it shows nowhere."""
+    s = r.source
+    out.problems.extend(_as_warnings(r.problems))
+    out.problems.append(Problem(s.path, s.lines.get("orphaned"), message, error=False))
+    out.kept_out.append(s)
+
+
 def _assemble_one(slug: str, items: list[Rendered], out: Assembly) -> None:
     """Check Replyto, collapse duplicates and thread the comments of one existing write-up."""
     shown = {r.source.id: r for r in items if not r.source.orphaned}
@@ -77,17 +85,12 @@ def _assemble_one(slug: str, items: list[Rendered], out: Assembly) -> None:
     for r in items:
         s = r.source
         if s.orphaned:
-            out.problems.extend(_as_warnings(r.problems))
-            out.problems.append(
-                Problem(
-                    s.path,
-                    s.lines.get("orphaned"),
-                    f"marked 'Orphaned: yes' but write-up '{slug}' exists; it is kept out of the "
-                    "page: remove the Orphaned line to show it",
-                    error=False,
-                )
+            _keep_out(
+                r,
+                f"marked 'Orphaned: yes' but write-up '{slug}' exists; it is kept out of the "
+                "page: remove the Orphaned line to show it",
+                out,
             )
-            out.kept_out.append(s)
             continue
         out.problems.extend(r.problems)
         replyto[s.id] = s.replyto
@@ -175,16 +178,7 @@ def assemble(
         for r in items_of_slug:
             s = r.source
             if s.orphaned:
-                out.problems.extend(_as_warnings(r.problems))
-                out.problems.append(
-                    Problem(
-                        s.path,
-                        s.lines.get("orphaned"),
-                        f"kept out of pages (Orphaned: yes): {why}",
-                        False,
-                    )
-                )
-                out.kept_out.append(s)
+                _keep_out(r, f"kept out of pages (Orphaned: yes): {why}", out)
             else:
                 out.problems.extend(r.problems)
                 out.problems.append(Problem(s.path, None, f"{why}: {todo}", slug not in unreadable))
