@@ -11,6 +11,7 @@ from typing import Any
 
 from breakout_content.data import load_site_data
 from breakout_content.settings import Option, is_type, positive_int, validated
+from breakout_content.writing import local_context
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -159,12 +160,7 @@ def write_page(
     content_written (as if written), so plugins that list pages (sitemaps) see every
     page. Returns True if the file was written.
     """
-    local = context.copy()
-    local["localsiteurl"] = local.get("localsiteurl", None)
-    if relative:
-        local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
-    local["output_file"] = name
-    local.update(variables)
+    local = local_context(context, name, variables, relative)
     path = sanitised_join(writer.output_path, name)
     # A path Pelican already wrote this build goes through the Writer, which reports the clash.
     claimed = path in getattr(writer, "_written_files", ()) or path in getattr(

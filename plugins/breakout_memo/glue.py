@@ -12,10 +12,11 @@ from typing import Any
 
 from breakout_content.data import data_paths
 from breakout_content.settings import Option, is_type, validated
+from breakout_content.writing import local_context
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.paginator import Paginator
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from . import manifest
@@ -328,12 +329,7 @@ class MemoWriter(Writer):
         # A second write of one path goes to os.devnull or fails in Pelican: leave it to Pelican.
         if path not in self._written_files and path not in self._overridden_files:
             # The local context exactly as Writer.write_file builds it.
-            local = context.copy()
-            local["localsiteurl"] = local.get("localsiteurl", None)
-            if relative_urls:
-                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
-            local["output_file"] = name
-            local.update(variables)
+            local = local_context(context, name, variables, relative_urls)
             if local["localsiteurl"]:
                 # As Writer._write_file does before rendering: the content's links follow it.
                 context["localsiteurl"] = local["localsiteurl"]
