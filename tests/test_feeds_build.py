@@ -94,6 +94,7 @@ def plan(
     paths: FeedPaths = PATHS,
     max_items: int = 50,
     entity_max_items: int | None = None,
+    entity_content: str = "full",
 ) -> dict[str, Any]:
     """Planned feeds as {path: feedparser result}, each checked by the validator first."""
     files = plan_feeds(
@@ -104,6 +105,7 @@ def plan(
         max_items=max_items,
         summary_words=5,
         entity_max_items=entity_max_items,
+        entity_content=entity_content,
     )
     for f in files:
         assert validate_feed_bytes(f.data, f.path) == []
@@ -117,7 +119,6 @@ def w(article: Article) -> Writeup:
 def test_site_feeds_and_one_comments_feed_per_writeup() -> None:
     feeds = plan([w(Article("fish", JAN))])
     assert sorted(feeds) == [
-        "2011/fish/comments.atom.xml",
         "2011/fish/comments.rss.xml",
         "feeds/all.atom.xml",
         "feeds/all.rss.xml",
@@ -201,7 +202,7 @@ def test_comments_feeds_hold_shown_comments_with_stable_ids() -> None:
 
 
 def test_writeup_without_comments_gets_an_empty_feed_dated_by_the_writeup() -> None:
-    feed = plan([w(Article("fish", JAN))])["2011/fish/comments.atom.xml"]
+    feed = plan([w(Article("fish", JAN))])["2011/fish/comments.rss.xml"]
     assert feed.entries == []
     assert feed.feed.updated_parsed[:4] == (2011, 1, 24, 9)
 
@@ -228,6 +229,24 @@ def test_any_entity_with_articles_gets_feeds_beside_its_page() -> None:
     assert len(feeds["events/ukgc11/atom.xml"].entries) == 2
 
 
+def test_an_entity_without_published_writeups_gets_no_feed() -> None:
+    fish = Article("fish", JAN)
+    draft = Article("draft", JAN, status="draft")
+    index = Index(
+        people=[
+            Entity("Commenter", "commenter", "people/commenter/", []),
+            Entity("Drafty", "drafty", "people/drafty/", [draft]),
+            Entity("Nick", "nick", "people/nick/", [fish]),
+        ],
+        topics=[Entity("quiet", "quiet", "topics/quiet/", [])],
+    )
+    feeds = plan([w(fish)], index)
+    assert sorted(p for p in feeds if p.startswith(("people/", "topics/"))) == [
+        "people/nick/atom.xml",
+        "people/nick/rss.xml",
+    ]
+
+
 def test_max_items_applies_to_every_feed() -> None:
     articles = [Article(f"a{i}", JAN + dt.timedelta(days=i)) for i in range(4)]
     index = Index(topics=[Entity("t", "t", "topics/t/", list(reversed(articles)))])
@@ -252,6 +271,49 @@ def test_a_feed_path_set_to_none_turns_that_feed_off() -> None:
     ]
     # With no per-write-up comments feed there is nothing to point replies at.
     assert all(link.rel != "replies" for link in feeds["feeds/all.atom.xml"].entries[0].links)
+
+
+@pytest.mark.parametrize(
+    ("rss_path", "atom_path", "wfw", "replies"),
+    [
+        # The default: one RSS comments feed, named by both formats' entries.
+        (
+            "{dir}/comments.rss.xml",
+            "",
+            "comments.rss.xml",
+            ("comments.rss.xml", "application/rss+xml"),
+        ),
+        (
+            "",
+            "{dir}/comments.atom.xml",
+            "comments.atom.xml",
+            ("comments.atom.xml", "application/atom+xml"),
+        ),
+        (
+            "{dir}/comments.rss.xml",
+            "{dir}/comments.atom.xml",
+            "comments.rss.xml",
+            ("comments.atom.xml", "application/atom+xml"),
+        ),
+    ],
+)
+def test_replies_links_point_at_whichever_comments_feed_exists(
+    rss_path: str, atom_path: str, wfw: str, replies: tuple[str, str]
+) -> None:
+    paths = FeedPaths.from_settings(
+        {"ARTICLE_COMMENTS_FEED_RSS": rss_path, "ARTICLE_COMMENTS_FEED_ATOM": atom_path}
+    )
+    feeds = plan([w(Article("fish", JAN))], paths=paths)
+    base = "https://site.example/2011/fish/"
+    item = feeds["feeds/all.rss.xml"].entries[0]
+    assert item.wfw_commentrss == base + wfw
+    entry = feeds["feeds/all.atom.xml"].entries[0]
+    assert [(link.href, link.type) for link in entry.links if link.rel == "replies"] == [
+        (base + replies[0], replies[1])
+    ]
+    assert sorted(p for p in feeds if p.startswith("2011/")) == sorted(
+        f"2011/fish/{p.split('/')[-1]}" for p in (rss_path, atom_path) if p
+    )
 
 
 def test_path_settings_are_checked() -> None:
@@ -283,16 +345,17 @@ def test_feed_links_for_templates() -> None:
         ("/feeds/all.rss.xml", "application/rss+xml", "Breakout (RSS)"),
         ("/feeds/all.atom.xml", "application/atom+xml", "Breakout (Atom)"),
     ]
-    person = Entity("Nick", "nick", "people/nick/", [])
+    person = Entity("Nick", "nick", "people/nick/", [Article("fish", JAN)])
     assert [x.href for x in links.for_entity("person", person)] == [
         "/people/nick/rss.xml",
         "/people/nick/atom.xml",
     ]
+    # No published write-up yet: no feed is written, so none is announced.
+    only_draft = Entity("Dee", "dee", "people/dee/", [Article("d", JAN, status="draft")])
+    assert links.for_entity("person", only_draft) == []
+    assert links.for_entity("topic", Entity("t", "t", "topics/t/", [])) == []
     a = Article("fish", JAN, title="Fish &amp; <em>chips</em>")
-    assert [x.title for x in links.for_article(a)] == [
-        "Comments on Fish & chips (RSS)",
-        "Comments on Fish & chips (Atom)",
-    ]
+    assert [x.title for x in links.for_article(a)] == ["Comments on Fish & chips (RSS)"]
     assert links.for_article(Article("d", JAN, status="draft")) == []
     assert links.for_entity("session", person) == []
 
@@ -309,6 +372,39 @@ def test_entity_max_items_limits_only_person_topic_and_event_feeds() -> None:
     assert len(feeds["feeds/all.atom.xml"].entries) == 3
     for path in ("people/p/rss.xml", "topics/t/atom.xml", "events/e/rss.xml"):
         assert [e.link.split("/")[-2] for e in feeds[path].entries] == ["a3"]
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_summary_entity_content_leaves_the_html_out_of_entity_feeds_only(kind: str) -> None:
+    fish = Article("fish", JAN, content="<p>The whole write-up, every word of it.</p>")
+    index = Index(
+        people=[Entity("p", "p", "people/p/", [fish])],
+        topics=[Entity("t", "t", "topics/t/", [fish])],
+        events=[Entity("e", "e", "events/e/", [fish])],
+    )
+    full = plan([w(fish)], index)
+    summary = plan([w(fish)], index, entity_content="summary")
+    name = "rss.xml" if kind == "rss" else "atom.xml"
+    for path in (f"people/p/{name}", f"topics/t/{name}", f"events/e/{name}"):
+        [with_html] = full[path].entries
+        [entry] = summary[path].entries
+        assert "every word of it" in with_html.content[0].value
+        assert "content" not in entry
+        # Everything else an entry carries stays: id, link, summary, author, topics.
+        for key in ("id", "link", "summary", "author", "published"):
+            assert entry.get(key) == with_html.get(key), key
+        assert entry.summary.startswith("The whole write-up")
+    site = summary[f"feeds/all.{'rss' if kind == 'rss' else 'atom'}.xml"]
+    assert "every word of it" in site.entries[0].content[0].value
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [("full", True), ("summary", True), ("excerpt", False), (True, False)]
+)
+def test_entity_content_is_validated(value: object, ok: bool) -> None:
+    _merged, problems = validate_settings("BREAKOUT_FEEDS", {"ENTITY_CONTENT": value}, SCHEMA)
+    assert (problems == []) is ok
+    assert validate_settings("BREAKOUT_FEEDS", {}, SCHEMA)[0]["ENTITY_CONTENT"] == "full"
 
 
 @pytest.mark.parametrize(
@@ -342,7 +438,8 @@ def test_each_entry_is_built_once_however_many_feeds_hold_it(
         events=[Entity("e", "e", "events/e/", everyone)],
     )
     feeds = plan([w(fish), w(second)], index)
-    assert len(feeds) == 16  # 2 formats x (site, comments, 2 write-ups, 2 people, topic, event)
+    # 2 formats x (site, comments, 2 people, topic, event), one RSS per write-up
+    assert len(feeds) == 14
     assert sorted(calls) == [
         "https://site.example/2011/fish/",  # the write-up
         "https://site.example/2011/fish/",  # its comment
@@ -396,7 +493,6 @@ def test_fingerprints_change_only_for_feeds_holding_a_changed_entry() -> None:
     )
     assert _changed(before, _fingerprints([w(commented), w(second)], index)) == {
         "2011/fish/comments.rss.xml",
-        "2011/fish/comments.atom.xml",
         "feeds/comments.rss.xml",
         "feeds/comments.atom.xml",
     }

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 from breakout_feeds.model import Category, FeedEntry, FeedMeta
-from breakout_feeds.render import Kind, Renderer, clean_entry, render_feed
+from breakout_feeds.render import Kind, Renderer, clean_entry, compact, content_of, render_feed
 from lxml import etree
 
 from tools.feedcheck import validate_feed_bytes
@@ -222,3 +222,24 @@ def test_a_shared_renderer_gives_each_feed_the_bytes_of_a_fresh_one(max_built: i
     assert renderer.render(META, [a], "rss") == render_feed(META, [a], "rss")
     both = renderer.render_kinds(META, [c, a], ["atom", "rss"])
     assert both == {k: render_feed(META, [c, a], k) for k in ("atom", "rss")}
+
+
+def test_a_compacted_entry_renders_its_full_content_in_every_feed_that_holds_it() -> None:
+    body = "".join(f"<p>Paragraph {i} with Zoë and 🐟 &amp; more.</p>" for i in range(80))
+    full = clean_entry(entry("fish", WINTER, content_html=body))
+    held = compact(full)
+    # What waits between feeds holds no copy of the text, only its packed bytes.
+    assert held.content_html == "" and 0 < len(held.content_z) < len(body) // 2
+    assert content_of(held) == body
+    short = clean_entry(entry("chips", SUMMER))
+    assert compact(short) is short  # short content is kept as it is
+    renderer = Renderer()
+    other = replace(META, title="Another feed")
+    first = renderer.render_kinds(META, [held, short], ["rss", "atom"])
+    second = renderer.render_kinds(other, [held], ["atom"])
+    plain = Renderer().render_kinds(META, [full, short], ["rss", "atom"])
+    assert first == plain  # byte for byte what the uncompacted entry gives
+    for data in (*first.values(), second["atom"]):
+        parsed = feedparser.parse(data)
+        fish = next(e for e in parsed.entries if e.id.endswith(":fish"))
+        assert fish.content[0].value == body

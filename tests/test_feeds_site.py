@@ -113,9 +113,11 @@ def test_awkward_writeup_content_is_clean_and_absolute(site: Path) -> None:
     assert fish.summary.startswith("Zoë said the data is freely available")
     assert fish.author == "Zoë Ångström"
     assert {t.term for t in fish.tags} >= {"open-data", "fish"}
-    assert [link.href for link in fish.links if link.rel == "replies"] == [
-        f"{LOCAL}/2011/fish/comments.atom.xml"
+    # One comments feed per write-up (RSS): the Atom entry's replies link names its type.
+    assert [(link.href, link.type) for link in fish.links if link.rel == "replies"] == [
+        (f"{LOCAL}/2011/fish/comments.rss.xml", "application/rss+xml")
     ]
+    assert not (site / "2011/fish/comments.atom.xml").exists()
 
 
 def test_dates_are_in_the_site_time_zone_and_updated_follows_modified(site: Path) -> None:
@@ -142,7 +144,7 @@ def test_comments_feeds(site: Path) -> None:
         f"{FISH_ID}#comment-001",
         f"{FISH_ID}#comment-002",
     ]  # not the removed one
-    assert parse(site, "2012/summer/comments.atom.xml").entries == []
+    assert parse(site, "2012/summer/comments.rss.xml").entries == []
 
 
 def test_person_topic_and_event_feeds_from_the_index(site: Path) -> None:
@@ -172,7 +174,6 @@ def test_pages_announce_the_feeds_that_concern_them(site: Path) -> None:
     assert _head_feeds(site / "index.html") == everything
     assert _head_feeds(site / "2011/fish/index.html") == [
         ("rss", "/2011/fish/comments.rss.xml"),
-        ("atom", "/2011/fish/comments.atom.xml"),
         *everything,
     ]
     assert _head_feeds(site / "people/nickkeane/index.html") == [
@@ -208,13 +209,23 @@ def test_two_builds_give_byte_identical_feeds(
 
 
 def test_write_if_changed_leaves_identical_files_alone(tmp_path: Path) -> None:
-    assert write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss/>") is True
     target = tmp_path / "feeds/all.rss.xml"
-    stamp = target.stat().st_mtime_ns
-    assert write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss/>") is False
-    assert target.stat().st_mtime_ns == stamp
-    assert write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss></rss>") is True
+    written = write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss/>")
+    assert written == target.stat().st_mtime_ns
+    assert write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss/>") is None
+    assert target.stat().st_mtime_ns == written
+    assert write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss></rss>") is not None
     assert target.read_bytes() == b"<rss></rss>"
+    # One build's folder memory: a folder it made is new (its files are not read first),
+    # a folder that was already there is not, so identical files in it stay untouched.
+    new_dirs: set[str] = set()
+    assert write_if_changed(tmp_path, "people/zoe/rss.xml", b"<rss/>", new_dirs) is not None
+    assert new_dirs == {str(tmp_path / "people/zoe")}
+    assert write_if_changed(tmp_path, "people/zoe/atom.xml", b"<feed/>", new_dirs) is not None
+    assert write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss></rss>", new_dirs) is None
+    assert new_dirs == {str(tmp_path / "people/zoe")}
+    assert (tmp_path / "people/zoe/atom.xml").read_bytes() == b"<feed/>"
+    assert not list(tmp_path.rglob("*.tmp"))
     with pytest.raises(ValueError, match="outside"):
         write_if_changed(tmp_path / "out", "../escape.xml", b"x")
 

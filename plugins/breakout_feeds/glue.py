@@ -18,7 +18,7 @@ from breakout_content import errors
 from breakout_content.settings import validated
 from pelican.generators import Generator
 
-from .build import FeedPlan, SiteInfo, Writeup, digest, plan_feed_files
+from .build import FeedPlan, SiteInfo, Writeup, digest, plan_batches, render_order
 from .ids import WriteupId, read_ledger, read_meta, resolve_id, valid_id
 from .options import SCHEMA, options
 from .paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
@@ -79,21 +79,46 @@ def _target(output_path: str | os.PathLike[str], rel: str) -> str:
     return target
 
 
-def write_if_changed(output_path: str | os.PathLike[str], rel: str, data: bytes) -> bool:
-    """Write data to output_path/rel unless the file already holds exactly these bytes."""
+def write_if_changed(
+    output_path: str | os.PathLike[str],
+    rel: str,
+    data: bytes,
+    new_dirs: set[str] | None = None,
+) -> int | None:
+    """Write data to output_path/rel unless the file already holds exactly these bytes.
+
+    Returns the written file's mtime_ns, or None when it was left alone. new_dirs, shared
+    by the calls of one build, remembers folders this build made or found: a file in a
+    folder it made cannot exist yet, so it is not read first (on a cold build that saves
+    a failed open and a mkdir for each of thousands of feeds).
+    """
     target = _target(output_path, rel)
-    try:
-        with open(target, "rb") as f:
-            if f.read() == data:
-                return False  # keeps mtimes, so rsync and the dev server see nothing changed
-    except OSError:
-        pass
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    tmp = target + ".tmp"
+    folder = os.path.dirname(target)
+    fresh = new_dirs is not None and folder in new_dirs
+    if not fresh:
+        try:
+            os.makedirs(folder)
+            fresh = True  # this call made it: empty, nothing in it to compare with
+            if new_dirs is not None:
+                new_dirs.add(folder)
+        except FileExistsError:
+            pass
+    if not fresh:
+        try:
+            with open(target, "rb") as f:
+                if f.read() == data:
+                    return None  # keeps mtimes, so rsync and the dev server see nothing changed
+        except OSError:
+            pass
+    # Over an existing file, write beside it and rename: a reader sees old or new bytes.
+    tmp = target if fresh else target + ".tmp"
     with open(tmp, "wb") as f:
         f.write(data)
-    os.replace(tmp, target)
-    return True
+        f.flush()
+        mtime = os.fstat(f.fileno()).st_mtime_ns  # rename keeps it
+    if tmp != target:
+        os.replace(tmp, target)
+    return mtime
 
 
 def _id_line(source_path: str) -> int | None:
@@ -176,7 +201,7 @@ class FeedsGenerator(Generator):
         index = self.context.get("breakout_index")
         if index is None:
             log.debug("breakout_feeds: no breakout_index in context; no person/topic/event feeds")
-        plans = plan_feed_files(
+        batches = plan_batches(
             site,
             paths,
             writeups,
@@ -184,6 +209,7 @@ class FeedsGenerator(Generator):
             max_items=opts["MAX_ITEMS"],
             summary_words=opts["SUMMARY_LENGTH"],
             entity_max_items=opts["ENTITY_MAX_ITEMS"],
+            entity_content=opts["ENTITY_CONTENT"],
         )
         cache = bool(self.settings.get("CACHE_CONTENT"))
         manifest_path = os.path.join(str(self.settings.get("CACHE_PATH") or "cache"), MANIFEST)
@@ -191,7 +217,16 @@ class FeedsGenerator(Generator):
         # LOAD_CONTENT_CACHE off (asked for, or breakout_content saw its stamp change): redo all.
         load = cache and bool(self.settings.get("LOAD_CONTENT_CACHE"))
         previous = read_manifest(manifest_path, stamp) if load else {}
-        records, stats = write_feeds(self.output_path, plans, previous)
+        records: dict[str, dict[str, Any]] = {}
+        stats = FeedStats()
+        for plans in batches:
+            done, batch_stats = write_feeds(self.output_path, plans, previous)
+            records.update(done)
+            stats.rendered += batch_stats.rendered
+            stats.reused += batch_stats.reused
+            del plans  # before the next batch is planned: its items can go
+        records = dict(sorted(records.items()))
+        stats.rendered.sort()
         last_stats.rendered, last_stats.reused = stats.rendered, stats.reused
         log.debug(
             "breakout_feeds: rendered %d feeds, reused %d unchanged",
@@ -290,16 +325,20 @@ def write_feeds(
         if stale:
             todo.append((plan, stale))
     # An entry is kept only until the last feed holding it is written: memory stays flat.
+    todo.sort(key=lambda t: render_order(t[0]))
     uses = Counter(id(item) for plan, _ in todo for item in plan.items)
-    renderer = Renderer()
+    new_dirs: set[str] = set()
+    renderer = Renderer(max_shared=0)  # see Renderer: memory over 25 µs an entry
     for plan, stale in todo:
         for kind, data in plan.render(renderer, stale).items():
             path = plan.paths[kind]
-            write_if_changed(output_path, path, data)
+            mtime = write_if_changed(output_path, path, data, new_dirs)
             records[path] = {
                 "fingerprint": stale[kind],
                 "size": len(data),
-                "mtime_ns": os.stat(_target(output_path, path)).st_mtime_ns,
+                "mtime_ns": os.stat(_target(output_path, path)).st_mtime_ns
+                if mtime is None
+                else mtime,
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
             stats.rendered.append(path)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Category:
     """One topic of an entry: Atom term/label/scheme, RSS text/domain."""
 
@@ -18,7 +18,7 @@ class Category:
     scheme: str = ""  # absolute URL of the topics index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedEntry:
     """One item/entry, every URL already absolute and every HTML fragment already rewritten."""
 
@@ -32,11 +32,14 @@ class FeedEntry:
     authors: tuple[str, ...] = ()
     categories: tuple[Category, ...] = ()
     comments_url: str = ""  # RSS <comments>: where comments are shown
-    replies_rss: str = ""  # wfw:commentRss: the entry's comments RSS feed
-    replies_atom: str = ""  # Atom link rel="replies": the entry's comments Atom feed
+    replies_rss: str = ""  # wfw:commentRss: the entry's comments feed for RSS readers
+    replies_atom: str = ""  # Atom link rel="replies": the entry's comments feed
+    # The replies feed's format: a write-up with one comments feed (RSS by default) points
+    # both formats at it (RFC 4685 lets rel="replies" name any feed type).
+    replies_atom_type: str = "application/atom+xml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedMeta:
     """What a feed is about and where it lives (absolute URLs)."""
 
@@ -51,6 +54,13 @@ class FeedMeta:
     fallback_updated: dt.datetime = EPOCH  # updated/lastBuildDate when there are no entries
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CleanEntry(FeedEntry):
-    """A FeedEntry whose text is XML-safe already (render.clean_entry made it): render as is."""
+    """A FeedEntry whose text is XML-safe already (render.clean_entry made it): render as is.
+
+    While it waits between the feeds that hold it, a long content_html is kept as zlib
+    bytes in content_z instead (render.compact): a write-up's entry lives until its last
+    feed is written, and there are thousands of them.
+    """
+
+    content_z: bytes = b""

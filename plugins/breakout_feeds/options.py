@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from breakout_content.settings import Option, is_type, positive_int, validate_settings
+from breakout_content.settings import Option, is_type, one_of, positive_int, validate_settings
 
 from .ids import valid_authority
 
@@ -21,6 +21,9 @@ SCHEMA = {
     # A person's, topic's or event's feed: a subscriber needs the newest few, and the
     # hundreds of entity feeds would otherwise carry most of the site's bytes.
     "ENTITY_MAX_ITEMS": Option(10, positive_int, "a whole number of at least 1"),
+    # What a person's, topic's or event's feed entry carries: "full" (the whole write-up,
+    # as the site feed) or "summary" (summary and link: about a tenth of the bytes).
+    "ENTITY_CONTENT": Option("full", one_of("full", "summary"), "'full' or 'summary'"),
     "SUMMARY_LENGTH": Option(60, positive_int, "a number of words, at least 1"),
     "ID_AUTHORITY": Option(
         "breakout",

@@ -20,7 +20,9 @@ PATH_DEFAULTS: dict[str, str] = {
     "BREAKOUT_FEED_COMMENTS_ATOM": "feeds/comments.atom.xml",
     # {dir}: folder of the write-up's page (from ARTICLE_SAVE_AS); also {slug} and {date}.
     "ARTICLE_COMMENTS_FEED_RSS": "{dir}/comments.rss.xml",
-    "ARTICLE_COMMENTS_FEED_ATOM": "{dir}/comments.atom.xml",
+    # One comments feed per write-up (RSS): both formats' entries point at it. Set a path
+    # here for an Atom copy too (a second file per write-up).
+    "ARTICLE_COMMENTS_FEED_ATOM": "",
     "PERSON_FEED_RSS": "people/{slug}/rss.xml",
     "PERSON_FEED_ATOM": "people/{slug}/atom.xml",
     "TOPIC_FEED_RSS": "topics/{slug}/rss.xml",
@@ -144,6 +146,10 @@ class FeedLinks:
     def for_entity(self, entity_kind: str, entity: Any) -> list[FeedLink]:
         """A person's, topic's or event's own feeds."""
         if entity_kind not in ENTITY_KINDS or not getattr(entity, "slug", ""):
+            return []
+        # As build.entity_plans: a feed only once a published write-up is in it.
+        articles = getattr(entity, "articles", None) or []
+        if not any(getattr(a, "status", "published") == "published" for a in articles):
             return []
         name = getattr(entity, "display_name", "") or getattr(entity, "name", "") or entity.slug
         paths = {k: self.paths.entity(entity_kind, k, entity.slug) for k in ("rss", "atom")}

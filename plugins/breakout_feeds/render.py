@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -40,11 +41,12 @@ class _AtomReplies(BaseEntryExtension):
     """Adds link rel="replies" (RFC 4685) pointing at the entry's comments feed."""
 
     href = ""
+    type = MEDIA_TYPES["atom"]
 
     def extend_atom(self, entry: Any) -> Any:
         """Append the replies link (feedgen's own link() refuses rel="replies")."""
         if self.href:
-            xml_elem("link", entry, href=self.href, rel="replies", type=MEDIA_TYPES["atom"])
+            xml_elem("link", entry, href=self.href, rel="replies", type=self.type)
         return entry
 
 
@@ -95,8 +97,28 @@ def clean_entry(entry: FeedEntry) -> CleanEntry:
             "comments_url": xml_safe(entry.comments_url),
             "replies_rss": xml_safe(entry.replies_rss),
             "replies_atom": xml_safe(entry.replies_atom),
+            "replies_atom_type": xml_safe(entry.replies_atom_type),
         }
     )
+
+
+COMPACT_OVER = 1024  # characters: shorter content (most comments) is kept as it is
+
+
+def compact(entry: CleanEntry) -> CleanEntry:
+    """The entry with a long content_html held compressed (content_of() gives it back)."""
+    if entry.content_z or len(entry.content_html) <= COMPACT_OVER:
+        return entry
+    # Level 1: a quarter of the bytes at a fraction of the default level's CPU.
+    packed = zlib.compress(entry.content_html.encode("utf-8"), 1)
+    return dataclasses.replace(entry, content_html="", content_z=packed)
+
+
+def content_of(entry: FeedEntry) -> str:
+    """The entry's content HTML, unpacked if compact() packed it."""
+    if isinstance(entry, CleanEntry) and entry.content_z:
+        return zlib.decompress(entry.content_z).decode("utf-8")
+    return entry.content_html
 
 
 def _same(text: str) -> str:
@@ -188,7 +210,9 @@ def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
     fe.link(href=safe(entry.url), rel="alternate", type="text/html")
     fe.published(entry.published)
     fe.updated(entry.updated)
-    fe.content(safe(entry.content_html), type="html")  # RSS: content:encoded
+    # A packed entry's content is set per render; a summary-only entry has none.
+    if entry.content_html and not (isinstance(entry, CleanEntry) and entry.content_z):
+        fe.content(safe(entry.content_html), type="html")  # RSS: content:encoded
     fe.summary(safe(entry.summary).strip() or title, type="text")  # RSS: description
     authors = [a for a in (safe(name).strip() for name in entry.authors) if a]
     if entry.categories:
@@ -211,6 +235,7 @@ def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
     if authors:  # Atom (RSS <author> only takes names with an email: none here)
         fe.author([{"name": name} for name in authors])
     fe.replies.href = safe(entry.replies_atom)
+    fe.replies.type = safe(entry.replies_atom_type)
 
 
 class Renderer:
@@ -223,12 +248,17 @@ class Renderer:
     Off by default: at 1,000 write-ups building each feed's elements anew took the same CPU
     as deep-copying kept ones, and keeping 256 raised the build's peak RSS by 7.5 MiB.
     Call forget() once no feed still to render holds an entry.
+
+    `max_shared` bounds how many feedgen objects are kept for reuse (None: all). Each
+    holds about 5 KB of dicts; filling one anew takes about 25 µs. The build keeps none:
+    at 2,000 write-ups sharing saved 0.2 s of CPU but held 4 MiB at the build's peak.
     """
 
-    def __init__(self, max_built: int = 0) -> None:
+    def __init__(self, max_built: int = 0, max_shared: int | None = None) -> None:
         """A renderer with nothing built yet."""
         # Keyed by id(): the entry is kept in the value, so its id cannot be reused meanwhile.
         self._shared: dict[int, tuple[FeedEntry, FeedgenEntry]] = {}
+        self._max_shared = max_shared
         self._max_built = max_built
         self._built = 0  # entries in _shared that keep their elements
 
@@ -248,20 +278,28 @@ class Renderer:
                 raise ValueError(f"kind must be 'rss' or 'atom', not {kind!r}")
         chosen = sort_entries(entries, feed_meta.max_items)
         fg = _generator(feed_meta, feed_updated(feed_meta, chosen))
+        packed: list[FeedgenEntry] = []
         for entry in chosen:
             known = self._shared.get(id(entry))
             if known is not None:
-                fg.add_entry(known[1], order="append")  # its extensions are registered already
-                continue
-            fe = _SharedEntry() if self._built < self._max_built else FeedgenEntry()
-            self._built += isinstance(fe, _SharedEntry)
-            fg.add_entry(fe, order="append")  # registers the feed's extensions on the entry
-            _fill_entry(fe, entry)
-            self._shared[id(entry)] = (entry, fe)
+                fe = known[1]
+                fg.add_entry(fe, order="append")  # its extensions are registered already
+            else:
+                fe = _SharedEntry() if self._built < self._max_built else FeedgenEntry()
+                self._built += isinstance(fe, _SharedEntry)
+                fg.add_entry(fe, order="append")  # registers the feed's extensions on the entry
+                _fill_entry(fe, entry)
+                if self._max_shared is None or len(self._shared) < self._max_shared:
+                    self._shared[id(entry)] = (entry, fe)
+            if isinstance(entry, CleanEntry) and entry.content_z:
+                fe.content(content_of(entry), type="html")
+                packed.append(fe)
         result: dict[Kind, bytes] = {}
         for kind in wanted:
             _set_self(fg, feed_meta, kind)
             result[kind] = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+        for fe in packed:
+            fe.content("", type="html")  # the unpacked text lives only while a feed is rendered
         return result
 
     def render(self, feed_meta: FeedMeta, entries: Iterable[FeedEntry], kind: Kind) -> bytes:

@@ -172,11 +172,15 @@ def write_page(
         _announce(writer, context, local, path)
         return False
     html = template.render(local)
-    try:
-        with open(path, "rb") as f:
-            unchanged = not claimed and f.read() == html.encode("utf-8")
-    except OSError:
-        unchanged = False
+    unchanged = False
+    # With a memo, a page it has no record of was not written by a build it saw (a cold
+    # build): rewrite it as Pelican would, without first opening a file that is not there.
+    if not claimed and (memo is None or memo.known(name)):
+        try:
+            with open(path, "rb") as f:
+                unchanged = f.read() == html.encode("utf-8")
+        except OSError:
+            pass
     if memo is not None and fresh:
         memo.check(name, unchanged)  # VERIFY: the memo would have kept this file
     if not unchanged:

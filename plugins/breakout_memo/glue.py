@@ -94,6 +94,10 @@ class Memo:
         """Count a page left as it was."""
         self.stats.skipped += 1
 
+    def known(self, name: str) -> bool:
+        """True if the last build's manifest has a record of this page (VERIFY: always)."""
+        return self.verify or name in self.manifest.old
+
     def record(self, name: str, path: str, fingerprint: str | None) -> None:
         """Remember a page just rendered (and written, or found byte-identical)."""
         self.stats.rendered += 1
