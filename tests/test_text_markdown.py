@@ -259,3 +259,29 @@ def test_new_markdown_without_a_content_folder() -> None:
     """With no PATH there is no registry: handles still link to derived slugs."""
     md = new_markdown({})
     assert md.convert("hi @Bob") == '<p>hi <a class="mention" href="/people/bob/">@Bob</a></p>'
+
+
+def test_linking_leaves_no_reference_cycles_behind(md: markdown.Markdown) -> None:
+    """Parsed trees are freed by reference counting, not left to the cyclic collector."""
+    import gc
+
+    text = "A #police session.\n\n* with @nickkeane and *@nick_keane*\n* and #opendata\n"
+    render(md, text)  # warm up: caches and lazy imports are not garbage
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(3):
+            render(md, text)
+        gc.collect()
+        ours = [
+            o
+            for o in gc.garbage
+            if "breakout_text" in getattr(getattr(o, "__code__", None), "co_filename", "")
+            or type(o).__module__.startswith("xml.etree")
+        ]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert ours == []

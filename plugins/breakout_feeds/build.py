@@ -245,28 +245,35 @@ def _comment_entry(
 
 
 def writeup_items(
-    w: Writeup, site: SiteInfo, paths: FeedPaths, summary_words: int, *, comments: bool = True
+    w: Writeup,
+    site: SiteInfo,
+    paths: FeedPaths,
+    summary_words: int,
+    *,
+    comments: bool = True,
+    article: bool = True,
 ) -> WriteupItems:
     """The items of one write-up and its shown comments; an undated comment takes its date.
 
-    comments=False leaves the comments out (their feeds are planned in another batch).
+    comments=False leaves the comments out, article=False the write-up's own fingerprint
+    (hashing its whole HTML): each batch of plan_batches needs only one of the two.
     """
     facts = ArticleFacts.of(w, site.timezone, paths)
     title = html_to_text(facts.title)
     url = f"{site.url}/{facts.url}"
     updated = _updated(facts)
-    article = Item(
+    own = Item(
         w.id,
         facts.date,
         updated,
-        facts.fingerprint(),
+        facts.fingerprint() if article else "",
         lambda: article_entry(facts, site, summary_words),
     )
     summary_only = Item(
         w.id,
         facts.date,
         updated,
-        article.fingerprint,
+        own.fingerprint,
         lambda: article_entry(facts, site, summary_words, content=False),
     )
     shown: list[Item] = []
@@ -286,7 +293,7 @@ def writeup_items(
             return _comment_entry(c, cid, title, url, date, site, summary_words)
 
         shown.append(Item(cid, date, date, fp, make))
-    return WriteupItems(article, tuple(shown), summary_only, title, url, updated, facts.replies)
+    return WriteupItems(own, tuple(shown), summary_only, title, url, updated, facts.replies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +397,7 @@ def plan_batches(
     all_comments: list[Item] = []
     plans: list[FeedPlan] = []
     for w in writeups:
-        items = writeup_items(w, site, paths, summary_words)
+        items = writeup_items(w, site, paths, summary_words, article=False)
         all_comments.extend(items.comments)
         urls = items.replies
         title = f"Comments on {items.title}"
