@@ -28,8 +28,10 @@ VARIABLES = {
     "pages",  # the menu: global stamp
     # plugin globals made from settings (global stamp) and code (global stamp)
     "breakout_feeds", "breakout_search", "breakout_seo_meta", "breakout_events", "index_entry",
+    "breakout_macros",  # macro modules (breakout_content.writing): code and SITEURL
     # set or imported inside the templates themselves
-    "event_ref", "session_ref", "writeup_card", "here", "ix", "feed_links", "prev_url", "seo",
+    "event_ref", "session_ref", "writeup_card", "here", "ix", "wu", "feed_links", "prev_url",
+    "seo",
 }  # fmt: skip
 
 # Attributes and keys read anywhere in those templates.
@@ -57,6 +59,8 @@ ATTRIBUTES = {
     # values' own methods and loop/macro helpers
     "isoformat", "startswith", "year", "first", "last", "previtem",
     "link", "plural", "writeup", "writeup_list", "entity_list",
+    # macros of partials/writeup.html, read off its module (wu)
+    "event_ref", "session_ref", "writeup_card",
 }  # fmt: skip
 
 # Filters whose string arguments name attributes (groupby('date.year'), sort(attribute='date')).

@@ -17,5 +17,7 @@ def register() -> None:
     # can be worked out once instead of on every access.
     signals.article_generator_finalized.connect(glue.on_article_generator_finalized)
     signals.page_generator_finalized.connect(glue.on_page_generator_finalized)
+    # all_generators_finalized: the shared context is complete and no page is written yet.
+    signals.all_generators_finalized.connect(glue.on_all_generators_finalized)
     # finalized: every generator has run, so all problems have been logged.
     signals.finalized.connect(glue.on_finalized)

@@ -12,6 +12,7 @@ from typing import Any
 from . import data, errors
 from .reader import BreakoutMarkdownReader
 from .settings import Option, is_type, validated
+from .writing import MACROS, macro_modules
 
 SCHEMA = {
     "FAIL_ON_ERRORS": Option(True, is_type(bool), "True or False"),
@@ -121,3 +122,9 @@ def on_finalized(pelican: Any) -> None:
     if pelican.settings.get("CACHE_CONTENT") and _state.get("stamp_path"):
         os.makedirs(os.path.dirname(_state["stamp_path"]), exist_ok=True)
         Path(_state["stamp_path"]).write_text(_state["stamp"])
+
+
+def on_all_generators_finalized(generators: list[Any]) -> None:
+    """Give templates breakout_macros (writing.macro_modules) in the context they share."""
+    if generators:
+        generators[0].context[MACROS] = macro_modules()

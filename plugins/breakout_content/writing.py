@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from pelican.utils import get_relative_path, path_to_url
 
 
@@ -19,3 +21,28 @@ def local_context(
     local["output_file"] = name
     local.update(variables)
     return local
+
+
+MACROS = "breakout_macros"  # the context name templates call
+
+
+def macro_modules() -> Callable[..., Any]:
+    """`breakout_macros(name)` for templates: a macro file's module, made once per build.
+
+    `{% import name as m with context %}` makes a new module for every page (its macros
+    close over the page's context: a reference cycle per page for the collector). The
+    theme's macro files read nothing of a page but SITEURL (and settings, the same for
+    every page), so one module per template file, environment and SITEURL serves all.
+    """
+    modules: dict[tuple[str, int, str], Any] = {}
+
+    @pass_context
+    def breakout_macros(context: Context, name: str) -> Any:
+        key = (name, id(context.environment), str(context.get("SITEURL", "")))
+        module = modules.get(key)
+        if module is None:
+            template = context.environment.get_template(name)
+            module = modules[key] = template.make_module(context.get_all())
+        return module
+
+    return breakout_macros
