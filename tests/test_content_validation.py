@@ -227,12 +227,35 @@ def test_valid_date_agrees_with_pelican(value: str, ok: bool) -> None:
 
 
 def test_urls_are_worked_out_once_and_stay_the_same() -> None:
-    settings = {**DEFAULT_CONFIG, "ARTICLE_URL": "{date:%Y}/{slug}/", "PATH": "/site/content"}
+    settings = {
+        **DEFAULT_CONFIG,
+        "ARTICLE_URL": "{date:%Y}/{slug}/",
+        "ARTICLE_SAVE_AS": "{date:%Y}/{slug}/index.html",
+        "PATH": "/site/content",
+    }
     metadata = {"title": "T", "date": SafeDatetime(2011, 1, 22), "slug": "s"}
     article = Article("<p>x</p>", dict(metadata), settings=settings)
-    custom = Article("<p>y</p>", {**metadata, "slug": "t", "url": "custom/"}, settings=settings)
+    custom = Article(
+        "<p>y</p>",
+        {**metadata, "slug": "t", "url": "custom/", "save_as": "custom/index.html"},
+        settings=settings,
+    )
     freeze_urls([article, custom])
     assert (article.override_url, article.url) == ("2011/s/", "2011/s/")
-    assert custom.url == "custom/"  # a URL: the file gave is kept
+    assert (article.override_save_as, article.save_as) == ("2011/s/index.html",) * 2
+    assert (custom.url, custom.save_as) == ("custom/", "custom/index.html")  # the file's own
     settings["ARTICLE_URL"] = "changed/{slug}/"
-    assert article.url == "2011/s/"  # no longer recomputed on access
+    settings["ARTICLE_SAVE_AS"] = "changed/{slug}.html"
+    assert (article.url, article.save_as) == ("2011/s/", "2011/s/index.html")  # not recomputed
+
+
+@pytest.mark.parametrize(
+    "value", ["2019-08-18 20:48", "2011-01-22", "2012-07-01T14:00", "2012-07-01 14:00:05"]
+)
+def test_iso_dates_are_read_as_pelican_reads_them(value: str) -> None:
+    reader = BreakoutMarkdownReader(dict(DEFAULT_CONFIG))
+    for name in ("date", "modified"):
+        got = reader.process_metadata(name, value)
+        assert got == get_date(value) and type(got) is SafeDatetime
+    # Other spellings still go through Pelican's own parser.
+    assert reader.process_metadata("date", "18 August 2019") == get_date("18 August 2019")

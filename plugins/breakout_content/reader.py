@@ -10,7 +10,7 @@ from typing import Any
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
-from pelican.utils import get_date, pelican_open
+from pelican.utils import SafeDatetime, get_date, pelican_open
 
 from . import data, errors
 
@@ -140,6 +140,17 @@ class BreakoutMarkdownReader(MarkdownReader):
         super().__init__(*args, **kwargs)
         self._shared_md: Markdown | None = None
         self._meta: tuple[Any, float] | None = None
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        """As Pelican, but an ISO Date/Modified is read without dateutil (same value, 10x faster)."""
+        if name in ("date", "modified") and isinstance(value, str):
+            text = value.strip()
+            if ISO_DATE.match(text):
+                try:
+                    return SafeDatetime.fromisoformat(text)
+                except ValueError:
+                    pass  # e.g. month 13: get_date decides and reports, as before
+        return super().process_metadata(name, value)
 
     def _markdown(self) -> Markdown:
         """One Markdown instance for every file this reader reads, reset in between.
