@@ -17,7 +17,7 @@ import pytest
 from breakout_content.errors import BuildFailed
 from breakout_index.entities import Person, SiteIndex
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, build_site
+from conftest import FIXTURES, ROOT, build_site
 from pelican import signals
 from pelican.log import LimitFilter
 
@@ -367,3 +367,63 @@ def test_a_warm_build_leaves_unchanged_index_pages_alone(
     assert "Skills, renamed" in (out / "people" / "jon" / "index.html").read_text(encoding="utf-8")
     # Unchanged pages are still announced (sitemaps and the like see every page).
     assert {"people/alice/index.html", "people/jon/index.html"} <= set(written)
+
+
+def test_index_list_writes_exactly_what_the_macro_loops_write() -> None:
+    """breakout_index's one-call lists give the bytes of the templates' own loops."""
+    import datetime as dt
+    from types import SimpleNamespace as NS
+
+    from breakout_index.glue import entry_memo, list_memo
+    from jinja2 import Environment, FileSystemLoader
+    from pelican.utils import DateFormatter
+
+    env = Environment(
+        loader=FileSystemLoader(str(ROOT / "theme" / "templates")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["strftime"] = DateFormatter()
+    nick = NS(url="people/nick/", name="Nick <Keane>")
+    event = NS(url="events/e/", name="Camp & co")
+    when = dt.datetime(2011, 1, 23, 10, 0, tzinfo=dt.UTC)
+    fish = NS(
+        url="2011/fish/", title="Fish &amp; <em>chips</em>", date=when,
+        locale_date="23 January 2011", writers=[nick], event_obj=event,
+    )  # fmt: skip
+    chips = NS(
+        url="2011/chips/", title="Chips", date=when, locale_date="23 January 2011",
+        writers=[], author=NS(name="Ann"), event_obj=None,
+    )  # fmt: skip
+    comment = NS(
+        url="2011/fish/#comment-001", author="Zoë <b>", article=fish, date=when,
+        locale_date="23 January 2011", body_html="<p>Hello <em>there</em> @nick</p>",
+    )  # fmt: skip
+    bare = NS(url="2011/chips/#comment-002", author="Anon", article=None, date=None,
+              locale_date="", body_html="")  # fmt: skip
+    page = env.from_string(
+        '{% import "partials/entity_macros.html" as ix with context %}'
+        "{{ ix.writeup_list(articles) }}|{{ ix.writeup_list(articles, show_event=False) }}|"
+        "{{ ix.entity_list(entities) }}|{{ ix.entity_list(counted, with_counts=True, noun='time') }}|"
+        "{{ ix.comment_list(comments) }}|{{ ix.comment_list(pairs, pairs=True) }}"
+    )
+    data = {
+        "SITEURL": "/site",
+        "DEFAULT_DATE_FORMAT": "%d %B %Y",
+        "articles": [fish, chips],
+        "entities": [nick, event],
+        "counted": [(nick, 1), (event, 3)],
+        "comments": [comment, bare],
+        "pairs": [(comment, "He said <it> to @nick"), (bare, "")],
+    }
+    loops = page.render(index_entry=entry_memo(env), **data)
+    memo = entry_memo(env)
+    lists = page.render(index_entry=memo, index_list=list_memo(memo), **data)
+    assert lists == loops
+    assert "He said &lt;it&gt; to @nick" in lists and "Nick &lt;Keane&gt;" in lists
+    empty = env.from_string(
+        '{% import "partials/entity_macros.html" as ix with context %}{{ ix.writeup_list([]) }}'
+    )
+    assert empty.render(index_entry=memo, index_list=list_memo(memo), SITEURL="") == (
+        '<ul class="writeup-list">\n</ul>'
+    )

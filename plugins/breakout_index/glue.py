@@ -14,7 +14,7 @@ from breakout_content.settings import Option, is_type, positive_int, validated
 from breakout_content.writing import local_context
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
@@ -354,6 +354,62 @@ def entry_memo(env: Any) -> Any:
     return index_entry
 
 
+def list_memo(index_entry: Any) -> Any:
+    """`index_list(kind, items, arg)`: a whole list of memoised entries in one call.
+
+    Byte for byte what the macros' loops in MACROS (writeup_list, entity_list,
+    comment_list) and person.html's mentioned_in loop write, with each entry from
+    index_entry: a Jinja loop costs a call per item, and the people, topic and session
+    pages list about ten items per write-up and comment of the site.
+    """
+
+    @pass_context
+    def index_list(context: Context, kind: str, items: Any, arg: Any = None) -> Markup:
+        def entry(name: str, obj: Any, extra: Any = None) -> str:
+            return str(index_entry(context, name, obj, extra))
+
+        def sentence(text: Any) -> str:
+            if not text:
+                return ""
+            return f'<blockquote class="mention-sentence"><p>{escape(text)}</p></blockquote>'
+
+        if kind == "writeup_list":  # arg: show_event
+            rows = [f"  <li>{entry('writeup_entry', a, arg)}</li>\n" for a in items]
+            return Markup('<ul class="writeup-list">\n' + "".join(rows) + "</ul>")
+        if kind == "entity_list":  # arg: (with_counts, noun)
+            with_counts, noun = arg
+            if not with_counts:
+                rows = [f"  <li>{entry('link', item)}</li>\n" for item in items]
+            else:
+                rows = [
+                    f'  <li>{entry("link", e)} <span class="count">({n}<span '
+                    f'class="visually-hidden"> {noun}{"" if n == 1 else "s"}</span>)</span></li>\n'
+                    for e, n in items
+                ]
+            return Markup('<ul class="entity-list">\n' + "".join(rows) + "</ul>")
+        if kind == "comment_list":  # arg: pairs (items are (comment, sentence))
+            if arg:
+                rows = [
+                    f"  <li>{entry('comment_head', c)}"
+                    f"{sentence(s) if s else entry('comment_excerpt', c)}</li>\n"
+                    for c, s in items
+                ]
+            else:
+                rows = [
+                    f"  <li>{entry('comment_head', c)}{entry('comment_excerpt', c)}</li>\n"
+                    for c in items
+                ]
+            return Markup('<ul class="writeup-list comment-index">\n' + "".join(rows) + "</ul>")
+        if kind == "mentioned_in":  # person.html: (write-up, sentence) pairs
+            rows = [
+                f"    <li>{entry('writeup_entry', a, True)}{sentence(s)}</li>\n" for a, s in items
+            ]
+            return Markup('  <ul class="writeup-list">\n' + "".join(rows) + "  </ul>")
+        raise ValueError(f"index_list: unknown list {kind!r}")
+
+    return index_list
+
+
 class IndexGenerator(Generator):
     """Builds the SiteIndex from the published write-ups and writes the people/topic/event/session pages."""
 
@@ -415,7 +471,8 @@ class IndexGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         """Write every index page through Pelican's Writer (current and unchanged files are left alone)."""
         relative = bool(self.settings.get("RELATIVE_URLS", False))
-        self.env.globals["index_entry"] = entry_memo(self.env)
+        self.env.globals["index_entry"] = index_entry = entry_memo(self.env)
+        self.env.globals["index_list"] = list_memo(index_entry)
         memo = current_memo(self.settings)
         with gc_frozen():
             for save_as, template, url, variables in self.pages():
@@ -444,5 +501,6 @@ class IndexGenerator(Generator):
                     fingerprint=fingerprint,
                     **variables,
                 )
-        # The entries' HTML is only for these pages: free it before the feeds are rendered.
-        self.env.globals["index_entry"] = entry_memo(self.env)
+        # The entries' HTML is only for these pages: free it before anything else renders.
+        self.env.globals["index_entry"] = index_entry = entry_memo(self.env)
+        self.env.globals["index_list"] = list_memo(index_entry)
