@@ -108,13 +108,16 @@ def write_if_changed(
             with open(target, "rb") as f:
                 if f.read() == data:
                     return None  # keeps mtimes, so rsync and the dev server see nothing changed
+        except FileNotFoundError:
+            fresh = True  # nothing there to replace
         except OSError:
             pass
     # Over an existing file, write beside it and rename: a reader sees old or new bytes.
     tmp = target if fresh else target + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
+    with open(tmp, "wb", buffering=0) as f:  # one write: no buffer, no isatty() ioctl
+        view = memoryview(data)
+        while view:  # a raw write may take less than all of it
+            view = view[f.write(view) or 0 :]
         mtime = os.fstat(f.fileno()).st_mtime_ns  # rename keeps it
     if tmp != target:
         os.replace(tmp, target)
