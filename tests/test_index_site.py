@@ -416,8 +416,8 @@ def test_index_list_writes_exactly_what_the_macro_loops_write() -> None:
         "comments": [comment, bare],
         "pairs": [(comment, "He said <it> to @nick"), (bare, "")],
     }
-    loops = page.render(index_entry=entry_memo(env), **data)
-    memo = entry_memo(env)
+    loops = page.render(index_entry=entry_memo(), **data)
+    memo = entry_memo()
     lists = page.render(index_entry=memo, index_list=list_memo(memo), **data)
     assert lists == loops
     assert "He said &lt;it&gt; to @nick" in lists and "Nick &lt;Keane&gt;" in lists

@@ -38,11 +38,19 @@ def macro_modules() -> Callable[..., Any]:
 
     @pass_context
     def breakout_macros(context: Context, name: str) -> Any:
-        key = (name, id(context.environment), str(context.get("SITEURL", "")))
-        module = modules.get(key)
-        if module is None:
-            template = context.environment.get_template(name)
-            module = modules[key] = template.make_module(context.get_all())
-        return module
+        return macro_module(context, name, modules)
 
     return breakout_macros
+
+
+def macro_module(context: Context, name: str, modules: dict[tuple[str, int, str], Any]) -> Any:
+    """The module of macro file `name` for this context's environment and SITEURL, made once.
+
+    SITEURL is in the key: with RELATIVE_URLS it differs with the page's depth.
+    """
+    key = (name, id(context.environment), str(context.get("SITEURL", "")))
+    module = modules.get(key)
+    if module is None:
+        template = context.environment.get_template(name)
+        module = modules[key] = template.make_module(context.get_all())
+    return module

@@ -11,7 +11,7 @@ from typing import Any
 
 from breakout_content.data import load_site_data
 from breakout_content.settings import Option, is_type, positive_int, validated
-from breakout_content.writing import local_context
+from breakout_content.writing import local_context, macro_module
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -327,7 +327,7 @@ def page_fingerprint(
     return fp.digest((template, name, siteurl, variables.get("page_name"), page))
 
 
-def entry_memo(env: Any) -> Any:
+def entry_memo() -> Any:
     """`index_entry(name, obj, arg)`: a macro of MACROS rendered once per object, argument and SITEURL.
 
     A write-up is listed on the page of every person, topic, event and session in
@@ -335,7 +335,7 @@ def entry_memo(env: Any) -> Any:
     index pages proportional to their size, not to the work of building each line.
     """
     memo: dict[tuple[str, int, Any, str], Markup] = {}
-    modules: dict[str, Any] = {}
+    modules: dict[tuple[str, int, str], Any] = {}  # for writing.macro_module
 
     @pass_context
     def index_entry(context: Context, name: str, obj: Any, arg: Any = None) -> Markup:
@@ -344,10 +344,7 @@ def entry_memo(env: Any) -> Any:
         key = (name, id(obj), arg, siteurl)
         html = memo.get(key)
         if html is None:
-            module = modules.get(siteurl)
-            if module is None:
-                module = modules[siteurl] = env.get_template(MACROS).make_module(context.get_all())
-            macro = getattr(module, name)
+            macro = getattr(macro_module(context, MACROS, modules), name)
             html = memo[key] = Markup(macro(obj) if arg is None else macro(obj, arg))
         return html
 
@@ -408,6 +405,12 @@ def list_memo(index_entry: Any) -> Any:
         raise ValueError(f"index_list: unknown list {kind!r}")
 
     return index_list
+
+
+def install_memos(env: Any) -> None:
+    """Give env's templates a fresh index_entry and the index_list built on it."""
+    env.globals["index_entry"] = index_entry = entry_memo()
+    env.globals["index_list"] = list_memo(index_entry)
 
 
 class IndexGenerator(Generator):
@@ -471,8 +474,7 @@ class IndexGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         """Write every index page through Pelican's Writer (current and unchanged files are left alone)."""
         relative = bool(self.settings.get("RELATIVE_URLS", False))
-        self.env.globals["index_entry"] = index_entry = entry_memo(self.env)
-        self.env.globals["index_list"] = list_memo(index_entry)
+        install_memos(self.env)
         memo = current_memo(self.settings)
         with gc_frozen():
             for save_as, template, url, variables in self.pages():
@@ -501,6 +503,4 @@ class IndexGenerator(Generator):
                     fingerprint=fingerprint,
                     **variables,
                 )
-        # The entries' HTML is only for these pages: free it before anything else renders.
-        self.env.globals["index_entry"] = index_entry = entry_memo(self.env)
-        self.env.globals["index_list"] = list_memo(index_entry)
+        install_memos(self.env)  # the entries' HTML is only for these pages: free it
