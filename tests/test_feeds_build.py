@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from breakout_content.settings import validate_settings
 from breakout_feeds import build
-from breakout_feeds.build import SiteInfo, Writeup, plan_feed_files, plan_feeds
+from breakout_feeds.build import SiteInfo, Writeup, plan_feed_files, render_plans
 from breakout_feeds.options import SCHEMA
 from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
 
@@ -97,15 +97,17 @@ def plan(
     entity_content: str = "full",
 ) -> dict[str, Any]:
     """Planned feeds as {path: feedparser result}, each checked by the validator first."""
-    files = plan_feeds(
-        SITE,
-        paths,
-        writeups,
-        index,
-        max_items=max_items,
-        summary_words=5,
-        entity_max_items=entity_max_items,
-        entity_content=entity_content,
+    files = render_plans(
+        plan_feed_files(
+            SITE,
+            paths,
+            writeups,
+            index,
+            max_items=max_items,
+            summary_words=5,
+            entity_max_items=entity_max_items,
+            entity_content=entity_content,
+        )
     )
     for f in files:
         assert validate_feed_bytes(f.data, f.path) == []

@@ -217,7 +217,7 @@ class WriteupItems:
 
     article: Item
     comments: tuple[Item, ...]
-    summary_only: Item  # the article's entry without its HTML (ENTITY_CONTENT "summary")
+    summary_only: Item | None  # without its HTML (ENTITY_CONTENT "summary"), if asked for
     title: str  # plain text
     url: str  # absolute
     updated: dt.datetime
@@ -252,11 +252,13 @@ def writeup_items(
     *,
     comments: bool = True,
     article: bool = True,
+    summary_only: bool = False,
 ) -> WriteupItems:
     """The items of one write-up and its shown comments; an undated comment takes its date.
 
     comments=False leaves the comments out, article=False the write-up's own fingerprint
     (hashing its whole HTML): each batch of plan_batches needs only one of the two.
+    summary_only=True adds an item of the write-up without its HTML.
     """
     facts = ArticleFacts.of(w, site.timezone, paths)
     title = html_to_text(facts.title)
@@ -269,12 +271,16 @@ def writeup_items(
         facts.fingerprint() if article else "",
         lambda: article_entry(facts, site, summary_words),
     )
-    summary_only = Item(
-        w.id,
-        facts.date,
-        updated,
-        own.fingerprint,
-        lambda: article_entry(facts, site, summary_words, content=False),
+    short = (
+        Item(
+            w.id,
+            facts.date,
+            updated,
+            own.fingerprint,
+            lambda: article_entry(facts, site, summary_words, content=False),
+        )
+        if summary_only
+        else None
     )
     shown: list[Item] = []
     for c in (getattr(w.article, "comment_list", None) or []) if comments else []:
@@ -293,7 +299,7 @@ def writeup_items(
             return _comment_entry(c, cid, title, url, date, site, summary_words)
 
         shown.append(Item(cid, date, date, fp, make))
-    return WriteupItems(own, tuple(shown), summary_only, title, url, updated, facts.replies)
+    return WriteupItems(own, tuple(shown), short, title, url, updated, facts.replies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,11 +420,12 @@ def plan_batches(
     plans = []
     articles: list[Item] = []
     by_source: dict[Any, Item] = {}
+    summary = entity_content == "summary"
     for w in writeups:
-        items = writeup_items(w, site, paths, summary_words, comments=False)
+        items = writeup_items(w, site, paths, summary_words, comments=False, summary_only=summary)
         articles.append(items.article)
         key = getattr(w.article, "source_path", id(w.article))
-        by_source[key] = items.summary_only if entity_content == "summary" else items.article
+        by_source[key] = items.summary_only or items.article
     description = site.description or f"Write-ups from {site.name}"
     urls = {k: paths.site(k) for k in KINDS}
     plans += _plans(_meta(site, site.name, description, home, urls, max_items), urls, articles)
@@ -453,28 +460,8 @@ def plan_feed_files(
     return sorted(chain.from_iterable(batches), key=lambda p: min(p.paths.values()))
 
 
-def plan_feeds(
-    site: SiteInfo,
-    paths: FeedPaths,
-    writeups: Sequence[Writeup],
-    index: Any | None,
-    *,
-    max_items: int,
-    summary_words: int,
-    entity_max_items: int | None = None,
-    entity_content: str = "full",
-) -> list[FeedFile]:
-    """Every feed file of the site rendered, sorted by path."""
-    plans = plan_feed_files(
-        site,
-        paths,
-        writeups,
-        index,
-        max_items=max_items,
-        summary_words=summary_words,
-        entity_max_items=entity_max_items,
-        entity_content=entity_content,
-    )
+def render_plans(plans: Iterable[FeedPlan]) -> list[FeedFile]:
+    """Every feed file of these plans rendered, sorted by path."""
     renderer = Renderer()
     files = [
         FeedFile(plan.paths[kind], data)
