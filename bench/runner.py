@@ -195,14 +195,29 @@ def cache_stamp(site: Site) -> str:
         return sources_stamp()
 
 
-def tree_size(folder: Path) -> tuple[int, int]:
-    """Number of files and total bytes under a folder."""
-    files = size = 0
+@dataclass(frozen=True)
+class Tree:
+    """What a build wrote: files and bytes, and the bytes of its HTML pages and its feeds."""
+
+    files: int
+    size: int
+    html: int = 0
+    feeds: int = 0  # every .xml file but a sitemap
+
+
+def tree_size(folder: Path) -> Tree:
+    """Number of files and total bytes under a folder, with the HTML and feed bytes apart."""
+    files = size = html = feeds = 0
     for dirpath, _dirs, names in os.walk(folder):
         for name in names:
             files += 1
-            size += os.stat(os.path.join(dirpath, name)).st_size
-    return files, size
+            n = os.stat(os.path.join(dirpath, name)).st_size
+            size += n
+            if name.endswith(".html"):
+                html += n
+            elif name.endswith(".xml") and not name.startswith("sitemap"):
+                feeds += n
+    return Tree(files, size, html, feeds)
 
 
 def machine_line() -> str:
@@ -259,14 +274,14 @@ def _fmt_ratio(value: float) -> str:
 
 def _one_repeat(
     sites: Sequence[Site], target: str, label: str
-) -> tuple[dict[str, tuple[Build, Build, tuple[int, int]]], bool]:
+) -> tuple[dict[str, tuple[Build, Build, Tree]], bool]:
     """Cold builds (A B), the one-word edit in both corpora, warm builds (A B).
 
     Returns each site's (cold, warm, output tree) and whether every warm build could use
     the cache (its cache stamp did not change between the cold and the warm build).
     """
     cold: dict[str, Build] = {}
-    trees: dict[str, tuple[int, int]] = {}
+    trees: dict[str, Tree] = {}
     stamps: dict[str, str] = {}
     for site in sites:
         site.clean()
@@ -304,7 +319,7 @@ def compare(
     out(f"repeats: {repeats} (A B A B: vanilla, breakout); warm edit: {target}")
     cold: dict[str, list[Build]] = {s.name: [] for s in sites}
     warm: dict[str, list[Build]] = {s.name: [] for s in sites}
-    trees: dict[str, tuple[int, int]] = {}
+    trees: dict[str, Tree] = {}
     changed: list[int] = []
     for r in range(1, repeats + 1):
         for attempt in range(1, RETRIES + 2):
@@ -348,7 +363,9 @@ def compare(
         fig[f"{n}_rss_kib"] = statistics.median(
             max(c.rss_kib, w.rss_kib) for c, w in zip(cold[n], warm[n], strict=True)
         )
-        fig[f"{n}_files"], fig[f"{n}_bytes"] = trees[n]
+        tree = trees[n]
+        fig[f"{n}_files"], fig[f"{n}_bytes"] = tree.files, tree.size
+        fig[f"{n}_html_bytes"], fig[f"{n}_feed_bytes"] = tree.html, tree.feeds
         fig[f"{n}_cold_sub_cpu"] = med(cold[n], "sub_cpu")
         fig[f"{n}_self_rss_kib"] = statistics.median(
             max(c.self_rss_kib, w.self_rss_kib) for c, w in zip(cold[n], warm[n], strict=True)
@@ -405,6 +422,10 @@ def compare(
     out(f"  {'output files':26}{v_f:>12.0f}{b_f:>12.0f}{b_f / v_f:>8.2f}")
     v_mb, b_mb = fig["vanilla_bytes"] / 1e6, fig["breakout_bytes"] / 1e6
     out(f"  {'output MB':26}{v_mb:>12.2f}{b_mb:>12.2f}{ratios['bytes']:>8.2f}")
+    for label, key in (("  of which HTML", "html_bytes"), ("  of which feeds (XML)", "feed_bytes")):
+        v, b = fig[f"vanilla_{key}"] / 1e6, fig[f"breakout_{key}"] / 1e6
+        ratio = f"{b / v:>8.2f}" if v else f"{'-':>8}"
+        out(f"  {label:26}{v:>12.2f}{b:>12.2f}{ratio}")
     alt_cold = fig[f"breakout_cold{other}"] / fig[f"vanilla_cold{other}"]
     alt_warm = fig[f"breakout_warm{other}"] / fig[f"breakout_cold{other}"]
     alt_name = "wall" if clock == "cpu" else "cpu"

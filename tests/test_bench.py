@@ -220,6 +220,11 @@ def test_runner_prints_the_ratios_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert all(float(v) > 0 for v in m.groupdict().values())
     assert any(line.startswith("machine: ") for line in lines)
     assert figures["vanilla_files"] > 0 and figures["breakout_files"] > 0
+    for side in ("vanilla", "breakout"):
+        # Both write pages and feeds; the two parts are within the whole (CSS, images aside).
+        html, feeds = figures[f"{side}_html_bytes"], figures[f"{side}_feed_bytes"]
+        assert html > 0 and feeds > 0 and html + feeds < figures[f"{side}_bytes"]
+    assert any(line.strip().startswith("of which feeds (XML)") for line in lines)
     # Both sides built the same write-ups into their own folders.
     assert (tmp_path / "compare-12" / "vanilla" / "output" / "index.html").exists()
     assert (tmp_path / "compare-12" / "breakout" / "output" / "index.html").exists()
