@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import platform
 import pstats
@@ -30,6 +31,7 @@ import sys
 import sysconfig
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -247,13 +249,18 @@ def machine_line() -> str:
     )
 
 
-def prepare(
-    posts: int, base: Path, *, vanilla: bool = True, seed: int = corpus_mod.SEED
-) -> tuple[corpus_mod.Corpus, float]:
-    """Generate the corpus into base/breakout/content (and base/vanilla/content); return it and seconds."""
-    if base.exists():
-        # Our own scratch folder from an earlier run: deleted after the run (see Site.clean).
-        base.rename(base.with_name(f"{base.name}.old-{time.time_ns()}"))
+@dataclass(frozen=True)
+class Prepared:
+    """What the runner needs of a generated corpus; the corpus itself stays in the child that wrote it."""
+
+    comment_count: int
+    seed: int
+    edit_target: str  # the write-up the warm builds edit, relative to content/
+    seconds: float
+
+
+def _generate_and_write(posts: int, base: Path, vanilla: bool, seed: int) -> Prepared:
+    """Generate the corpus and write it under base (runs in prepare's child process)."""
     start = time.perf_counter()
     generated = corpus_mod.generate(posts, seed)
     corpus_mod.write_corpus(
@@ -261,7 +268,29 @@ def prepare(
         base / "breakout" / "content",
         base / "vanilla" / "content" if vanilla else None,
     )
-    return generated, time.perf_counter() - start
+    return Prepared(
+        generated.comment_count,
+        generated.seed,
+        generated.edit_target(),
+        time.perf_counter() - start,
+    )
+
+
+def prepare(
+    posts: int, base: Path, *, vanilla: bool = True, seed: int = corpus_mod.SEED
+) -> Prepared:
+    """Generate the corpus into base/breakout/content (and base/vanilla/content), in a child process.
+
+    Every build the runner starts inherits the runner's own peak RSS as a floor for its
+    ru_maxrss (Linux folds the parent's high-water mark in at fork and exec), so the
+    runner must never hold a corpus: at 5,000 write-ups that is more than a build's peak.
+    """
+    if base.exists():
+        # Our own scratch folder from an earlier run: deleted after the run (see Site.clean).
+        base.rename(base.with_name(f"{base.name}.old-{time.time_ns()}"))
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_generate_and_write, posts, base, vanilla, seed).result()
 
 
 def _mib(kib: float) -> float:
@@ -306,15 +335,15 @@ def compare(
 ) -> dict[str, float]:
     """Vanilla vs Breakout, A B A B; print the table and the final ratios line; return figures."""
     base = workdir / f"compare-{posts}"
-    generated, gen_seconds = prepare(posts, base)
+    generated = prepare(posts, base)
     vanilla = Site("vanilla", VANILLA_CONF, base / "vanilla")
     breakout = Site("breakout", conf, base / "breakout")
     sites = (vanilla, breakout)
-    target = generated.edit_target()
+    target = generated.edit_target
     out(f"machine: {machine_line()}")
     out(
         f"corpus: {posts} write-ups, {generated.comment_count} comments, seed {generated.seed}, "
-        f"generated in {gen_seconds:.1f} s into {base}"
+        f"generated in {generated.seconds:.1f} s into {base}"
     )
     out(f"repeats: {repeats} (A B A B: vanilla, breakout); warm edit: {target}")
     cold: dict[str, list[Build]] = {s.name: [] for s in sites}
@@ -463,9 +492,11 @@ def scale(
     out(f"machine: {machine_line()}")
     for n in sizes:
         base = workdir / f"scale-{n}"
-        generated, seconds = prepare(n, base, vanilla=False)
+        generated = prepare(n, base, vanilla=False)
         sites[n] = Site("breakout", conf, base / "breakout")
-        out(f"corpus: {n} write-ups, {generated.comment_count} comments ({seconds:.1f} s)")
+        out(
+            f"corpus: {n} write-ups, {generated.comment_count} comments ({generated.seconds:.1f} s)"
+        )
     builds: dict[int, list[Build]] = {n: [] for n in sizes}
     for r in range(1, repeats + 1):
         for n in sizes:
@@ -526,7 +557,7 @@ def profile(
 ) -> Path:
     """One Breakout cold build under cProfile; print the top entries; return the stats file."""
     base = workdir / f"profile-{posts}"
-    generated, _ = prepare(posts, base, vanilla=False)
+    generated = prepare(posts, base, vanilla=False)
     site = Site("breakout", conf, base / "breakout")
     stats_path = base / "breakout-cold.prof"
     out(f"machine: {machine_line()}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import hashlib
+import os
 import re
 import statistics
 import tomllib
@@ -228,6 +229,29 @@ def test_runner_prints_the_ratios_line(tmp_path: Path, capsys: pytest.CaptureFix
     # Both sides built the same write-ups into their own folders.
     assert (tmp_path / "compare-12" / "vanilla" / "output" / "index.html").exists()
     assert (tmp_path / "compare-12" / "breakout" / "output" / "index.html").exists()
+
+
+def test_prepare_generates_the_corpus_in_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner never holds a corpus: builds inherit its peak RSS as their floor."""
+    pids = tmp_path / "pids"
+    real = corpus.generate
+
+    def generate(posts: int, seed: int = corpus.SEED) -> corpus.Corpus:
+        with pids.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(posts, seed)
+
+    monkeypatch.setattr(runner.corpus_mod, "generate", generate)
+    prepared = runner.prepare(6, tmp_path / "base", vanilla=False)
+    assert pids.read_text().split() != [str(os.getpid())]
+    assert len(pids.read_text().split()) == 1
+    expected = real(6)
+    assert prepared.comment_count == expected.comment_count
+    assert prepared.edit_target == expected.edit_target()
+    assert (tmp_path / "base" / "breakout" / "content" / prepared.edit_target).is_file()
+    assert not (tmp_path / "base" / "vanilla").exists()
 
 
 def test_profile_mode_prints_top_costs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
