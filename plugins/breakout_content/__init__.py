@@ -9,7 +9,8 @@ from . import glue
 
 def register() -> None:
     """Connect the receivers."""
-    # initialized: settings and data files must be checked before any file is read.
+    # initialized: settings and data files must be checked before any file is read (and
+    # full garbage collections made rare before the site fills memory: collector.py).
     signals.initialized.connect(glue.on_initialized)
     # readers_init: the only place to swap the Markdown reader class.
     signals.readers_init.connect(glue.on_readers_init)

@@ -9,7 +9,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from . import data, errors
+from . import collector, data, errors
 from .reader import BreakoutMarkdownReader
 from .settings import Option, is_type, validated
 from .writing import MACROS, macro_modules
@@ -58,6 +58,7 @@ def content_stamp(settings: dict[str, Any]) -> str:
 def on_initialized(pelican: Any) -> None:
     """Start error counting, validate settings, read data files, decide on the cache."""
     settings = pelican.settings
+    collector.relax()
     errors.start()
     errors.set_base(os.path.dirname(os.path.abspath(settings["PATH"])))
     _state["options"] = validated(settings, "BREAKOUT_CONTENT", SCHEMA)
@@ -118,6 +119,7 @@ def on_page_generator_finalized(generator: Any) -> None:
 
 def on_finalized(pelican: Any) -> None:
     """Fail the build once, after every problem was logged; keep the cache stamp if it passed."""
+    collector.restore()  # first: failing raises
     fail = _state.get("options", {}).get("FAIL_ON_ERRORS", True)
     if errors.error_count() and fail:
         errors.finish()
