@@ -427,3 +427,25 @@ def test_index_list_writes_exactly_what_the_macro_loops_write() -> None:
     assert empty.render(index_entry=memo, index_list=list_memo(memo), SITEURL="") == (
         '<ul class="writeup-list">\n</ul>'
     )
+
+
+def test_install_memos_empties_the_memo_it_replaces() -> None:
+    """Cached macro modules keep the replaced index_entry reachable: its entries must go."""
+    from types import SimpleNamespace as NS
+
+    from breakout_index.glue import MACROS, install_memos
+    from jinja2 import DictLoader, Environment
+
+    env = Environment(
+        loader=DictLoader({MACROS: "{% macro link(e) %}<a>{{ e.name }}</a>{% endmacro %}"})
+    )
+    install_memos(env)
+    first = env.globals["index_entry"]
+    page = env.from_string("{{ index_entry('link', x) }}")
+    x = NS(name="Nick")
+    assert page.render(x=x) == "<a>Nick</a>"
+    x.name = "Changed"
+    assert page.render(x=x) == "<a>Nick</a>"  # kept: rendered once per object
+    install_memos(env)
+    assert env.globals["index_entry"] is not first
+    assert page.render(x=x, index_entry=first) == "<a>Changed</a>"  # the old memo is empty

@@ -348,6 +348,12 @@ def entry_memo() -> Any:
             html = memo[key] = Markup(macro(obj) if arg is None else macro(obj, arg))
         return html
 
+    def forget() -> None:
+        """Drop every entry kept (install_memos calls it on the function it replaces)."""
+        memo.clear()
+        modules.clear()
+
+    index_entry.forget = forget  # type: ignore[attr-defined]
     return index_entry
 
 
@@ -408,7 +414,15 @@ def list_memo(index_entry: Any) -> Any:
 
 
 def install_memos(env: Any) -> None:
-    """Give env's templates a fresh index_entry and the index_list built on it."""
+    """Give env's templates a fresh index_entry and the index_list built on it; empty the old one.
+
+    Emptied, not only replaced: Jinja copies the globals into the context of every macro
+    module it makes, and the build's cached macro modules (breakout_macros) outlive this
+    call, so the old function stays reachable until the build ends.
+    """
+    forget = getattr(env.globals.get("index_entry"), "forget", None)
+    if forget is not None:
+        forget()
     env.globals["index_entry"] = index_entry = entry_memo()
     env.globals["index_list"] = list_memo(index_entry)
 
