@@ -20,7 +20,7 @@ from typing import Any
 from .ids import comment_id
 from .model import EPOCH, Category, CleanEntry, FeedEntry, FeedMeta
 from .paths import FeedPaths
-from .render import KINDS, MEDIA_TYPES, Kind, Renderer, clean_entry, compact, sort_entries
+from .render import KINDS, MEDIA_TYPES, Kind, clean_entry, compact, render_kinds, sort_entries
 from .text import absolute_html, fragment_text, html_to_text, truncate_words
 
 ENTITY_DESCRIPTIONS = {
@@ -205,10 +205,9 @@ class Item:
             self._entry = compact(clean_entry(self.make()))
         return self._entry
 
-    def release(self) -> CleanEntry | None:
-        """Forget the built entry (no feed left to render holds it); return it, if any."""
-        entry, self._entry = self._entry, None
-        return entry
+    def release(self) -> None:
+        """Forget the built entry (no feed left to render holds it)."""
+        self._entry = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,13 +322,11 @@ class FeedPlan:
         common = digest(repr(self.meta), *(f"{i.id} {i.fingerprint}" for i in self.items))
         return {kind: digest(common, kind, path) for kind, path in self.paths.items()}
 
-    def render(
-        self, renderer: Renderer | None = None, kinds: Iterable[Kind] | None = None
-    ) -> dict[Kind, bytes]:
+    def render(self, kinds: Iterable[Kind] | None = None) -> dict[Kind, bytes]:
         """The bytes of each format asked for (default: all); builds entries not built yet."""
         entries = [i.entry() for i in self.items]
         wanted = list(self.paths) if kinds is None else list(kinds)
-        return (renderer or Renderer()).render_kinds(self.meta, entries, wanted)
+        return render_kinds(self.meta, entries, wanted)
 
 
 def render_order(plan: FeedPlan) -> tuple[dt.datetime, str]:
@@ -462,11 +459,8 @@ def plan_feed_files(
 
 def render_plans(plans: Iterable[FeedPlan]) -> list[FeedFile]:
     """Every feed file of these plans rendered, sorted by path."""
-    renderer = Renderer()
     files = [
-        FeedFile(plan.paths[kind], data)
-        for plan in plans
-        for kind, data in plan.render(renderer).items()
+        FeedFile(plan.paths[kind], data) for plan in plans for kind, data in plan.render().items()
     ]
     return sorted(files, key=lambda f: f.path)
 

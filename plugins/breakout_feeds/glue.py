@@ -22,7 +22,7 @@ from .build import FeedPlan, SiteInfo, Writeup, digest, plan_batches, render_ord
 from .ids import WriteupId, read_ledger, read_meta, resolve_id, valid_id
 from .options import SCHEMA, options
 from .paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
-from .render import Kind, Renderer
+from .render import Kind
 
 log = logging.getLogger("breakout.feeds")
 
@@ -331,9 +331,8 @@ def write_feeds(
     todo.sort(key=lambda t: render_order(t[0]))
     uses = Counter(id(item) for plan, _ in todo for item in plan.items)
     new_dirs: set[str] = set()
-    renderer = Renderer(max_shared=0)  # see Renderer: memory over 25 µs an entry
     for plan, stale in todo:
-        for kind, data in plan.render(renderer, stale).items():
+        for kind, data in plan.render(stale).items():
             path = plan.paths[kind]
             mtime = write_if_changed(output_path, path, data, new_dirs)
             records[path] = {
@@ -348,9 +347,7 @@ def write_feeds(
         for item in plan.items:
             uses[id(item)] -= 1
             if not uses[id(item)]:
-                entry = item.release()
-                if entry is not None:
-                    renderer.forget(entry)
+                item.release()
     stats.rendered.sort()
     return dict(sorted(records.items())), stats
 

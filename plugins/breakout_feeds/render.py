@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import zlib
@@ -177,30 +176,6 @@ def _set_self(fg: FeedGenerator, meta: FeedMeta, kind: Kind) -> None:
     )
 
 
-class _SharedEntry(FeedgenEntry):  # type: ignore[misc]
-    """A feedgen entry held by several feeds: each format's element is built once, then copied."""
-
-    def __init__(self) -> None:
-        """An empty entry with nothing built yet."""
-        super().__init__()
-        self._built: dict[tuple[str, bool], Any] = {}
-
-    def _copy(self, kind: str, extensions: bool, build: Callable[[bool], Any]) -> Any:
-        """A copy of the entry's element (each feed's tree takes ownership of its own)."""
-        key = (kind, extensions)
-        if key not in self._built:
-            self._built[key] = build(extensions)
-        return copy.deepcopy(self._built[key])
-
-    def rss_entry(self, extensions: bool = True) -> Any:
-        """The RSS <item>, built on first use."""
-        return self._copy("rss", extensions, super().rss_entry)
-
-    def atom_entry(self, extensions: bool = True) -> Any:
-        """The Atom <entry>, built on first use."""
-        return self._copy("atom", extensions, super().atom_entry)
-
-
 def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
     """Set one entry's fields for both formats (its feed's extensions are registered)."""
     safe: Callable[[str], str] = _same if isinstance(entry, CleanEntry) else xml_safe
@@ -210,9 +185,9 @@ def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
     fe.link(href=safe(entry.url), rel="alternate", type="text/html")
     fe.published(entry.published)
     fe.updated(entry.updated)
-    # A packed entry's content is set per render; a summary-only entry has none.
-    if entry.content_html and not (isinstance(entry, CleanEntry) and entry.content_z):
-        fe.content(safe(entry.content_html), type="html")  # RSS: content:encoded
+    content = content_of(entry)  # unpacked only while this feed is rendered
+    if content:  # a summary-only entry has none
+        fe.content(safe(content), type="html")  # RSS: content:encoded
     fe.summary(safe(entry.summary).strip() or title, type="text")  # RSS: description
     authors = [a for a in (safe(name).strip() for name in entry.authors) if a]
     if entry.categories:
@@ -238,75 +213,32 @@ def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
     fe.replies.type = safe(entry.replies_atom_type)
 
 
-class Renderer:
-    """Renders many feeds, filling each entry's feedgen object once for all of them.
+def render_kinds(
+    feed_meta: FeedMeta, entries: Iterable[FeedEntry], kinds: Iterable[Kind]
+) -> dict[Kind, bytes]:
+    """The feed in each format asked for: newest first, at most max_items, stable bytes.
 
-    Write-ups appear in many feeds (site, people, topics, event) and every feed in two
-    formats; their entries are identical in each, so one feedgen entry per entry is
-    added to every feed, and up to `max_built` entries also keep their XML elements
-    (each holds a copy of the entry's content: the bound keeps memory flat at any size).
-    Off by default: at 1,000 write-ups building each feed's elements anew took the same CPU
-    as deep-copying kept ones, and keeping 256 raised the build's peak RSS by 7.5 MiB.
-    Call forget() once no feed still to render holds an entry.
-
-    `max_shared` bounds how many feedgen objects are kept for reuse (None: all). Each
-    holds about 5 KB of dicts; filling one anew takes about 25 µs. The build keeps none:
-    at 2,000 write-ups sharing saved 0.2 s of CPU but held 4 MiB at the build's peak.
+    One generator and its entries serve both formats. Nothing is kept between feeds:
+    at 2,000 write-ups keeping each entry's feedgen object for the next feed holding it
+    saved 0.2 s of CPU but held 4 MiB at the build's peak, and keeping its XML elements
+    as well (deep-copied into each feed) cost as much CPU as building them anew.
     """
-
-    def __init__(self, max_built: int = 0, max_shared: int | None = None) -> None:
-        """A renderer with nothing built yet."""
-        # Keyed by id(): the entry is kept in the value, so its id cannot be reused meanwhile.
-        self._shared: dict[int, tuple[FeedEntry, FeedgenEntry]] = {}
-        self._max_shared = max_shared
-        self._max_built = max_built
-        self._built = 0  # entries in _shared that keep their elements
-
-    def forget(self, entry: FeedEntry) -> None:
-        """Drop the feedgen object of an entry no feed still to render holds."""
-        known = self._shared.pop(id(entry), None)
-        if known is not None and isinstance(known[1], _SharedEntry):
-            self._built -= 1
-
-    def render_kinds(
-        self, feed_meta: FeedMeta, entries: Iterable[FeedEntry], kinds: Iterable[Kind]
-    ) -> dict[Kind, bytes]:
-        """The feed in each format asked for: newest first, at most max_items, stable bytes."""
-        wanted = list(kinds)
-        for kind in wanted:
-            if kind not in KINDS:
-                raise ValueError(f"kind must be 'rss' or 'atom', not {kind!r}")
-        chosen = sort_entries(entries, feed_meta.max_items)
-        fg = _generator(feed_meta, feed_updated(feed_meta, chosen))
-        packed: list[FeedgenEntry] = []
-        for entry in chosen:
-            known = self._shared.get(id(entry))
-            if known is not None:
-                fe = known[1]
-                fg.add_entry(fe, order="append")  # its extensions are registered already
-            else:
-                fe = _SharedEntry() if self._built < self._max_built else FeedgenEntry()
-                self._built += isinstance(fe, _SharedEntry)
-                fg.add_entry(fe, order="append")  # registers the feed's extensions on the entry
-                _fill_entry(fe, entry)
-                if self._max_shared is None or len(self._shared) < self._max_shared:
-                    self._shared[id(entry)] = (entry, fe)
-            if isinstance(entry, CleanEntry) and entry.content_z:
-                fe.content(content_of(entry), type="html")
-                packed.append(fe)
-        result: dict[Kind, bytes] = {}
-        for kind in wanted:
-            _set_self(fg, feed_meta, kind)
-            result[kind] = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
-        for fe in packed:
-            fe.content("", type="html")  # the unpacked text lives only while a feed is rendered
-        return result
-
-    def render(self, feed_meta: FeedMeta, entries: Iterable[FeedEntry], kind: Kind) -> bytes:
-        """The feed as UTF-8 XML bytes in one format."""
-        return self.render_kinds(feed_meta, entries, [kind])[kind]
+    wanted = list(kinds)
+    for kind in wanted:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be 'rss' or 'atom', not {kind!r}")
+    chosen = sort_entries(entries, feed_meta.max_items)
+    fg = _generator(feed_meta, feed_updated(feed_meta, chosen))
+    for entry in chosen:
+        # add_entry registers the feed's extensions on the entry before it is filled.
+        _fill_entry(fg.add_entry(order="append"), entry)
+    result: dict[Kind, bytes] = {}
+    for kind in wanted:
+        _set_self(fg, feed_meta, kind)
+        result[kind] = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+    return result
 
 
 def render_feed(feed_meta: FeedMeta, entries: Iterable[FeedEntry], kind: Kind) -> bytes:
     """The feed as UTF-8 XML bytes: newest first, at most max_items, same input same bytes."""
-    return Renderer().render(feed_meta, entries, kind)
+    return render_kinds(feed_meta, entries, [kind])[kind]
