@@ -10,7 +10,7 @@ from typing import Any
 
 from .model import Rendered
 
-FORMAT = 2  # bump when Rendered/CommentSource or the file layout change shape
+FORMAT = 3  # bump when Rendered/CommentSource or the file layout change shape
 Signature = tuple[int, int]  # (mtime_ns, size)
 
 

@@ -35,7 +35,7 @@ CACHE_FILE = "breakout-comments.pickle"
 # plugins' code are hashed as well (see stamp()).
 STAMP_SETTINGS = (
     "SITEURL", "PERSON_URL", "TOPIC_URL", "EVENT_URL", "TIMEZONE", "MARKDOWN",
-    "BREAKOUT_TEXT", "BREAKOUT_COMMENTS",
+    "BREAKOUT_TEXT", "BREAKOUT_COMMENTS", "BREAKOUT_OPTOUT",
 )  # fmt: skip
 PLUGINS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

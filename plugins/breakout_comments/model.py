@@ -47,6 +47,7 @@ class Rendered:
     body_html: str = ""
     mentions: list[dict[str, Any]] = field(default_factory=list)
     hashtags: list[dict[str, Any]] = field(default_factory=list)
+    erased: list[dict[str, Any]] = field(default_factory=list)  # mentions of the opted-out
 
 
 # eq=False: comments compare by identity; field-wise equality would walk whole threads.
@@ -73,6 +74,7 @@ class Comment:
     locale_date: str = ""  # date formatted with DEFAULT_DATE_FORMAT, "" when undated
     mentions: list[dict[str, Any]] = field(default_factory=list, repr=False)
     hashtags: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    erased: list[dict[str, Any]] = field(default_factory=list, repr=False)
     duplicates: list[str] = field(default_factory=list)
     source_path: str = ""
     article: Any = field(default=None, repr=False)  # the Pelican article it belongs to

@@ -128,4 +128,5 @@ class BodyRenderer:
             body_html=sanitize_html(html),
             mentions=list(found.get("mentions", [])),
             hashtags=list(found.get("hashtags", [])),
+            erased=list(found.get("erased", [])),
         )

@@ -13,7 +13,7 @@ from typing import Any
 from . import errors
 
 NETWORKS = ("twitter", "mastodon", "bluesky")
-PERSON_KEYS = {"name", "affiliation", "aliases", "links", *NETWORKS}
+PERSON_KEYS = {"name", "affiliation", "aliases", "links", "optout", "redact", *NETWORKS}
 EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
@@ -28,6 +28,8 @@ class PersonRecord:
     handles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    optout: bool = False  # asked not to be named: the build names them nowhere
+    redact: tuple[str, ...] = ()  # further strings (a first name used alone) erased with them
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,34 @@ def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
     return text, tables
 
 
+def _optout_ok(path: str, text: str, slug: str, entry: Mapping[str, Any]) -> bool:
+    """Check `optout` (true/false) and `redact` (a list of non-empty strings); report problems."""
+    ok = True
+    if "optout" in entry and not isinstance(entry["optout"], bool):
+        errors.report(
+            path,
+            _line_of(text, "people", slug, "optout"),
+            f"[people.{slug}] 'optout' must be true or false (without quotes)",
+        )
+        ok = False
+    redact = entry.get("redact", [])
+    if not isinstance(redact, list) or not all(isinstance(r, str) and r.strip() for r in redact):
+        errors.report(
+            path,
+            _line_of(text, "people", slug, "redact"),
+            f"[people.{slug}] 'redact' must be a list of non-empty strings, "
+            'e.g. redact = ["Sasha"]',
+        )
+        ok = False
+    elif redact and entry.get("optout") is not True:
+        errors.warn(
+            path,
+            _line_of(text, "people", slug, "redact"),
+            f"[people.{slug}] 'redact' is used only with optout = true; it has no effect here",
+        )
+    return ok
+
+
 def parse_people(path: str) -> dict[str, PersonRecord]:
     """Read people.toml; report every problem with its line."""
     text, tables = _read_toml(path, "people")
@@ -152,6 +182,7 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
             if key in entry and not isinstance(entry[key], str):
                 errors.report(path, line, f"[people.{slug}] '{key}' must be a string")
                 bad = True
+        bad = not _optout_ok(path, text, slug, entry) or bad
         if bad:
             continue
         people[slug] = PersonRecord(
@@ -161,6 +192,8 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
             handles=handles,
             aliases=tuple(a.lstrip("@") for a in lists["aliases"]),
             links=lists["links"],
+            optout=entry.get("optout", False),
+            redact=tuple(r.strip() for r in entry.get("redact", [])),
         )
     return people
 

@@ -338,8 +338,8 @@ class _Builder:
 
     def handle_person(self, hid: HandleId, source: Source) -> Person | None:
         """The Person of a resolved handle; an unregistered handle on a registry slug is a collision."""
-        if not hid.slug:
-            return None
+        if not hid.slug or not self.identity.is_named(hid.slug):
+            return None  # someone who opted out has no page and counts nowhere
         if hid.registered and hid.slug in self.registry:
             person = self.registry_person(hid.slug)
             self.person_written_as[person].add("@" + hid.handle, self.rank)
@@ -361,7 +361,7 @@ class _Builder:
             return self.handle_person(self.identity.handle(text), source)
         slugs = self.identity.registry_name(text)
         if len(slugs) == 1:
-            return self.registry_person(slugs[0])
+            return self.registry_person(slugs[0]) if self.identity.is_named(slugs[0]) else None
         if len(slugs) > 1:
             key = ("ambiguous", source.path, text)
             if key not in self.reported:
@@ -379,6 +379,8 @@ class _Builder:
         if not slug:
             return None
         if slug in self.registry:
+            if not self.identity.is_named(slug):
+                return None
             self.registry_person(slug)
         self._claim(self.person_claims, "person", slug, f"name:{fold_name(text)}", source)
         person = self.persons.get(slug) or self._new_person(slug, "")
@@ -569,7 +571,7 @@ class _Builder:
         handle = str(get(comment, "handle", "") or "")
         author = str(get(comment, "author", "") or "")
         if slug and slug in self.registry:
-            writer = self.registry_person(slug)
+            writer = self.registry_person(slug) if self.identity.is_named(slug) else None
         elif handle:
             what = "@" + handle.lstrip("@")
             writer = self.handle_person(

@@ -12,6 +12,7 @@ from typing import Any
 from breakout_content.data import load_site_data
 from breakout_content.settings import Option, is_type, positive_int, validated
 from breakout_content.writing import local_context, macro_module
+from breakout_text.glue import optout_options
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -437,6 +438,10 @@ class IndexGenerator(Generator):
         settings = self.settings
         site = load_site_data(settings)
         options = _state.get("options") or validated(settings, "BREAKOUT_INDEX", SCHEMA)
+        # The wording that replaces people who opted out stands for nobody (no page for it).
+        optout = optout_options(settings)
+        anonymous = (*options["ANONYMOUS_NAMES"], optout["WORDING"], optout["COMMENT_AUTHOR"])
+        options = {**options, "ANONYMOUS_NAMES": anonymous}
         with gc_paused():
             self.index = build_index(
                 self.context.get("articles", []),

@@ -132,6 +132,10 @@ class Identity:
         key = str(finding.get("key") or handle.casefold())
         return HandleId(slug, f"{network}:{key}" if ":" not in key else key, network, handle, False)
 
+    def is_named(self, slug: str) -> bool:
+        """May the site name this person (breakout_text's Resolver.is_named decides)?"""
+        return self.resolver.is_named(slug)
+
     def registry_name(self, name: str) -> list[str]:
         """Registry slugs whose name is `name` (case and spacing ignored)."""
         return self.names.get(fold_name(name), [])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from breakout_content import errors
 from breakout_content.data import load_site_data
 from breakout_content.settings import Option, is_type, one_of, validated
 
+from . import erasure as erasure_mod
 from .api import is_text_extension
+from .erasure import Erasure, erasure_for
 from .extract import NETWORKS
 from .identity import Resolver
 from .mdext import BreakoutTextExtension
@@ -21,9 +25,14 @@ SCHEMA = {
 }
 
 
+_state: dict[str, Any] = {}
+
+
 def on_initialized(pelican: Any) -> None:
-    """Validate BREAKOUT_TEXT, build this build's resolver and add the extension to MARKDOWN."""
+    """Validate BREAKOUT_TEXT and BREAKOUT_OPTOUT, build this build's resolver, add the extension."""
     settings = pelican.settings
+    _state.clear()
+    _state["optout"] = validated(settings, "BREAKOUT_OPTOUT", erasure_mod.SCHEMA)
     options = validated(settings, "BREAKOUT_TEXT", SCHEMA)
     if options["DEFAULT_NETWORK"] == "mastodon" and "." not in options["MASTODON_HOST"]:
         errors.log.error(
@@ -33,6 +42,7 @@ def on_initialized(pelican: Any) -> None:
     resolver = Resolver.from_settings(
         {**settings, "BREAKOUT_TEXT": options}, load_site_data(settings)
     )
+    _state["resolver"] = resolver
     for path, line, message in resolver.problems:
         errors.report(path, line, message)
     config = dict(settings.get("MARKDOWN") or {})
@@ -42,3 +52,164 @@ def on_initialized(pelican: Any) -> None:
     extensions.append(BreakoutTextExtension(resolver))
     config["extensions"] = extensions
     settings["MARKDOWN"] = config
+
+
+# ---------------------------------------------------------------- erasure (optout = true)
+
+ARTICLE_LISTS = (
+    "articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+    "drafts_translations",
+)  # fmt: skip
+PAGE_LISTS = (
+    "pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
+    "draft_translations",
+)  # fmt: skip
+# Metadata that is structure, not prose: never rewritten (see README, "what it does not do").
+STRUCTURAL = frozenset(
+    {"slug", "date", "modified", "event", "status", "id", "template", "lang", "comments",
+     "save_as", "url", "category", "tags", "translation", "mentions", "hashtags", "erased",
+     "author", "authors", "session_leader", "summary"}
+)  # fmt: skip
+
+
+def current_erasure() -> Erasure | None:
+    """This build's Erasure once the pages are read (None before, or without breakout_text)."""
+    return _state.get("erasure")
+
+
+def optout_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """This build's validated BREAKOUT_OPTOUT (the wording stands for nobody in the index)."""
+    return _state.get("optout") or validated(settings, "BREAKOUT_OPTOUT", erasure_mod.SCHEMA)
+
+
+def on_article_generator_finalized(generator: Any) -> None:
+    """Keep the write-ups' generator: they are erased with the pages once those are read."""
+    _state["articles"] = generator
+
+
+def _contents(generator: Any, lists: Iterable[str]) -> Iterator[Any]:
+    return chain.from_iterable(getattr(generator, name, ()) for name in lists)
+
+
+def on_page_generator_finalized(generator: Any) -> None:
+    """Erase people who opted out from every write-up, page and comment, before any is indexed or written."""
+    resolver: Resolver | None = _state.get("resolver")
+    articles = _state.pop("articles", None)
+    if resolver is None or not resolver.unnamed():
+        return
+    writeups = list(_contents(articles, ARTICLE_LISTS)) if articles is not None else []
+    pages = list(_contents(generator, PAGE_LISTS))
+    comments = list({id(c): c for a in writeups for c in getattr(a, "comment_list", ())}.values())
+    findings = chain(
+        chain.from_iterable(c.metadata.get("erased", ()) for c in (*writeups, *pages)),
+        chain.from_iterable(getattr(c, "erased", ()) for c in comments),
+    )
+    erasure = erasure_for(resolver, optout_options(generator.settings), findings)
+    _state["erasure"] = erasure
+    for content in (*writeups, *pages):
+        erase_content(content, erasure, resolver)
+    for comment in comments:
+        erase_comment(comment, erasure, resolver)
+    for article in writeups:
+        if hasattr(article, "comment_list"):
+            article.comment_count = sum(1 for c in article.comment_list if not c.removed)
+    shown = generator.context.get("breakout_comments")
+    if shown is not None:
+        generator.context["breakout_comments"] = [c for c in shown if not c.removed]
+    _forget_rendered({id(c) for c in (*writeups, *pages)})
+
+
+def _forget_rendered(ids: set[int]) -> None:
+    """Drop Pelican's memoised content and summary of erased objects (they would show the old text)."""
+    from pelican.contents import Content
+
+    for memo in (Content.get_content, Content.get_summary):
+        cache = memo.cache  # type: ignore[attr-defined]
+        for key in [k for k in cache if k and id(k[0]) in ids]:
+            del cache[key]
+
+
+def _names_them(text: str, erasure: Erasure, resolver: Resolver) -> bool:
+    """Is this author, leader or handle (as written) one of the people who opted out?"""
+    text = " ".join(text.split())
+    if text.startswith("@") and not resolver.is_named(resolver.person_slug(text[1:])):
+        return True
+    return erasure.is_them(text)
+
+
+def _person_text(text: str, erasure: Erasure, resolver: Resolver) -> str:
+    """A name as written: the wording when it is one of them, else with their strings replaced."""
+    return erasure.wording if _names_them(text, erasure, resolver) else erasure.text(text)
+
+
+def erase_content(content: Any, erasure: Erasure, resolver: Resolver) -> None:
+    """Replace every string naming them in one write-up or page: body, title, summary, metadata."""
+    meta = content.metadata
+    content._content = erasure.html(content._content)
+    if "summary" in meta:
+        meta["summary"] = erasure.html(str(meta["summary"]))
+        content._summary = meta["summary"]
+    for key, value in list(meta.items()):
+        if key in STRUCTURAL or not isinstance(value, str):
+            continue
+        new = erasure.text(value)
+        if new != value:
+            meta[key] = new
+            if not isinstance(getattr(type(content), key, None), property):
+                setattr(content, key, new)
+    if "session_leader" in meta:
+        parts = [p.strip() for p in str(meta["session_leader"]).split(",")]
+        leaders = ", ".join(_person_text(p, erasure, resolver) for p in parts if p)
+        meta["session_leader"] = content.session_leader = leaders
+    _erase_authors(content, erasure, resolver)
+    meta["mentions"] = [_finding(f, erasure) for f in meta.get("mentions") or ()]
+    meta.pop("erased", None)
+
+
+def _erase_authors(content: Any, erasure: Erasure, resolver: Resolver) -> None:
+    """Authors who opted out become the wording; others keep their name with strings replaced."""
+    authors = list(getattr(content, "authors", None) or ())
+    names = [str(getattr(a, "name", a)) for a in authors]
+    new = [_person_text(n, erasure, resolver) for n in names]
+    if new == names:
+        return
+    from pelican.urlwrappers import Author
+
+    wrapped = [Author(n, content.settings) for n in new]
+    content.authors = content.metadata["authors"] = wrapped
+    content.author = content.metadata["author"] = wrapped[0]
+
+
+def _finding(finding: dict[str, Any], erasure: Erasure) -> dict[str, Any]:
+    """A mention finding whose sentence and learnt name no longer name them."""
+    sentence = erasure.text(str(finding.get("sentence") or ""))
+    hint = erasure.text(str(finding.get("name_hint") or ""))
+    if sentence == finding.get("sentence", "") and hint == finding.get("name_hint", ""):
+        return finding
+    return {**finding, "sentence": sentence, "name_hint": hint}
+
+
+def erase_comment(comment: Any, erasure: Erasure, resolver: Resolver) -> None:
+    """A comment by them: anonymous (or hidden), no Website; any comment: their strings replaced."""
+    handle = str(comment.handle or "")
+    by_them = (
+        comment.person in erasure.slugs
+        or (bool(handle) and _names_them("@" + handle.lstrip("@"), erasure, resolver))
+        or _names_them(str(comment.author or ""), erasure, resolver)
+    )
+    if by_them:
+        comment.author = erasure.comment_author
+        comment.handle = comment.website = comment.person = comment.person_url = ""
+        if erasure.comments == "hidden":
+            comment.status = "removed"
+            comment.body_html = ""
+            comment.mentions, comment.hashtags = [], []
+    else:
+        comment.author = erasure.text(str(comment.author or ""))
+        if erasure.names_someone(handle):
+            comment.handle = ""
+        if erasure.names_someone(str(comment.website or "")):
+            comment.website = ""
+    comment.body_html = erasure.html(comment.body_html)
+    comment.mentions = [_finding(f, erasure) for f in comment.mentions]
+    comment.erased = []

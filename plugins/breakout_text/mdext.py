@@ -56,6 +56,7 @@ _SIGIL = re.compile("[@#\uff20\uff03]").search
 
 
 def _empty() -> dict[str, list[dict[str, str]]]:
+    # "erased" (mentions of people who opted out) is added only when a page has one.
     return {"mentions": [], "hashtags": []}
 
 
@@ -106,7 +107,7 @@ class LinkingTreeprocessor(Treeprocessor):
         self._found.sort(key=lambda f: (f[0], f[1]))
         result = _empty()
         for _, _, kind, finding in self._found:
-            result[kind].append(finding)
+            result.setdefault(kind, []).append(finding)
         self.md.breakout_metadata = result  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ walking
@@ -202,6 +203,8 @@ class LinkingTreeprocessor(Treeprocessor):
             written = text[entity.start : entity.end]
             if hasattr(entity, "handle"):
                 link = self._mention(text, entity.handle, entity.start, entity.end, slot.order)
+                if link is None:
+                    continue  # not named: left as text, which the erasure pass replaces
             else:
                 link = self._hashtag(entity.tag, entity.start, slot.order)
             link.text = AtomicString(written)
@@ -241,9 +244,21 @@ class LinkingTreeprocessor(Treeprocessor):
             sentence = self._sentences[span] = self._clean(sentence_at(text, start, end, starts))
         return sentence
 
-    def _mention(self, text: str, handle: str, start: int, end: int, order: int) -> etree.Element:
+    def _mention(
+        self, text: str, handle: str, start: int, end: int, order: int
+    ) -> etree.Element | None:
         network, key = self.resolver.identity(handle)
         slug = self.resolver.person_slug(handle)
+        if not self.resolver.is_named(slug):
+            # No link and no mention finding: only what the erasure pass needs to find
+            # every spelling of them (the handle as written, the name the text gives).
+            erased = {
+                "handle": handle,
+                "person": slug,
+                "name_hint": self._clean(name_hint_at(text, start, end)),
+            }
+            self._found.append((order, start, "erased", erased))
+            return None
         sentence = self._sentence(text, start, end)
         finding = {
             "handle": self.resolver.shared(handle),
