@@ -66,7 +66,19 @@ def lint(ctx: CheckContext) -> list[str]:
     return list(lint_site(ctx.settings))
 
 
-DEFAULT_CHECKS: tuple[Check, ...] = (links, pages_present, feeds, feed_ids, lint)
+def unnamed(ctx: CheckContext) -> list[str]:
+    """No output file names someone who opted out (people.toml optout = true)."""
+    try:
+        from breakout_text.erasure import erasure_of_site
+
+        from tools.namecheck import find_leaks
+    except ImportError as exc:
+        return _unavailable("the opt-out check breakout_text.erasure", exc)
+    erasure = erasure_of_site(ctx.settings)
+    return find_leaks(ctx.output_dir, erasure) if erasure.active else []
+
+
+DEFAULT_CHECKS: tuple[Check, ...] = (links, pages_present, feeds, feed_ids, lint, unnamed)
 
 
 def run_checks(

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from breakout_content.settings import Option, one_of
@@ -202,7 +203,7 @@ class Erasure:
         found: dict[str, None] = {}
         if self._pattern is not None:
             for m in self._pattern.finditer(text):
-                found.setdefault(m.group().strip(), None)
+                found.setdefault(" ".join(m.group().split()), None)
         low = text.casefold()
         for path in self.paths:
             if path.casefold() in low:
@@ -263,3 +264,41 @@ def erasure_for(
         comments=str(opts["COMMENTS"]),
         comment_author=str(opts["COMMENT_AUTHOR"]),
     )
+
+
+def source_findings(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The "erased" findings of every write-up, page and comment file of the site, read afresh.
+
+    What the build learns while reading, for `invoke check`, which has only the sources
+    and the output: the same text engine, over each file's body.
+    """
+    from .api import new_markdown, resolver_for
+    from .lint import split_header
+
+    content = Path(settings["PATH"])
+    folders = [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", []), "comments"]
+    files = sorted(
+        {p for sub in folders if (content / sub).is_dir() for p in (content / sub).rglob("*.md")}
+    )
+    md = new_markdown(settings, resolver_for(settings))
+    found: list[dict[str, Any]] = []
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        _, skip = split_header(text)
+        md.reset()
+        md.convert("\n".join(text.split("\n")[skip:]))
+        found += md.breakout_metadata.get("erased", [])
+    return found
+
+
+def erasure_of_site(settings: Mapping[str, Any]) -> Erasure:
+    """The Erasure a build of these settings applies (registry, BREAKOUT_OPTOUT, learnt names)."""
+    from breakout_content.settings import validate_settings
+
+    from .api import resolver_for
+
+    resolver = resolver_for(settings)
+    if not resolver.unnamed():
+        return Erasure()
+    options, _ = validate_settings("BREAKOUT_OPTOUT", settings.get("BREAKOUT_OPTOUT"), SCHEMA)
+    return erasure_for(resolver, options, source_findings(settings))
