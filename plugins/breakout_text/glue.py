@@ -8,6 +8,7 @@ from typing import Any
 
 from breakout_content import errors
 from breakout_content.data import load_site_data
+from breakout_content.glue import ARTICLE_LISTS, PAGE_LISTS
 from breakout_content.settings import Option, is_type, one_of, validated
 
 from . import erasure as erasure_mod
@@ -56,14 +57,6 @@ def on_initialized(pelican: Any) -> None:
 
 # ---------------------------------------------------------------- erasure (optout = true)
 
-ARTICLE_LISTS = (
-    "articles", "translations", "hidden_articles", "hidden_translations", "drafts",
-    "drafts_translations",
-)  # fmt: skip
-PAGE_LISTS = (
-    "pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
-    "draft_translations",
-)  # fmt: skip
 # Metadata that is structure, not prose: never rewritten (see README, "what it does not do").
 STRUCTURAL = frozenset(
     {"slug", "date", "modified", "event", "status", "id", "template", "lang", "comments",
