@@ -88,6 +88,8 @@ def test_the_pages_that_named_them_still_read_well(built: Path) -> None:
         "Event UK GovCamp 2011 Session Police and social media Led by a participant Nick Keane"
     )
     assert prose(built / FOLLOWUP, ".byline") == "By a participant · 30 January 2011"
+    soup = BeautifulSoup((built / FOLLOWUP).read_text(encoding="utf-8"), "html.parser")
+    assert [a.get_text() for a in soup.select(".related a.p-category")] == ["opendata"]
     assert prose(built / FOLLOWUP) == (
         "A participant followed up with @nickkeane on #opendata . Nick Keane ( @nickkeane ) agreed."
     )

@@ -59,6 +59,7 @@ def test_text_replaces_every_form_and_capitalises_at_a_sentence_start() -> None:
     assert e.text("Ask @RobinV or @robin@police.example; @robinvale@mastodon.social too.") == (
         "Ask a participant or a participant; a participant too."
     )
+    assert e.text("#robinvale's #police session", start=False) == "a participant's #police session"
     assert e.text("Robs and Robin  Vale, with @nickkeane", start=False) == (
         "a participant and a participant, with @nickkeane"
     )

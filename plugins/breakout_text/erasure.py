@@ -59,11 +59,12 @@ def handle_forms(network: str, handle: str) -> list[str]:
 
 
 def _alternatives(handles: Iterable[str], names: Iterable[str]) -> list[tuple[int, str]]:
-    """(length, regex) of every string that names someone: handles with @ and @host, names by word."""
+    """(length, regex) of every string that names someone: handles (as @handle, #handle and
+    @handle@host too) and names, word by word."""
     alts: list[tuple[int, str]] = []
     for handle in set(handles):
         host = "" if "@" in handle or "/" in handle else _HOST
-        alts.append((len(handle) + 1, rf"(?<![\w@＠])[@＠]?{re.escape(handle)}{host}(?!\w)"))
+        alts.append((len(handle) + 1, rf"(?<![\w@＠#＃])[@＠#＃]?{re.escape(handle)}{host}(?!\w)"))
     for name in set(names):
         words = name.split()
         if words:

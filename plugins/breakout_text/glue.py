@@ -155,6 +155,10 @@ def erase_content(content: Any, erasure: Erasure, resolver: Resolver) -> None:
         leaders = ", ".join(_person_text(p, erasure, resolver) for p in parts if p)
         meta["session_leader"] = content.session_leader = leaders
     _erase_authors(content, erasure, resolver)
+    tags = getattr(content, "tags", None)
+    if tags and any(erasure.is_them(str(t)) for t in tags):
+        content.tags = meta["tags"] = [t for t in tags if not erasure.is_them(str(t))]
+    meta["hashtags"] = _topics(meta.get("hashtags") or (), erasure)
     meta["mentions"] = [_finding(f, erasure) for f in meta.get("mentions") or ()]
     meta.pop("erased", None)
 
@@ -182,6 +186,11 @@ def _finding(finding: dict[str, Any], erasure: Erasure) -> dict[str, Any]:
     return {**finding, "sentence": sentence, "name_hint": hint}
 
 
+def _topics(findings: Iterable[dict[str, Any]], erasure: Erasure) -> list[dict[str, Any]]:
+    """Hashtag findings without those that are one of them (#robinvale makes no topic page)."""
+    return [f for f in findings if not erasure.is_them(str(f.get("tag") or ""))]
+
+
 def erase_comment(comment: Any, erasure: Erasure, resolver: Resolver) -> None:
     """A comment by them: anonymous (or hidden), no Website; any comment: their strings replaced."""
     handle = str(comment.handle or "")
@@ -205,4 +214,5 @@ def erase_comment(comment: Any, erasure: Erasure, resolver: Resolver) -> None:
             comment.website = ""
     comment.body_html = erasure.html(comment.body_html)
     comment.mentions = [_finding(f, erasure) for f in comment.mentions]
+    comment.hashtags = _topics(comment.hashtags, erasure)
     comment.erased = []
