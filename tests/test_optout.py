@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from breakout_content.errors import BuildFailed
+from breakout_kernel.errors import BuildFailed
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, ROOT, build_site
 

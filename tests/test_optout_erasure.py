@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from breakout_content.data import PersonRecord
+from breakout_kernel.data import PersonRecord
 from breakout_text.api import new_markdown
 from breakout_text.erasure import Erasure, erasure_for
 from breakout_text.identity import Resolver

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from breakout_content.settings import Option, one_of
+from breakout_kernel.settings import Option, one_of
 
 from .extract import NETWORKS, profile_url
 from .identity import Resolver
@@ -294,7 +294,7 @@ def source_findings(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def erasure_of_site(settings: Mapping[str, Any]) -> Erasure:
     """The Erasure a build of these settings applies (registry, BREAKOUT_OPTOUT, learnt names)."""
-    from breakout_content.settings import validate_settings
+    from breakout_kernel.settings import validate_settings
 
     from .api import resolver_for
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from breakout_content import errors
-from breakout_content.data import load_site_data
 from breakout_content.glue import ARTICLE_LISTS, PAGE_LISTS
-from breakout_content.settings import Option, is_type, one_of, validated
+from breakout_kernel import build, errors
+from breakout_kernel.data import load_site_data
+from breakout_kernel.settings import Option, is_type, one_of
 
 from . import erasure as erasure_mod
 from .api import is_text_extension
@@ -26,15 +27,26 @@ SCHEMA = {
 }
 
 
-_state: dict[str, Any] = {}
+@dataclass
+class ErasureState:
+    """This build's erasure pass: the resolver, the write-ups' generator, then the Erasure."""
+
+    resolver: Resolver | None = None
+    articles: Any = None  # the ArticlesGenerator, kept until the pages are read
+    erasure: Erasure | None = None
+
+
+def _part(settings: dict[str, Any]) -> ErasureState:
+    """This build's ErasureState (a throwaway one outside a build)."""
+    this = build.current(settings)
+    return this.part(ErasureState) if this is not None else ErasureState()
 
 
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_TEXT and BREAKOUT_OPTOUT, build this build's resolver, add the extension."""
     settings = pelican.settings
-    _state.clear()
-    _state["optout"] = validated(settings, "BREAKOUT_OPTOUT", erasure_mod.SCHEMA)
-    options = validated(settings, "BREAKOUT_TEXT", SCHEMA)
+    optout_options(settings)  # checked before anything is read
+    options = build.options(settings, "BREAKOUT_TEXT", SCHEMA)
     if options["DEFAULT_NETWORK"] == "mastodon" and "." not in options["MASTODON_HOST"]:
         errors.log.error(
             "pelicanconf: BREAKOUT_TEXT['MASTODON_HOST'] must name a server (e.g. "
@@ -43,7 +55,7 @@ def on_initialized(pelican: Any) -> None:
     resolver = Resolver.from_settings(
         {**settings, "BREAKOUT_TEXT": options}, load_site_data(settings)
     )
-    _state["resolver"] = resolver
+    _part(settings).resolver = resolver
     for path, line, message in resolver.problems:
         errors.report(path, line, message)
     config = dict(settings.get("MARKDOWN") or {})
@@ -65,19 +77,19 @@ STRUCTURAL = frozenset(
 )  # fmt: skip
 
 
-def current_erasure() -> Erasure | None:
-    """This build's Erasure once the pages are read (None before, or without breakout_text)."""
-    return _state.get("erasure")
+def current_erasure(settings: dict[str, Any]) -> Erasure | None:
+    """This build's Erasure once the pages are read (None before, or when nobody opted out)."""
+    return _part(settings).erasure
 
 
 def optout_options(settings: dict[str, Any]) -> dict[str, Any]:
     """This build's validated BREAKOUT_OPTOUT (the wording stands for nobody in the index)."""
-    return _state.get("optout") or validated(settings, "BREAKOUT_OPTOUT", erasure_mod.SCHEMA)
+    return build.options(settings, "BREAKOUT_OPTOUT", erasure_mod.SCHEMA)
 
 
 def on_article_generator_finalized(generator: Any) -> None:
     """Keep the write-ups' generator: they are erased with the pages once those are read."""
-    _state["articles"] = generator
+    _part(generator.settings).articles = generator
 
 
 def _contents(generator: Any, lists: Iterable[str]) -> Iterator[Any]:
@@ -86,8 +98,9 @@ def _contents(generator: Any, lists: Iterable[str]) -> Iterator[Any]:
 
 def on_page_generator_finalized(generator: Any) -> None:
     """Erase people who opted out from every write-up, page and comment, before any is indexed or written."""
-    resolver: Resolver | None = _state.get("resolver")
-    articles = _state.pop("articles", None)
+    state = _part(generator.settings)
+    resolver, articles = state.resolver, state.articles
+    state.articles = None
     if resolver is None or not resolver.unnamed():
         return
     writeups = list(_contents(articles, ARTICLE_LISTS)) if articles is not None else []
@@ -98,7 +111,7 @@ def on_page_generator_finalized(generator: Any) -> None:
         chain.from_iterable(getattr(c, "erased", ()) for c in comments),
     )
     erasure = erasure_for(resolver, optout_options(generator.settings), findings)
-    _state["erasure"] = erasure
+    state.erasure = erasure
     for content in (*writeups, *pages):
         erase_content(content, erasure, resolver)
     for comment in comments:
