@@ -25,6 +25,8 @@ def readable(data: bytes) -> str:
         with contextlib.suppress(OSError, EOFError, zlib.error):
             data = gzip.decompress(data)
     text = data.decode("utf-8", errors="replace")
+    if "&" not in text and "\\u" not in text:
+        return text
     decoded = html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
     return text if decoded == text else f"{text}\n{decoded}"
 
