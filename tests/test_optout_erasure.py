@@ -1,11 +1,11 @@
-"""breakout_text.erasure and Resolver.is_named on tiny registries: inline golden strings."""
+"""breakout_text.erasure and Identity.is_named on tiny registries: inline golden strings."""
 
 from __future__ import annotations
 
 from breakout_kernel.data import PersonRecord
+from breakout_kernel.identity import Identity
 from breakout_text.api import new_markdown
 from breakout_text.erasure import Erasure, erasure_for
-from breakout_text.identity import Resolver
 
 ROBIN = PersonRecord(
     slug="robinvale",
@@ -18,17 +18,18 @@ ROBIN = PersonRecord(
 NICK = PersonRecord(slug="nickkeane", name="Nick Keane", handles={"twitter": ("nickkeane",)})
 
 
-def resolver() -> Resolver:
-    return Resolver(people={"robinvale": ROBIN, "nickkeane": NICK})
+def identity() -> Identity:
+    return Identity(people={"robinvale": ROBIN, "nickkeane": NICK})
 
 
 def erasure(**options: str) -> Erasure:
-    findings = [{"handle": "ROBINVALE", "person": "robinvale", "name_hint": "Robbie Vale"}]
-    return erasure_for(resolver(), options, findings)
+    service = identity()
+    findings = [service.mention("ROBINVALE", "", "Robbie Vale")]
+    return erasure_for(service, options, findings)
 
 
 def test_is_named_is_false_only_for_registry_people_who_opted_out() -> None:
-    r = resolver()
+    r = identity()
     assert [r.is_named(s) for s in ("robinvale", "nickkeane", "someone_else")] == [
         False,
         True,
@@ -111,23 +112,23 @@ def test_is_them_matches_a_whole_name_only() -> None:
 
 def test_text_engine_leaves_their_mentions_unlinked_and_reports_them_apart() -> None:
     settings = {"MARKDOWN": {"output_format": "html5"}, "SITEURL": ""}
-    md = new_markdown(settings, resolver())
+    md = new_markdown(settings, identity())
     html = md.convert("Robbie Vale (@robinvale) met @nickkeane and @RobinV.")
     assert html == (
         '<p>Robbie Vale (@robinvale) met <a class="mention" href="/people/nickkeane/">'
         "@nickkeane</a> and @RobinV.</p>"
     )
     found = md.breakout_metadata
-    assert [m["handle"] for m in found["mentions"]] == ["nickkeane"]
-    assert found["erased"] == [
-        {"handle": "robinvale", "person": "robinvale", "name_hint": "Robbie Vale"},
-        {"handle": "RobinV", "person": "robinvale", "name_hint": ""},
+    assert [m.person.handle for m in found["mentions"]] == ["nickkeane"]
+    assert [(m.person.handle, m.person.slug, m.name_hint) for m in found["erased"]] == [
+        ("robinvale", "robinvale", "Robbie Vale"),
+        ("RobinV", "robinvale", ""),
     ]
     # The sentence that also names Nick is kept for his page; the erasure pass rewrites it.
-    assert "@robinvale" in found["mentions"][0]["sentence"]
+    assert "@robinvale" in found["mentions"][0].sentence
 
 
 def test_nobody_opted_out_means_no_erasure() -> None:
-    r = Resolver(people={"nickkeane": NICK})
+    r = Identity(people={"nickkeane": NICK})
     e = erasure_for(r)
     assert not e.active and e.text("Nick Keane") == "Nick Keane" and e.leaks("anything") == []

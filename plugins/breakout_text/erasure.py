@@ -1,6 +1,6 @@
 """People who asked not to be named: every string that names them, and text and HTML without them.
 
-Pure (no Pelican). `Resolver.is_named` decides who is named; this module knows how each
+Pure (no Pelican). `Identity.is_named` decides who is named; this module knows how each
 of those who are not is written (their handles in every network form, aliases, registry
 name, the names the text engine learnt for them, their `redact` strings) and replaces
 each by the neutral wording of `BREAKOUT_OPTOUT`, unlinked. The Pelican side (glue.py)
@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from breakout_kernel.handles import NETWORKS, profile_url
+from breakout_kernel.identity import Identity, Mention
 from breakout_kernel.settings import Option, one_of
-
-from .extract import NETWORKS, profile_url
-from .identity import Resolver
 
 
 def _wording(value: Any) -> bool:
@@ -277,29 +276,26 @@ class Erasure:
         return list(found)
 
 
-def learnt(
-    findings: Iterable[Mapping[str, Any]], slugs: Iterable[str]
-) -> tuple[set[str], set[str]]:
+def learnt(findings: Iterable[Mention], slugs: Iterable[str]) -> tuple[set[str], set[str]]:
     """(handles as written, names the text gave) of erased mentions of these people."""
     wanted = set(slugs)
     handles: set[str] = set()
     names: set[str] = set()
     for finding in findings:
-        if str(finding.get("person") or "") not in wanted:
+        if finding.person.slug not in wanted:
             continue
-        handle = str(finding.get("handle") or "").strip()
-        if handle:
-            handles.add(handle)
-        hint = " ".join(str(finding.get("name_hint") or "").split())
+        if finding.person.handle.strip():
+            handles.add(finding.person.handle.strip())
+        hint = " ".join(finding.name_hint.split())
         if hint:
             names.add(hint)
     return handles, names
 
 
 def erasure_for(
-    resolver: Resolver,
+    resolver: Identity,
     options: Mapping[str, Any] | None = None,
-    findings: Iterable[Mapping[str, Any]] = (),
+    findings: Iterable[Mention] = (),
 ) -> Erasure:
     """The Erasure of a site: who the resolver says is not named, and every string that names them.
 
@@ -332,7 +328,7 @@ def erasure_for(
     )
 
 
-def source_findings(settings: Mapping[str, Any], resolver: Resolver) -> list[dict[str, Any]]:
+def source_findings(settings: Mapping[str, Any], resolver: Identity) -> list[Mention]:
     """The "erased" findings of every write-up, page and comment file of the site, read afresh.
 
     What the build learns while reading, for `invoke check`, which has only the sources
@@ -354,7 +350,7 @@ def source_findings(settings: Mapping[str, Any], resolver: Resolver) -> list[dic
         {p for sub in folders if (content / sub).is_dir() for p in (content / sub).rglob("*.md")}
     )
     md = new_markdown(settings, resolver)
-    found: list[dict[str, Any]] = []
+    found: list[Mention] = []
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         if not any(n in text.casefold() for n in needles):
@@ -370,9 +366,9 @@ def erasure_of_site(settings: Mapping[str, Any]) -> Erasure:
     """The Erasure a build of these settings applies (registry, BREAKOUT_OPTOUT, learnt names)."""
     from breakout_kernel.settings import validate_settings
 
-    from .api import resolver_for
+    from .api import identity_for
 
-    resolver = resolver_for(settings)
+    resolver = identity_for(settings)
     if not resolver.unnamed():
         return Erasure()
     options, _ = validate_settings("BREAKOUT_OPTOUT", settings.get("BREAKOUT_OPTOUT"), SCHEMA)

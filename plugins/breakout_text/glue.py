@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Any
 
 from breakout_content.glue import ARTICLE_LISTS, PAGE_LISTS
 from breakout_kernel import build, errors
 from breakout_kernel.data import load_site_data
+from breakout_kernel.handles import NETWORKS
+from breakout_kernel.identity import Identity, Mention, TagRef, use
 from breakout_kernel.settings import Option, is_type, one_of
 
 from . import erasure as erasure_mod
 from .api import is_text_extension
 from .erasure import Erasure, erasure_for
-from .extract import NETWORKS
-from .identity import Resolver
 from .mdext import BreakoutTextExtension
 
 SCHEMA = {
@@ -29,9 +29,9 @@ SCHEMA = {
 
 @dataclass
 class ErasureState:
-    """This build's erasure pass: the resolver, the write-ups' generator, then the Erasure."""
+    """This build's erasure pass: the identity service, the write-ups' generator, then the Erasure."""
 
-    resolver: Resolver | None = None
+    identity: Identity | None = None
     articles: Any = None  # the ArticlesGenerator, kept until the pages are read
     erasure: Erasure | None = None
 
@@ -43,7 +43,7 @@ def _part(settings: dict[str, Any]) -> ErasureState:
 
 
 def on_initialized(pelican: Any) -> None:
-    """Validate BREAKOUT_TEXT and BREAKOUT_OPTOUT, build this build's resolver, add the extension."""
+    """Validate BREAKOUT_TEXT and BREAKOUT_OPTOUT, make this build's identity service, add the extension."""
     settings = pelican.settings
     optout_options(settings)  # checked before anything is read
     options = build.options(settings, "BREAKOUT_TEXT", SCHEMA)
@@ -52,17 +52,18 @@ def on_initialized(pelican: Any) -> None:
             "pelicanconf: BREAKOUT_TEXT['MASTODON_HOST'] must name a server (e.g. "
             "'mastodon.social') when DEFAULT_NETWORK is 'mastodon'"
         )
-    resolver = Resolver.from_settings(
+    identity = Identity.from_settings(
         {**settings, "BREAKOUT_TEXT": options}, load_site_data(settings)
     )
-    _part(settings).resolver = resolver
-    for path, line, message in resolver.problems:
+    use(settings, identity)  # the one service of this build: comments and the index ask it too
+    _part(settings).identity = identity
+    for path, line, message in identity.problems:
         errors.report(path, line, message)
     config = dict(settings.get("MARKDOWN") or {})
-    # A fresh list every build: tests build many sites in one process, and a resolver
+    # A fresh list every build: tests build many sites in one process, and a service
     # belongs to one build's settings and data files.
     extensions = [ext for ext in config.get("extensions", []) if not is_text_extension(ext)]
-    extensions.append(BreakoutTextExtension(resolver))
+    extensions.append(BreakoutTextExtension(identity))
     config["extensions"] = extensions
     settings["MARKDOWN"] = config
 
@@ -99,7 +100,7 @@ def _contents(generator: Any, lists: Iterable[str]) -> Iterator[Any]:
 def on_page_generator_finalized(generator: Any) -> None:
     """Erase people who opted out from every write-up, page and comment, before any is indexed or written."""
     state = _part(generator.settings)
-    resolver, articles = state.resolver, state.articles
+    resolver, articles = state.identity, state.articles
     state.articles = None
     if resolver is None or not resolver.unnamed():
         return
@@ -135,7 +136,7 @@ def _forget_rendered(ids: set[int]) -> None:
             del cache[key]
 
 
-def _names_them(text: str, erasure: Erasure, resolver: Resolver) -> bool:
+def _names_them(text: str, erasure: Erasure, resolver: Identity) -> bool:
     """Is this author, leader or handle (as written) one of the people who opted out?"""
     text = " ".join(text.split())
     if text.startswith("@") and not resolver.is_named(resolver.person_slug(text[1:])):
@@ -143,12 +144,12 @@ def _names_them(text: str, erasure: Erasure, resolver: Resolver) -> bool:
     return erasure.is_them(text)
 
 
-def _person_text(text: str, erasure: Erasure, resolver: Resolver) -> str:
+def _person_text(text: str, erasure: Erasure, resolver: Identity) -> str:
     """A name as written: the wording when it is one of them, else with their strings replaced."""
     return erasure.wording if _names_them(text, erasure, resolver) else erasure.text(text)
 
 
-def erase_content(content: Any, erasure: Erasure, resolver: Resolver) -> None:
+def erase_content(content: Any, erasure: Erasure, resolver: Identity) -> None:
     """Replace every string naming them in one write-up or page: body, title, summary, metadata."""
     meta = content.metadata
     content._content = erasure.html(content._content)
@@ -176,7 +177,7 @@ def erase_content(content: Any, erasure: Erasure, resolver: Resolver) -> None:
     meta.pop("erased", None)
 
 
-def _erase_authors(content: Any, erasure: Erasure, resolver: Resolver) -> None:
+def _erase_authors(content: Any, erasure: Erasure, resolver: Identity) -> None:
     """Authors who opted out become the wording; others keep their name with strings replaced."""
     authors = list(getattr(content, "authors", None) or ())
     names = [str(getattr(a, "name", a)) for a in authors]
@@ -190,21 +191,21 @@ def _erase_authors(content: Any, erasure: Erasure, resolver: Resolver) -> None:
     content.author = content.metadata["author"] = wrapped[0]
 
 
-def _finding(finding: dict[str, Any], erasure: Erasure) -> dict[str, Any]:
+def _finding(finding: Mention, erasure: Erasure) -> Mention:
     """A mention finding whose sentence and learnt name no longer name them."""
-    sentence = erasure.text(str(finding.get("sentence") or ""))
-    hint = erasure.text(str(finding.get("name_hint") or ""))
-    if sentence == finding.get("sentence", "") and hint == finding.get("name_hint", ""):
+    sentence = erasure.text(finding.sentence)
+    hint = erasure.text(finding.name_hint)
+    if sentence == finding.sentence and hint == finding.name_hint:
         return finding
-    return {**finding, "sentence": sentence, "name_hint": hint}
+    return replace(finding, sentence=sentence, name_hint=hint)
 
 
-def _topics(findings: Iterable[dict[str, Any]], erasure: Erasure) -> list[dict[str, Any]]:
+def _topics(findings: Iterable[TagRef], erasure: Erasure) -> list[TagRef]:
     """Hashtag findings without those that are one of them (#robinvale makes no topic page)."""
-    return [f for f in findings if not erasure.is_them(str(f.get("tag") or ""))]
+    return [f for f in findings if not erasure.is_them(f.tag)]
 
 
-def erase_comment(comment: Any, erasure: Erasure, resolver: Resolver) -> None:
+def erase_comment(comment: Any, erasure: Erasure, resolver: Identity) -> None:
     """A comment by them: anonymous (or hidden), no Website; any comment: their strings replaced."""
     handle = str(comment.handle or "")
     by_them = (
