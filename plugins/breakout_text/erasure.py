@@ -293,17 +293,17 @@ def learnt(findings: Iterable[Mention], slugs: Iterable[str]) -> tuple[set[str],
 
 
 def erasure_for(
-    resolver: Identity,
+    identity: Identity,
     options: Mapping[str, Any] | None = None,
     findings: Iterable[Mention] = (),
 ) -> Erasure:
-    """The Erasure of a site: who the resolver says is not named, and every string that names them.
+    """The Erasure of a site: who the identity says is not named, and every string that names them.
 
     findings: the text engine's "erased" findings of every write-up, page and comment
     (the handles as written and the names the text gave for them).
     """
     opts = {**DEFAULTS, **(options or {})}
-    people = resolver.unnamed()
+    people = identity.unnamed()
     slugs = frozenset(p.slug for p in people)
     handles: set[str] = set()
     names: set[str] = set()
@@ -316,7 +316,7 @@ def erasure_for(
     seen_handles, seen_names = learnt(findings, slugs)
     handles |= seen_handles
     names |= seen_names
-    paths = tuple(sorted("/" + resolver.person_pattern.format(slug=s) for s in slugs))
+    paths = tuple(sorted("/" + identity.person_pattern.format(slug=s) for s in slugs))
     return Erasure(
         slugs=slugs,
         handles=tuple(sorted(handles)),
@@ -328,7 +328,7 @@ def erasure_for(
     )
 
 
-def source_findings(settings: Mapping[str, Any], resolver: Identity) -> list[Mention]:
+def source_findings(settings: Mapping[str, Any], identity: Identity) -> list[Mention]:
     """The "erased" findings of every write-up, page and comment file of the site, read afresh.
 
     What the build learns while reading, for `invoke check`, which has only the sources
@@ -340,7 +340,7 @@ def source_findings(settings: Mapping[str, Any], resolver: Identity) -> list[Men
 
     needles = {
         h.split("@")[0].casefold()
-        for p in resolver.unnamed()
+        for p in identity.unnamed()
         for h in (*(h for hs in p.handles.values() for h in hs), *p.aliases)
     }
 
@@ -349,7 +349,7 @@ def source_findings(settings: Mapping[str, Any], resolver: Identity) -> list[Men
     files = sorted(
         {p for sub in folders if (content / sub).is_dir() for p in (content / sub).rglob("*.md")}
     )
-    md = new_markdown(settings, resolver)
+    md = new_markdown(settings, identity)
     found: list[Mention] = []
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -368,8 +368,8 @@ def erasure_of_site(settings: Mapping[str, Any]) -> Erasure:
 
     from .api import identity_for
 
-    resolver = identity_for(settings)
-    if not resolver.unnamed():
+    identity = identity_for(settings)
+    if not identity.unnamed():
         return Erasure()
     options, _ = validate_settings("BREAKOUT_OPTOUT", settings.get("BREAKOUT_OPTOUT"), SCHEMA)
-    return erasure_for(resolver, options, source_findings(settings, resolver))
+    return erasure_for(identity, options, source_findings(settings, identity))

@@ -100,9 +100,9 @@ def _contents(generator: Any, lists: Iterable[str]) -> Iterator[Any]:
 def on_page_generator_finalized(generator: Any) -> None:
     """Erase people who opted out from every write-up, page and comment, before any is indexed or written."""
     state = _part(generator.settings)
-    resolver, articles = state.identity, state.articles
+    identity, articles = state.identity, state.articles
     state.articles = None
-    if resolver is None or not resolver.unnamed():
+    if identity is None or not identity.unnamed():
         return
     writeups = list(_contents(articles, ARTICLE_LISTS)) if articles is not None else []
     pages = list(_contents(generator, PAGE_LISTS))
@@ -111,12 +111,12 @@ def on_page_generator_finalized(generator: Any) -> None:
         chain.from_iterable(c.metadata.get("erased", ()) for c in (*writeups, *pages)),
         chain.from_iterable(getattr(c, "erased", ()) for c in comments),
     )
-    erasure = erasure_for(resolver, optout_options(generator.settings), findings)
+    erasure = erasure_for(identity, optout_options(generator.settings), findings)
     state.erasure = erasure
     for content in (*writeups, *pages):
-        erase_content(content, erasure, resolver)
+        erase_content(content, erasure, identity)
     for comment in comments:
-        erase_comment(comment, erasure, resolver)
+        erase_comment(comment, erasure, identity)
     for article in writeups:
         if hasattr(article, "comment_list"):
             article.comment_count = sum(1 for c in article.comment_list if not c.removed)
@@ -136,20 +136,20 @@ def _forget_rendered(ids: set[int]) -> None:
             del cache[key]
 
 
-def _names_them(text: str, erasure: Erasure, resolver: Identity) -> bool:
+def _names_them(text: str, erasure: Erasure, identity: Identity) -> bool:
     """Is this author, leader or handle (as written) one of the people who opted out?"""
     text = " ".join(text.split())
-    if text.startswith("@") and not resolver.is_named(resolver.person_slug(text[1:])):
+    if text.startswith("@") and not identity.is_named(identity.ref(text).slug):
         return True
     return erasure.is_them(text)
 
 
-def _person_text(text: str, erasure: Erasure, resolver: Identity) -> str:
+def _person_text(text: str, erasure: Erasure, identity: Identity) -> str:
     """A name as written: the wording when it is one of them, else with their strings replaced."""
-    return erasure.wording if _names_them(text, erasure, resolver) else erasure.text(text)
+    return erasure.wording if _names_them(text, erasure, identity) else erasure.text(text)
 
 
-def erase_content(content: Any, erasure: Erasure, resolver: Identity) -> None:
+def erase_content(content: Any, erasure: Erasure, identity: Identity) -> None:
     """Replace every string naming them in one write-up or page: body, title, summary, metadata."""
     meta = content.metadata
     content._content = erasure.html(content._content)
@@ -166,9 +166,9 @@ def erase_content(content: Any, erasure: Erasure, resolver: Identity) -> None:
                 setattr(content, key, new)
     if "session_leader" in meta:
         parts = [p.strip() for p in str(meta["session_leader"]).split(",")]
-        leaders = ", ".join(_person_text(p, erasure, resolver) for p in parts if p)
+        leaders = ", ".join(_person_text(p, erasure, identity) for p in parts if p)
         meta["session_leader"] = content.session_leader = leaders
-    _erase_authors(content, erasure, resolver)
+    _erase_authors(content, erasure, identity)
     tags = getattr(content, "tags", None)
     if tags and any(erasure.is_them(str(t)) for t in tags):
         content.tags = meta["tags"] = [t for t in tags if not erasure.is_them(str(t))]
@@ -177,11 +177,11 @@ def erase_content(content: Any, erasure: Erasure, resolver: Identity) -> None:
     meta.pop("erased", None)
 
 
-def _erase_authors(content: Any, erasure: Erasure, resolver: Identity) -> None:
+def _erase_authors(content: Any, erasure: Erasure, identity: Identity) -> None:
     """Authors who opted out become the wording; others keep their name with strings replaced."""
     authors = list(getattr(content, "authors", None) or ())
     names = [str(getattr(a, "name", a)) for a in authors]
-    new = [_person_text(n, erasure, resolver) for n in names]
+    new = [_person_text(n, erasure, identity) for n in names]
     if new == names:
         return
     from pelican.urlwrappers import Author
@@ -205,13 +205,13 @@ def _topics(findings: Iterable[TagRef], erasure: Erasure) -> list[TagRef]:
     return [f for f in findings if not erasure.is_them(f.tag)]
 
 
-def erase_comment(comment: Any, erasure: Erasure, resolver: Identity) -> None:
+def erase_comment(comment: Any, erasure: Erasure, identity: Identity) -> None:
     """A comment by them: anonymous (or hidden), no Website; any comment: their strings replaced."""
     handle = str(comment.handle or "")
     by_them = (
         comment.person in erasure.slugs
-        or (bool(handle) and _names_them("@" + handle.lstrip("@"), erasure, resolver))
-        or _names_them(str(comment.author or ""), erasure, resolver)
+        or (bool(handle) and _names_them("@" + handle.lstrip("@"), erasure, identity))
+        or _names_them(str(comment.author or ""), erasure, identity)
     )
     if by_them:
         comment.author = erasure.comment_author
