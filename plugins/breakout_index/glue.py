@@ -15,7 +15,7 @@ from breakout_kernel.settings import Option, is_type, positive_int
 from breakout_kernel.writing import local_context
 from breakout_memo.glue import Memo
 from breakout_memo.glue import current as current_memo
-from breakout_text.glue import optout_options
+from breakout_text.optout import optout_options
 from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
