@@ -132,3 +132,12 @@ def test_nobody_opted_out_means_no_erasure() -> None:
     r = Identity(people={"nickkeane": NICK})
     e = erasure_for(r)
     assert not e.active and e.text("Nick Keane") == "Nick Keane" and e.leaks("anything") == []
+
+
+def test_a_link_whose_text_is_them_is_unwrapped_whatever_its_address() -> None:
+    e = erasure()
+    html = (
+        '<p><a class="mention" href="/people/robinvale_at_social.example/">'
+        '@robinvale@social.example</a> said <a href="/x/">Robs&#x27;s notes</a></p>'
+    )
+    assert e.html(html) == '<p>A participant said <a href="/x/">a participant&#x27;s notes</a></p>'

@@ -177,8 +177,9 @@ class Erasure:
     def html(self, fragment: str) -> str:
         """An HTML fragment with every string naming them replaced in text, comments and attributes.
 
-        A link whose address names them is unwrapped (its text stays, replaced too); other
-        addresses naming them are dropped. Markup that names nobody is left byte for byte.
+        A link whose address names them, or whose whole text is them, is unwrapped (its text
+        stays, replaced too); other addresses naming them are dropped. Markup that names
+        nobody is left byte for byte.
         """
         if not self._patterns or not fragment:
             return fragment
@@ -212,6 +213,12 @@ class Erasure:
                 out.append(token)
                 continue
             tag, drop = self._tag(token, name)
+            if name == "a" and not drop:
+                # A link whose whole text is one of them (a mention the text engine linked
+                # as someone else, e.g. @theirhandle@another.host) goes too.
+                close = fragment.find("</a", cursor)
+                inner = _TOKEN.sub("", fragment[cursor : close if close >= 0 else None])
+                drop = self.is_them(html.unescape(inner))
             if drop:
                 unwrap += 1
                 continue

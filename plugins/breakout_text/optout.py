@@ -139,7 +139,7 @@ def erase_content(content: Any, erasure: Erasure, identity: Identity) -> None:
     if "hashtags" in meta:
         meta["hashtags"] = _topics(meta["hashtags"], erasure)
     if "mentions" in meta:
-        meta["mentions"] = [_finding(f, erasure) for f in meta["mentions"]]
+        meta["mentions"] = _mentions(meta["mentions"], erasure)
     meta.pop("erased", None)
 
 
@@ -164,6 +164,15 @@ def _finding(finding: Mention, erasure: Erasure) -> Mention:
     if sentence == finding.sentence and hint == finding.name_hint:
         return finding
     return replace(finding, sentence=sentence, name_hint=hint)
+
+
+def _mentions(findings: Iterable[Mention], erasure: Erasure) -> list[Mention]:
+    """Mention findings without those of a handle that is one of them, sentences rewritten.
+
+    The identity service takes @theirhandle@another.host for someone else; the erasure
+    does not: it counts as them, so no page is made for it.
+    """
+    return [_finding(f, erasure) for f in findings if not erasure.is_them("@" + f.person.handle)]
 
 
 def _topics(findings: Iterable[TagRef], erasure: Erasure) -> list[TagRef]:
@@ -193,6 +202,6 @@ def erase_comment(comment: Any, erasure: Erasure, identity: Identity) -> None:
         if erasure.names_someone(str(comment.website or "")):
             comment.website = ""
     comment.body_html = erasure.html(comment.body_html)
-    comment.mentions = [_finding(f, erasure) for f in comment.mentions]
+    comment.mentions = _mentions(comment.mentions, erasure)
     comment.hashtags = _topics(comment.hashtags, erasure)
     comment.erased = []
