@@ -138,6 +138,49 @@ def test_refuses_remote_paths_that_reach_too_far(root: Path, dest: str, reason: 
     assert refusal(root, dest=dest) == f"refusing destination {dest}: it is {reason}"
 
 
+@pytest.mark.parametrize(
+    ("dest", "advice"),
+    [
+        (
+            "u@h://srv",
+            "'u@h' is not a URL scheme; for rsync over ssh write u@h:/srv "
+            "(user@host: then the remote folder)",
+        ),
+        (
+            "deploy@web.example.org://srv/www/site",
+            "'deploy@web.example.org' is not a URL scheme; for rsync over ssh write "
+            "deploy@web.example.org:/srv/www/site (user@host: then the remote folder)",
+        ),
+        (
+            "ssh://deploy@web.example.org/srv/www/site",
+            "for rsync over ssh write deploy@web.example.org:/srv/www/site",
+        ),
+        (
+            "ssh://web.example.org:2222/srv/www/site",
+            "for rsync over ssh write web.example.org:/srv/www/site "
+            "(and give the port with RSYNC_RSH='ssh -p 2222')",
+        ),
+        (
+            "rsync://web.example.org/site",
+            "rsync daemons are not supported; for rsync over ssh write web.example.org:/site",
+        ),
+        ("s3://bucket/blog", "for object storage use --s3 s3://bucket/blog"),
+        (
+            "https://github.com/example/site.git",
+            "for a git repository use --gh-pages https://github.com/example/site.git",
+        ),
+        ("file:///srv/www/site", "for a local folder write /srv/www/site"),
+    ],
+)
+def test_refuses_a_dest_that_looks_like_a_url(root: Path, dest: str, advice: str) -> None:
+    # Before: "u@h://srv" was taken as a relative local folder named "u@h:".
+    assert refusal(root, dest=dest) == (
+        f"refusing destination {dest}: --dest takes a local folder or user@host:path, "
+        f"not a URL; {advice}"
+    )
+    assert not (root / "u@h:").exists()
+
+
 def test_needs_exactly_one_destination(root: Path) -> None:
     assert refusal(root) == (
         "no destination: pass --dest PATH, --dest user@host:path or --gh-pages REPO, "
@@ -171,6 +214,12 @@ def test_unsafe_reason_allows_an_ordinary_folder(root: Path, tmp_path: Path) -> 
     ("args", "message"),
     [
         (["--dest", "/"], "publish: refusing destination /: it is the filesystem root /"),
+        (
+            ["--dest", "u@h://srv"],
+            "publish: refusing destination u@h://srv: --dest takes a local folder or "
+            "user@host:path, not a URL; 'u@h' is not a URL scheme; for rsync over ssh write "
+            "u@h:/srv (user@host: then the remote folder)",
+        ),
         (
             ["--dest", str(ROOT / "content")],
             f"publish: refusing destination {ROOT / 'content'}: it is the content folder (content/)",

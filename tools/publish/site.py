@@ -15,7 +15,7 @@ from tools.check import Check
 from tools.publish.base import PublishError, PublishResult, Target
 from tools.publish.ghpages import GitPagesTarget, inspect_git, normalise_repo
 from tools.publish.local import LocalTarget, inspect_local
-from tools.publish.rsync import RsyncTarget, is_remote, refuse_remote
+from tools.publish.rsync import RsyncTarget, is_remote, refuse_remote, refuse_url
 from tools.publish.safety import (
     check_staging,
     locked,
@@ -49,8 +49,10 @@ def choose_target(
     before_switch: Callable[[Path], None] | None,
 ) -> Target:
     """The one target the arguments name, checked before the (slow) build so a wrong one fails at once."""
+    dest = dest.strip()
+    refuse_url(dest)
     # publish.local.env values are not expanded by a shell, so "~/www/site" is done here.
-    dest = os.path.expanduser(dest.strip()) if not is_remote(dest.strip()) else dest.strip()
+    dest = dest if is_remote(dest) else os.path.expanduser(dest)
     gh_pages = os.path.expanduser(gh_pages.strip())
     if dest and gh_pages:
         raise PublishError(
