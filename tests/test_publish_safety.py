@@ -183,12 +183,20 @@ def test_refuses_a_dest_that_looks_like_a_url(root: Path, dest: str, advice: str
 
 def test_needs_exactly_one_destination(root: Path) -> None:
     assert refusal(root) == (
-        "no destination: pass --dest PATH, --dest user@host:path or --gh-pages REPO, "
-        "or set BREAKOUT_DEST or BREAKOUT_GH_PAGES (e.g. in publish.local.env)"
+        "no destination: pass --dest PATH, --dest user@host:path, --gh-pages REPO or "
+        "--s3 s3://bucket/prefix, or set BREAKOUT_DEST, BREAKOUT_GH_PAGES or BREAKOUT_S3 "
+        "(e.g. in publish.local.env)"
     )
     assert refusal(root, dest="/srv/www/site", gh_pages="/srv/git/site.git") == (
-        "two destinations given (folder/rsync /srv/www/site and --gh-pages /srv/git/site.git); "
-        "choose one (check BREAKOUT_DEST and BREAKOUT_GH_PAGES in the environment and publish.local.env)"
+        "2 destinations given (--dest /srv/www/site, --gh-pages /srv/git/site.git); choose one "
+        "(check BREAKOUT_DEST, BREAKOUT_GH_PAGES and BREAKOUT_S3 in the environment and "
+        "publish.local.env)"
+    )
+    assert refusal(root, dest="/srv/www/site", s3="s3://site/blog").startswith(
+        "2 destinations given (--dest /srv/www/site, --s3 s3://site/blog); choose one"
+    )
+    assert refusal(root, dest="/srv/www/site", prefix="/") == (
+        "--prefix goes with --s3 s3://bucket; there is no --s3 here"
     )
 
 
