@@ -153,6 +153,9 @@ def crawl(bucket: Bucket, prefix: str = "blog/") -> set[str]:
         ("sitemap.xml", "application/xml; charset=utf-8", SHORT_CACHE, 2),
         ("robots.txt", "text/plain; charset=utf-8", SHORT_CACHE, 2),
         ("theme/css/breakout.css", "text/css; charset=utf-8", SHORT_CACHE, 1),
+        ("theme/css/breakout.1ccb61a2b8ee.css", "text/css; charset=utf-8", LONG_CACHE, 0),
+        ("theme/favicon.429c6445311c.svg", "image/svg+xml; charset=utf-8", LONG_CACHE, 0),
+        ("images/photo.1ccb61a2b8ee.jpg", "image/jpeg", SHORT_CACHE, 1),
         ("theme/favicon.svg", "image/svg+xml; charset=utf-8", SHORT_CACHE, 1),
         ("images/photo.jpg", "image/jpeg", SHORT_CACHE, 1),
         ("pagefind/pagefind.js", "text/javascript; charset=utf-8", SHORT_CACHE, 1),
@@ -243,10 +246,14 @@ def test_first_publish_uploads_the_checked_site_and_touches_nothing_outside_the_
         "blog/2012/open-data/index.html",
         "blog/feeds/all.atom.xml",
         "blog/search/index.html",
-        "blog/theme/css/breakout.css",
         "blog/pagefind/pagefind-entry.json",
     } <= fetched
     assert any(key.endswith(".pf_meta") for key in fetched)
+    # The stylesheet pages link is the content-hashed copy, cached for a year.
+    css = next(k for k in fetched if k.startswith("blog/theme/css/breakout."))
+    assert css != "blog/theme/css/breakout.css"
+    head = bucket.client.head_object(Bucket=bucket.name, Key=css)
+    assert (head["ContentType"], head["CacheControl"]) == ("text/css; charset=utf-8", LONG_CACHE)
     assert bucket.project.echoed[-1].startswith("Published to s3://" + bucket.name + "/blog/: add ")
 
 
