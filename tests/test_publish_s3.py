@@ -431,3 +431,36 @@ def test_a_publish_killed_mid_upload_leaves_a_whole_site_and_a_rerun_finishes(
     assert "2012/open-data/index.html" in result.changes.removed
     assert set(bucket.puts()).isdisjoint("blog/" + rel for rel in new)
     crawl(bucket)
+
+
+def test_a_missing_bucket_fails_before_the_build(bucket: Bucket) -> None:
+    with pytest.raises(
+        PublishError, match=r"^cannot list s3://no-such-bucket-here/blog/: NoSuchBucket"
+    ):
+        bucket.project.publish(dest="", s3="s3://no-such-bucket-here/blog", s3_client=bucket.client)
+    assert not (bucket.project.staging / "site").exists()
+
+
+def test_objects_whose_etag_is_not_an_md5_are_compared_by_their_stored_md5(bucket: Bucket) -> None:
+    from boto3.s3.transfer import TransferConfig
+
+    bucket.publish()
+    site = staged(bucket.project)
+    multipart = TransferConfig(multipart_threshold=1, multipart_chunksize=5 * 1024 * 1024)
+    # Two pages re-stored as multipart uploads (ETag "<md5 of md5s>-1"): one with the md5
+    # metadata Breakout writes, one without it (as another tool would leave it).
+    for rel, meta in (("about/index.html", True), ("404.html", False)):
+        extra = {"Metadata": {"md5": hashlib.md5(site[rel]).hexdigest()}} if meta else {}
+        bucket.client.upload_file(
+            str(bucket.project.staging / "site" / rel),
+            bucket.name,
+            "blog/" + rel,
+            ExtraArgs=extra,
+            Config=multipart,
+        )
+        assert "-" in bucket.objects("blog/" + rel)["blog/" + rel]["ETag"]
+
+    result = bucket.publish()
+
+    assert result.changes.changed == ["404.html"]
+    assert bucket.puts() == ["blog/404.html"]

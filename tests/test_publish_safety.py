@@ -229,13 +229,24 @@ def test_unsafe_reason_allows_an_ordinary_folder(root: Path, tmp_path: Path) -> 
             "u@h:/srv (user@host: then the remote folder)",
         ),
         (
+            ["--s3", "s3://breakout-site"],
+            "publish: s3://breakout-site names no prefix: publishing to the root of bucket "
+            "breakout-site would delete every object there that the site does not have. Give "
+            "s3://breakout-site/PREFIX, or --prefix / if the whole bucket is the site's",
+        ),
+        (
+            ["--s3", "s3://breakout-site/www"],
+            "publish: no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
+            "AWS_ENDPOINT_URL for storage other than AWS) in the environment or publish.local.env",
+        ),
+        (
             ["--dest", str(ROOT / "content")],
             f"publish: refusing destination {ROOT / 'content'}: it is the content folder (content/)",
         ),
     ],
 )
 def test_invoke_publish_refuses_with_a_clear_message(args: list[str], message: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BREAKOUT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BREAKOUT_", "AWS_"))}
     done = subprocess.run(
         [sys.executable, "-m", "invoke", "publish", *args],
         cwd=ROOT,
