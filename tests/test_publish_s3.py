@@ -263,7 +263,14 @@ def test_second_publish_uploads_only_the_changed_objects(bucket: Bucket) -> None
     before = bucket.objects("blog/")
 
     bucket.project.edit(POLICE, "A late addition to the write-up.")
-    result = bucket.publish()
+    seen: dict[str, bytes] = {}
+
+    def before_pages(site: Path) -> None:
+        # Every asset is up before the first page or feed goes.
+        for rel in ("2011/police/index.html", "pagefind/pagefind-entry.json"):
+            seen[rel] = bucket.body("blog/" + rel)
+
+    result = bucket.publish(before_switch=before_pages)
 
     after_site = staged(bucket.project)
     differing = {rel for rel, data in after_site.items() if before_site.get(rel) != data}
@@ -277,6 +284,9 @@ def test_second_publish_uploads_only_the_changed_objects(bucket: Bucket) -> None
         if key.removeprefix("blog/") in after_site and key.removeprefix("blog/") not in differing:
             assert after[key]["LastModified"] == entry["LastModified"], key
     assert "A late addition" in bucket.body("blog/2011/police/index.html").decode()
+    assert seen["2011/police/index.html"] == before_site["2011/police/index.html"]
+    assert seen["pagefind/pagefind-entry.json"] == after_site["pagefind/pagefind-entry.json"]
+    assert seen["pagefind/pagefind-entry.json"] != before_site["pagefind/pagefind-entry.json"]
 
     bucket.publish()
     assert bucket.calls == []

@@ -20,7 +20,7 @@ from typing import Any
 
 from tools.publish.base import PublishError, PublishResult
 from tools.publish.changes import Changes
-from tools.publish.objects import PHASE_NAMES, SiteObject, site_objects
+from tools.publish.objects import PAGE, PHASE_NAMES, SiteObject, site_objects
 
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-_]{1,254}$")
 PLAIN_ETAG = re.compile(r'^"?([0-9a-f]{32})"?$')
@@ -180,7 +180,7 @@ class S3Target:
         todo = [self._objects[rel] for rel in changes.added + changes.changed]
         for phase, name in PHASE_NAMES.items():
             batch = [obj for obj in todo if obj.phase == phase]
-            if name == PHASE_NAMES[max(PHASE_NAMES)] and self.before_switch is not None:
+            if phase == PAGE and self.before_switch is not None:
                 self.before_switch(site)
             if batch:
                 echo(f"Uploading {len(batch)} {name}")
