@@ -88,6 +88,8 @@ def client_from_env(env: Mapping[str, str] | None = None) -> Any:
         max_pool_connections=WORKERS * 2,
         # Endpoints other than AWS (MinIO, SeaweedFS, …) rarely have bucket DNS names.
         s3={"addressing_style": "path" if endpoint else "auto"},
+        # The endpoint is the one read above, never one from ~/.aws/config.
+        ignore_configured_endpoint_urls=True,
     )
     return session.client("s3", endpoint_url=endpoint, config=config)
 
