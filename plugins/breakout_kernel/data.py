@@ -116,7 +116,7 @@ def _optout_ok(path: str, text: str, slug: str, entry: Mapping[str, Any]) -> boo
     if "optout" in entry and not isinstance(entry["optout"], bool):
         errors.report(
             path,
-            _line_of(text, "people", slug, "optout"),
+            table_line(text, "people", slug, "optout"),
             f"[people.{slug}] 'optout' must be true or false (without quotes)",
         )
         ok = False
@@ -124,7 +124,7 @@ def _optout_ok(path: str, text: str, slug: str, entry: Mapping[str, Any]) -> boo
     if not isinstance(redact, list) or not all(isinstance(r, str) and r.strip() for r in redact):
         errors.report(
             path,
-            _line_of(text, "people", slug, "redact"),
+            table_line(text, "people", slug, "redact"),
             f"[people.{slug}] 'redact' must be a list of non-empty strings, "
             'e.g. redact = ["Sasha"]',
         )
@@ -132,7 +132,7 @@ def _optout_ok(path: str, text: str, slug: str, entry: Mapping[str, Any]) -> boo
     elif redact and entry.get("optout") is not True:
         errors.warn(
             path,
-            _line_of(text, "people", slug, "redact"),
+            table_line(text, "people", slug, "redact"),
             f"[people.{slug}] 'redact' is used only with optout = true; it has no effect here",
         )
     return ok
