@@ -364,6 +364,7 @@ def _meta(
     rss = absolute.get("rss") or absolute.get("atom", link)
     atom = absolute.get("atom") or rss
     return FeedMeta(
+        json_url=absolute.get("json", ""),
         title=title,
         description=description,
         link=link,

@@ -1,4 +1,4 @@
-"""Render feeds (RSS 2.0 and Atom 1.0) from plain data with feedgen: deterministic bytes."""
+"""Render feeds (RSS 2.0 and Atom 1.0 with feedgen, JSON Feed 1.1) from plain data: stable bytes."""
 
 from __future__ import annotations
 
@@ -14,12 +14,18 @@ from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
+from .jsonfeed import MEDIA_TYPE as JSON_MEDIA_TYPE
+from .jsonfeed import render_json
 from .model import Category, CleanEntry, FeedEntry, FeedMeta
 from .text import xml_safe
 
-Kind = Literal["rss", "atom"]
-KINDS: tuple[Kind, ...] = ("rss", "atom")
-MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+Kind = Literal["rss", "atom", "json"]
+KINDS: tuple[Kind, ...] = ("rss", "atom", "json")
+MEDIA_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": JSON_MEDIA_TYPE,
+}
 WFW_NS = "http://wellformedweb.org/CommentAPI/"
 GENERATOR = "Breakout"  # no version: upgrading a dependency must not change the bytes
 
@@ -162,7 +168,7 @@ def _generator(meta: FeedMeta, updated: dt.datetime) -> FeedGenerator:
     return fg
 
 
-def _set_self(fg: FeedGenerator, meta: FeedMeta, kind: Kind) -> None:
+def _set_self(fg: FeedGenerator, meta: FeedMeta, kind: Kind) -> None:  # rss or atom
     """Point the feed's id and rel="self" link at the format about to be written."""
     self_url = xml_safe(meta.rss_url if kind == "rss" else meta.atom_url)
     fg.id(self_url)  # the Atom feed's own URL: unique per feed and as stable as the site's URL
@@ -226,17 +232,22 @@ def render_kinds(
     wanted = list(kinds)
     for kind in wanted:
         if kind not in KINDS:
-            raise ValueError(f"kind must be 'rss' or 'atom', not {kind!r}")
+            raise ValueError(f"kind must be 'rss', 'atom' or 'json', not {kind!r}")
     chosen = sort_entries(entries, feed_meta.max_items)
+    result: dict[Kind, bytes] = {}
+    if "json" in wanted:  # the same chosen entries: one feed's three formats agree
+        result["json"] = render_json(feed_meta, chosen, content_of)
+    xml = [kind for kind in wanted if kind != "json"]
+    if not xml:
+        return result
     fg = _generator(feed_meta, feed_updated(feed_meta, chosen))
     for entry in chosen:
         # add_entry registers the feed's extensions on the entry before it is filled.
         _fill_entry(fg.add_entry(order="append"), entry)
-    result: dict[Kind, bytes] = {}
-    for kind in wanted:
+    for kind in xml:
         _set_self(fg, feed_meta, kind)
         result[kind] = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
-    return result
+    return {kind: result[kind] for kind in wanted}
 
 
 def render_feed(feed_meta: FeedMeta, entries: Iterable[FeedEntry], kind: Kind) -> bytes:
