@@ -143,6 +143,7 @@ PLUGINS = [
     # phases' working memory does not stack (peak RSS, see bench/README.md).
     "breakout_feeds",
     "breakout_index",
+    "breakout_subscribe",  # calendars, OPML, open data, Follow page: after the index it reads
     "breakout_seo",
     "breakout_memo",  # warm builds skip pages whose fingerprint is unchanged
     "breakout_search",  # last: Pagefind indexes the finished HTML
@@ -156,6 +157,11 @@ BREAKOUT_TEXT = {
 BREAKOUT_COMMENTS: dict = {}
 BREAKOUT_INDEX: dict = {}
 BREAKOUT_SEO: dict = {}
+# Calendars, OPML, the Follow page and the open data (paths: breakout_subscribe/options.py).
+BREAKOUT_SUBSCRIBE = {
+    "LICENCE": "CC BY 4.0",
+    "LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
+}
 BREAKOUT_SEARCH = {"ENABLED": True}
 # Warm builds render only pages whose fingerprint changed (needs CACHE_CONTENT).
 BREAKOUT_MEMO: dict = {}

@@ -9,12 +9,16 @@ Atom 1.0: feed and each entry have exactly one id (absolute IRI), title and upda
 dates; feed links rel="self" and rel="alternate"; an author at feed level or in every entry
 (each with a name); entry ids unique; an entry without content has an alternate link; no two
 alternate links share type and hreflang; text constructs are text/html/xhtml; links absolute.
+JSON Feed 1.1: a JSON object with version https://jsonfeed.org/version/1.1, a title and an
+items list; feed_url where the file is; every item has a unique string id, content_html or
+content_text, RFC 3339 dates and absolute URLs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import os
 import re
 import sys
@@ -272,6 +276,79 @@ def _feed_root(data: bytes) -> Any | None:
     return root if root.tag in ("rss", f"{A}feed") else None
 
 
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def _json_item_problems(item: Any, what: str, seen: set[str]) -> list[str]:
+    """Problems of one JSON Feed item."""
+    if not isinstance(item, dict):
+        return [f"{what}: not an object"]
+    p: list[str] = []
+    iid = item.get("id")
+    if not isinstance(iid, str) or not iid:
+        p.append(f"{what}: needs a string id")
+    elif iid in seen:
+        p.append(f"{what}: id {iid} is not unique in the feed")
+    else:
+        seen.add(iid)
+    if not isinstance(item.get("content_html"), str) and not isinstance(
+        item.get("content_text"), str
+    ):
+        p.append(f"{what}: needs content_html or content_text")
+    for key in ("url", "external_url"):
+        if key in item and not is_absolute_url(item[key]):
+            p.append(f"{what}: {key} {item[key]!r} is not an absolute URL")
+    for key in ("date_published", "date_modified"):
+        if key in item and (why := rfc3339_problem(str(item[key]))):
+            p.append(f"{what} {key}: {why}")
+    return p
+
+
+def check_json_feed(data: bytes, name: str, rel: str | None = None) -> list[str]:
+    """Problem lines for one JSON Feed document (rules in the module docstring)."""
+    try:
+        feed = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return [f"{name}: not UTF-8 JSON: {exc}"]
+    if not isinstance(feed, dict):
+        return [f"{name}: a JSON Feed is an object"]
+    p: list[str] = []
+    if feed.get("version") != JSON_FEED_VERSION:
+        p.append(f"version must be {JSON_FEED_VERSION!r}, not {feed.get('version')!r}")
+    if not isinstance(feed.get("title"), str) or not feed["title"].strip():
+        p.append("needs a title")
+    for key in ("home_page_url", "feed_url"):
+        if key in feed and not is_absolute_url(feed[key]):
+            p.append(f"{key} {feed[key]!r} is not an absolute URL")
+    if rel is not None and not str(feed.get("feed_url", "")).endswith("/" + rel):
+        p.append(f"its feed_url {feed.get('feed_url')!r} is not where the file is")
+    items = feed.get("items")
+    if not isinstance(items, list):
+        p.append("needs an items list")
+        items = []
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        p += _json_item_problems(item, f"item {n}", seen)
+    return [f"{name}: {problem}" for problem in p]
+
+
+def json_feed_paths(output_dir: Path, settings: Mapping[str, Any]) -> list[str]:
+    """Output paths of the JSON feeds the settings name (site, comments) or pages announce."""
+    found: set[str] = set()
+    paths = FeedPaths.from_settings(settings)
+    for path in (paths.site("json"), paths.comments("json")):
+        if path and (output_dir / path).is_file():
+            found.add(path)
+    for pattern in ("PERSON_FEED_JSON", "TOPIC_FEED_JSON", "EVENT_FEED_JSON"):
+        value = paths.patterns.get(pattern)
+        if value:
+            found.update(
+                p.relative_to(output_dir).as_posix()
+                for p in output_dir.glob(value.format(slug="*"))
+            )
+    return sorted(found)
+
+
 def find_feeds(output_dir: str | os.PathLike[str]) -> Iterator[Path]:
     """Every .xml file in the output, sorted (feeds and anything else; callers sniff)."""
     yield from sorted(Path(output_dir).rglob("*.xml"))
@@ -289,8 +366,23 @@ def entry_ids(output_dir: str | os.PathLike[str]) -> set[str]:
     return found
 
 
+def json_entry_ids(output_dir: Path, settings: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Per JSON feed file, its item ids in order (unreadable files: none)."""
+    result: dict[str, list[str]] = {}
+    for rel in json_feed_paths(output_dir, settings):
+        try:
+            items = json.loads((output_dir / rel).read_bytes()).get("items") or []
+        except (ValueError, AttributeError):
+            continue
+        result[rel] = [str(i.get("id")) for i in items if isinstance(i, dict)]
+    return result
+
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
 class _FeedLinkParser(HTMLParser):
-    """Collects <link rel="alternate" type="application/(rss|atom)+xml" href> of a page."""
+    """Collects <link rel="alternate" type="application/(rss|atom|feed)+(xml|json)" href>."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -302,7 +394,7 @@ class _FeedLinkParser(HTMLParser):
         if (
             tag == "link"
             and "alternate" in (a.get("rel") or "").split()
-            and (a.get("type") in ("application/rss+xml", "application/atom+xml"))
+            and (a.get("type") in FEED_TYPES)
         ):
             self.hrefs.append(a.get("href") or "")
 
@@ -328,7 +420,7 @@ def check_site_feeds(output_dir: str | os.PathLike[str], settings: Mapping[str, 
     out = Path(output_dir)
     problems: list[str] = []
     paths = FeedPaths.from_settings(settings)
-    for kind in ("rss", "atom"):
+    for kind in ("rss", "atom", "json"):
         for path, what in (
             (paths.site(kind), "the site feed"),
             (paths.comments(kind), "the comments feed"),
@@ -347,6 +439,8 @@ def check_site_feeds(output_dir: str | os.PathLike[str], settings: Mapping[str, 
         selfs = [el.get("href", "") for el in root.iter(f"{A}link") if el.get("rel") == "self"]
         if selfs and not selfs[0].endswith("/" + rel):
             problems.append(f"{rel}: its rel=self link {selfs[0]} is not where the file is")
+    for rel in json_feed_paths(out, settings):
+        problems += check_json_feed((out / rel).read_bytes(), rel, rel)
     siteurl = str(settings.get("SITEURL") or "")
     for page in sorted(out.rglob("*.html")):
         for href in announced_feeds(page.read_text(encoding="utf-8", errors="replace")):
