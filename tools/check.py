@@ -57,6 +57,15 @@ def feed_ids(ctx: CheckContext) -> list[str]:
     return list(check_ids(ctx.output_dir, ctx.settings))
 
 
+def subscriptions(ctx: CheckContext) -> list[str]:
+    """OPML, open data and calendar links resolve; graph.json fits its schema (tools.subscribecheck)."""
+    try:
+        from tools.subscribecheck import check_subscriptions
+    except ImportError as exc:
+        return _unavailable("the subscriptions check tools.subscribecheck", exc)
+    return list(check_subscriptions(ctx.output_dir, ctx.settings))
+
+
 def lint(ctx: CheckContext) -> list[str]:
     """Probable mistyped handles and topics (breakout_text.lint)."""
     try:
@@ -66,7 +75,7 @@ def lint(ctx: CheckContext) -> list[str]:
     return list(lint_site(ctx.settings))
 
 
-DEFAULT_CHECKS: tuple[Check, ...] = (links, pages_present, feeds, feed_ids, lint)
+DEFAULT_CHECKS: tuple[Check, ...] = (links, pages_present, feeds, feed_ids, subscriptions, lint)
 
 
 def run_checks(
