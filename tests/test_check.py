@@ -202,6 +202,7 @@ def test_default_checks_are_the_real_ones() -> None:
         check.pages_present,
         check.feeds,
         check.feed_ids,
+        check.subscriptions,
         check.lint,
     ) == check.DEFAULT_CHECKS
 

@@ -249,6 +249,8 @@ def check_atom(root: Any) -> list[str]:
 
 def validate_feed_bytes(data: bytes, name: str = "feed") -> list[str]:
     """Problem lines (`name: problem`) for one feed document given as bytes."""
+    if data.lstrip()[:1] == b"{":
+        return check_json_feed(data, name)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
