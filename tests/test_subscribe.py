@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from breakout_content.errors import BuildFailed
+from breakout_kernel.errors import BuildFailed
 from conftest import FIXTURES, ROOT, build_site
 from icalendar import Calendar
 from jsonschema import Draft202012Validator

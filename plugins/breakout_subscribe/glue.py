@@ -8,11 +8,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from breakout_content.settings import validated
 from breakout_feeds.glue import write_if_changed
 from breakout_feeds.options import options as feed_options
 from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url
 from breakout_index.glue import write_page
+from breakout_kernel import build
 from pelican.generators import Generator
 
 from . import collect, ical, opendata, opml
@@ -49,7 +49,7 @@ last_stats = Stats()
 
 def on_initialized(pelican: Any) -> None:
     """Report bad BREAKOUT_SUBSCRIBE keys once, before anything is read."""
-    validated(pelican.settings, "BREAKOUT_SUBSCRIBE", SCHEMA)
+    build.options(pelican.settings, "BREAKOUT_SUBSCRIBE", SCHEMA)
 
 
 def get_generators(pelican: Any) -> type[Generator]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from breakout_content.settings import Option, is_type, validate_settings
+from breakout_kernel.settings import Option, is_type, validate_settings
 
 
 def _output_path(*placeholders: str) -> Any:
