@@ -13,6 +13,7 @@ from breakout_feeds.options import options as feed_options
 from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url
 from breakout_index.glue import write_page
 from breakout_kernel import build
+from breakout_kernel.change.hashing import digest
 from pelican.generators import Generator
 
 from . import collect, ical, opendata, opml
@@ -23,10 +24,8 @@ log = logging.getLogger("breakout.subscribe")
 
 # breakout_memo is optional: without it the Follow page is rendered every build.
 try:
-    from breakout_memo import fingerprint as fp
     from breakout_memo.glue import current as current_memo
 except ImportError:  # pragma: no cover - the plugin ships beside this one
-    fp = None
 
     def current_memo(settings: dict[str, Any]) -> Any:
         """No memo: render the page."""
@@ -231,8 +230,8 @@ class SubscribeGenerator(Generator):
         page = follow_page(self.settings, opts, index, siteurl)
         memo = current_memo(self.settings)
         fingerprint = None
-        if memo is not None and fp is not None:
-            fingerprint = fp.digest((FOLLOW_TEMPLATE, save_as, siteurl, repr(page)))
+        if memo is not None:  # the page shows exactly `page`; theme and code: global stamp
+            fingerprint = digest((FOLLOW_TEMPLATE, save_as, siteurl, repr(page)))
         return write_page(
             writer,
             self.context,
