@@ -79,8 +79,8 @@ def test_an_unchanged_rebuild_writes_nothing(site: Site) -> None:
     first = site.build()
     assert {"events/calendar.ics", "feeds/index.opml", "data/graph.json"} <= set(first)
     assert changed(first, site.build()) == set()
-    assert subscribe_glue.last_stats.written == []
-    assert feeds_glue.last_stats.rendered == []
+    assert subscribe_glue.last_stats().written == []
+    assert feeds_glue.last_stats().rendered == []
 
 
 def test_a_body_edit_rewrites_only_the_feeds_holding_the_writeup(site: Site) -> None:
@@ -89,7 +89,7 @@ def test_a_body_edit_rewrites_only_the_feeds_holding_the_writeup(site: Site) -> 
     assert {"feeds/all.json", "topics/police/feed.json", "people/nickkeane/feed.json"} <= holding
     site.edit("writeups/2011/ukgc11-police.md", "- Listen more", "- Listen much more")
     after = site.build()
-    assert subscribe_glue.last_stats.written == []
+    assert subscribe_glue.last_stats().written == []
     assert changed(before, after) == holding
     assert site.same_as_cold() == []
 
@@ -98,7 +98,7 @@ def test_a_title_edit_rewrites_the_writeups_table_and_not_the_calendars(site: Si
     before = site.build()
     site.edit("writeups/2011/ukgc11-police.md", "Title: The #police session", "Title: Policing")
     after = site.build()
-    assert subscribe_glue.last_stats.written == ["data/graph.json", "data/writeups.csv"]
+    assert subscribe_glue.last_stats().written == ["data/graph.json", "data/writeups.csv"]
     written = changed(before, after)
     assert {"data/graph.json", "data/writeups.csv", "feeds/all.json"} <= written
     assert not {p for p in written if p.endswith((".ics", ".opml"))}
@@ -113,7 +113,11 @@ def test_redating_an_event_rewrites_its_calendars_and_the_events_data(site: Site
     # A data file is in the memo's global stamp: every page is rendered again (the Follow
     # page too); of the files made from data, only those showing the date change.
     files = ["data/events.csv", "data/graph.json", "events/bluelightcamp-2012/event.ics"]
-    assert subscribe_glue.last_stats.written == [*files, "events/calendar.ics", "follow/index.html"]
+    assert subscribe_glue.last_stats().written == [
+        *files,
+        "events/calendar.ics",
+        "follow/index.html",
+    ]
     assert (site.tmp / "output/follow/index.html").read_bytes() == (
         site.tmp / "cold-before-follow.html"
     ).read_bytes()
@@ -128,8 +132,8 @@ def test_a_new_comment_rewrites_the_counts_and_comment_feeds_only(site: Site) ->
     folder = site.content / "comments" / "ukgc11-police"
     (folder / "zz-new.md").write_text("Author: Somebody New\n\nA new comment.\n", "utf-8")
     after = site.build()
-    assert "data/writeups.csv" in subscribe_glue.last_stats.written
-    assert "data/graph.json" in subscribe_glue.last_stats.written
+    assert "data/writeups.csv" in subscribe_glue.last_stats().written
+    assert "data/graph.json" in subscribe_glue.last_stats().written
     written = changed(before, after)
     assert "feeds/comments.json" in written
     assert not {p for p in written if p.endswith((".ics", ".opml"))}

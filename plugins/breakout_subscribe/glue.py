@@ -43,7 +43,10 @@ class Stats:
     unchanged: int = 0  # files that already held exactly these bytes
 
 
-last_stats = Stats()
+def last_stats() -> Stats:
+    """What the last build wrote (a Build part of the kernel)."""
+    this = build.current()
+    return this.part(Stats) if this is not None else Stats()
 
 
 def on_initialized(pelican: Any) -> None:
@@ -214,7 +217,9 @@ class SubscribeGenerator(Generator):
             else:
                 stats.unchanged += 1
         stats.written.sort()
-        last_stats.written, last_stats.unchanged = stats.written, stats.unchanged
+        this = build.current(self.settings)
+        if this is not None:
+            this.parts[Stats] = stats
 
     def _write_follow(self, writer: Any, opts: Mapping[str, Any], index: Any) -> bool:
         """Write the Follow page; True if its file was written."""
