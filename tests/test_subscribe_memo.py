@@ -138,3 +138,15 @@ def test_a_new_comment_rewrites_the_counts_and_comment_feeds_only(site: Site) ->
     assert "feeds/comments.json" in written
     assert not {p for p in written if p.endswith((".ics", ".opml"))}
     assert site.same_as_cold() == []
+
+
+def test_fingerprints_are_kept_and_a_deleted_or_edited_file_is_made_again(site: Site) -> None:
+    first = site.build()
+    manifest = json.loads((site.cache / "breakout_subscribe.json").read_text("utf-8"))
+    made = {p for p in first if not p.endswith(("feed.json", "/all.json", "/comments.json"))}
+    assert set(manifest["files"]) == made - {"follow/index.html"}
+    (site.output / "data/graph.json").unlink()
+    (site.output / "feeds/index.opml").write_text("edited", "utf-8")
+    site.build()
+    assert subscribe_glue.last_stats().written == ["data/graph.json", "feeds/index.opml"]
+    assert site.same_as_cold() == []

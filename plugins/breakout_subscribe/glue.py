@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +13,10 @@ from breakout_feeds.options import options as feed_options
 from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url
 from breakout_index.glue import write_page
 from breakout_kernel import build
+from breakout_kernel.change import manifest
 from breakout_kernel.change.hashing import digest
+from breakout_kernel.change.manifest import Manifest
+from breakout_kernel.change.stamp import Stamp, library_versions
 from pelican.generators import Generator
 
 from . import collect, ical, opendata, opml
@@ -33,6 +36,8 @@ except ImportError:  # pragma: no cover - the plugin ships beside this one
 
 
 FOLLOW_TEMPLATE = "follow"
+MANIFEST = "breakout_subscribe.json"  # under CACHE_PATH: last build's fingerprints
+MANIFEST_VERSION = 1
 
 
 @dataclass
@@ -40,7 +45,7 @@ class Stats:
     """What the last generate_output did (tests read it)."""
 
     written: list[str] = field(default_factory=list)  # files whose bytes changed, sorted
-    unchanged: int = 0  # files that already held exactly these bytes
+    unchanged: int = 0  # files left alone: fingerprint unchanged, or made again to the same bytes
 
 
 def last_stats() -> Stats:
@@ -112,23 +117,33 @@ def group_path(opts: Mapping[str, Any], key: str) -> str:
     return pattern.format(group=key) if pattern else ""
 
 
-def outputs(
-    settings: Mapping[str, Any], opts: Mapping[str, Any], index: Any
-) -> Iterator[tuple[str, bytes]]:
-    """(output path, bytes) of every calendar, OPML and open data file, in a fixed order."""
+@dataclass(frozen=True)
+class Output:
+    """One file to write: where, the typed value its bytes are made from, how to make them."""
+
+    path: str
+    source: Any  # frozen dataclasses, tuples and strings: repr() is the fingerprint
+    render: Callable[[], bytes]
+
+
+def outputs(settings: Mapping[str, Any], opts: Mapping[str, Any], index: Any) -> Iterator[Output]:
+    """Every calendar, OPML and open data file, in a fixed order (bytes made only when asked)."""
     site = site_facts(settings, opts)
     paths = FeedPaths.from_settings(settings)
     links = SubscribeLinks(opts)
     events = collect.calendar_events(site, index, feed_options(settings)["ID_AUTHORITY"])
     if opts["CALENDAR_SAVE_AS"]:
-        yield (
+        name, about = f"Events · {site.name}", f"Events written up at {site.name}"
+        yield Output(
             opts["CALENDAR_SAVE_AS"],
-            ical.calendar(f"Events · {site.name}", f"Events written up at {site.name}", events),
+            (name, about, events),
+            lambda: ical.calendar(name, about, events),
         )
     for event in events:
         path = event_calendar_path(opts, event.slug)
         if path:
-            yield path, ical.calendar(f"{event.name} · {site.name}", "", [event])
+            title = f"{event.name} · {site.name}"
+            yield Output(path, (title, event), lambda t=title, e=event: ical.calendar(t, "", [e]))
     groups = collect.feed_groups(
         site,
         site.url,
@@ -138,12 +153,21 @@ def outputs(
     )
     follow = f"{site.url}/{links.follow}" if links.follow else f"{site.url}/"
     if opts["OPML_SAVE_AS"]:
-        yield opts["OPML_SAVE_AS"], opml.opml(f"Feeds · {site.name}", follow, groups, nested=True)
+        title = f"Feeds · {site.name}"
+        yield Output(
+            opts["OPML_SAVE_AS"],
+            (title, follow, groups),
+            lambda: opml.opml(title, follow, groups, nested=True),
+        )
     for group in groups:
         path = group_path(opts, group.key)
         if path and group.feeds:
             title = f"{group.title} · Feeds · {site.name}"
-            yield path, opml.opml(title, follow, [group], nested=False)
+            yield Output(
+                path,
+                (title, follow, group),
+                lambda t=title, g=group: opml.opml(t, follow, [g], nested=False),
+            )
     files = {os.path.basename(path): path for _, path in data_files(opts)}
     if files:
         schema_url = f"{site.url}/{files['schema.json']}"
@@ -153,10 +177,53 @@ def outputs(
             if (path := event_calendar_path(opts, e.slug))
         }
         graph = collect.graph(site, index, lambda e: calendar_url.get(str(e.slug), ""))
-        yield files["graph.json"], opendata.graph_json(graph, schema_url)
-        yield files["schema.json"], opendata.schema_json(schema_url)
+        yield Output(
+            files["graph.json"], (graph, schema_url), lambda: opendata.graph_json(graph, schema_url)
+        )
+        # schema.json's text is package data, not code: part of its fingerprint.
+        yield Output(
+            files["schema.json"],
+            (schema_url, opendata.schema_text()),
+            lambda: opendata.schema_json(schema_url),
+        )
         for table in opendata.TABLES:
-            yield files[f"{table}.csv"], opendata.table_csv(graph, table)
+            yield Output(
+                files[f"{table}.csv"],
+                (table, getattr(graph, table)),
+                lambda t=table: opendata.table_csv(graph, t),
+            )
+
+
+def subscribe_stamp(settings: Mapping[str, Any], opts: Mapping[str, Any]) -> str:
+    """What shapes every file besides its own source: options, site, feed paths, code, libraries."""
+    return (
+        Stamp("subscribe")
+        .values("subscribe", MANIFEST_VERSION, dict(opts), repr(site_facts(settings, opts)))
+        .values("feeds", dict(FeedPaths.from_settings(settings).patterns))
+        .values("versions", library_versions(("icalendar", "lxml")))
+        .code()
+        .hexdigest()
+    )
+
+
+def write_outputs(output_path: str, files: Iterable[Output], known: Manifest) -> Stats:
+    """Make and write each file unless its fingerprint and file match the last build's."""
+    stats = Stats()
+    new_dirs: set[str] = set()
+    for out in files:
+        fingerprint = digest(out.source)
+        target = os.path.join(output_path, out.path)
+        if known.fresh(out.path, target, fingerprint):
+            stats.unchanged += 1
+            continue
+        data = out.render()
+        mtime = write_if_changed(output_path, out.path, data, new_dirs)
+        known.record(out.path, target, fingerprint, data, mtime)
+        if mtime is None:
+            stats.unchanged += 1  # made again, same bytes: left alone
+        else:
+            stats.written.append(out.path)
+    return stats
 
 
 def follow_page(
@@ -204,13 +271,16 @@ class SubscribeGenerator(Generator):
         if index is None:
             log.warning("breakout_subscribe: no breakout_index in context; nothing to write")
             return
-        stats = Stats()
-        new_dirs: set[str] = set()
-        for path, data in outputs(self.settings, opts, index):
-            if write_if_changed(self.output_path, path, data, new_dirs) is None:
-                stats.unchanged += 1
-            else:
-                stats.written.append(path)
+        output_path = os.path.abspath(self.output_path)
+        cache = bool(self.settings.get("CACHE_CONTENT"))
+        manifest_path = os.path.join(str(self.settings.get("CACHE_PATH") or "cache"), MANIFEST)
+        stamp = subscribe_stamp(self.settings, opts)
+        # LOAD_CONTENT_CACHE off (asked for, or breakout_content saw its stamp change): redo all.
+        load = cache and bool(self.settings.get("LOAD_CONTENT_CACHE"))
+        known = Manifest(output_path, stamp, manifest.read(manifest_path, stamp) if load else {})
+        stats = write_outputs(output_path, outputs(self.settings, opts, index), known)
+        if cache:
+            known.save(manifest_path)
         if opts["FOLLOW_SAVE_AS"]:
             if self._write_follow(writer, opts, index):
                 stats.written.append(opts["FOLLOW_SAVE_AS"])

@@ -77,9 +77,14 @@ def graph_json(graph: Graph, schema_url: str) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def schema_text() -> str:
+    """The schema as shipped in this package."""
+    return resources.files(__package__).joinpath(SCHEMA_FILE).read_text("utf-8")
+
+
 def schema_json(schema_url: str) -> bytes:
     """schema.json's bytes, its $id set to where it is published."""
-    schema = json.loads(resources.files(__package__).joinpath(SCHEMA_FILE).read_text("utf-8"))
+    schema = json.loads(schema_text())
     schema["$id"] = schema_url
     text = json.dumps(schema, ensure_ascii=False, indent=1)
     return (text + "\n").encode("utf-8")
