@@ -222,3 +222,28 @@ def test_two_builds_give_identical_json_feeds(site: Path, tmp_path: Path) -> Non
     again = tmp_path / "again"
     build_site(FIXTURES / "feeds-site", again)
     assert compare_trees(site, again) == []
+
+
+def test_a_writeups_own_json_comments_feed_can_be_turned_on(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    build_site(FIXTURES / "feeds-site", out, ARTICLE_COMMENTS_FEED_JSON="{dir}/comments.json")
+    own = sorted(p.relative_to(out).as_posix() for p in out.glob("20*/*/comments.json"))
+    assert own, "a JSON comments feed beside each write-up"
+    for rel in own:
+        feed = json.loads((out / rel).read_bytes())
+        assert problems(feed) == [] and feed["feed_url"].endswith("/" + rel)
+        rss = etree.parse(str(out / rel.replace(".json", ".rss.xml"))).getroot()
+        assert [i["id"] for i in feed["items"]] == [g.text for g in rss.iter("guid")]
+    settings = load_settings(
+        ROOT / "pelicanconf.py",
+        path=FIXTURES / "feeds-site",
+        output=out,
+        overrides={"ARTICLE_COMMENTS_FEED_JSON": "{dir}/comments.json"},
+    )
+    assert check_site_feeds(out, settings) == []
+    (out / own[0]).write_text('{"version": "https://jsonfeed.org/version/1.1"}', "utf-8")
+    assert check_site_feeds(out, settings) == [
+        f"{own[0]}: needs a title",
+        f"{own[0]}: its feed_url None is not where the file is",
+        f"{own[0]}: needs an items list",
+    ]

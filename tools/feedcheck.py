@@ -341,6 +341,10 @@ def json_feed_paths(output_dir: Path, settings: Mapping[str, Any]) -> list[str]:
     for path in (paths.site("json"), paths.comments("json")):
         if path and (output_dir / path).is_file():
             found.add(path)
+    article = paths.patterns.get("ARTICLE_COMMENTS_FEED_JSON")
+    if article and "{date" not in article:  # a write-up's own, when turned on
+        glob = article.format(dir="**", slug="*")
+        found.update(p.relative_to(output_dir).as_posix() for p in output_dir.glob(glob))
     for pattern in ("PERSON_FEED_JSON", "TOPIC_FEED_JSON", "EVENT_FEED_JSON"):
         value = paths.patterns.get(pattern)
         if value:
