@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import json
 import os
 import re
 import sys
@@ -250,6 +249,8 @@ def check_atom(root: Any) -> list[str]:
 def validate_feed_bytes(data: bytes, name: str = "feed") -> list[str]:
     """Problem lines (`name: problem`) for one feed document given as bytes."""
     if data.lstrip()[:1] == b"{":
+        from tools.jsonfeedcheck import check_json_feed  # imports this module's rules
+
         return check_json_feed(data, name)
     try:
         root = etree.fromstring(data, _PARSER)
@@ -276,62 +277,6 @@ def _feed_root(data: bytes) -> Any | None:
     except etree.XMLSyntaxError:
         return None
     return root if root.tag in ("rss", f"{A}feed") else None
-
-
-JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-
-
-def _json_item_problems(item: Any, what: str, seen: set[str]) -> list[str]:
-    """Problems of one JSON Feed item."""
-    if not isinstance(item, dict):
-        return [f"{what}: not an object"]
-    p: list[str] = []
-    iid = item.get("id")
-    if not isinstance(iid, str) or not iid:
-        p.append(f"{what}: needs a string id")
-    elif iid in seen:
-        p.append(f"{what}: id {iid} is not unique in the feed")
-    else:
-        seen.add(iid)
-    if not isinstance(item.get("content_html"), str) and not isinstance(
-        item.get("content_text"), str
-    ):
-        p.append(f"{what}: needs content_html or content_text")
-    for key in ("url", "external_url"):
-        if key in item and not is_absolute_url(item[key]):
-            p.append(f"{what}: {key} {item[key]!r} is not an absolute URL")
-    for key in ("date_published", "date_modified"):
-        if key in item and (why := rfc3339_problem(str(item[key]))):
-            p.append(f"{what} {key}: {why}")
-    return p
-
-
-def check_json_feed(data: bytes, name: str, rel: str | None = None) -> list[str]:
-    """Problem lines for one JSON Feed document (rules in the module docstring)."""
-    try:
-        feed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return [f"{name}: not UTF-8 JSON: {exc}"]
-    if not isinstance(feed, dict):
-        return [f"{name}: a JSON Feed is an object"]
-    p: list[str] = []
-    if feed.get("version") != JSON_FEED_VERSION:
-        p.append(f"version must be {JSON_FEED_VERSION!r}, not {feed.get('version')!r}")
-    if not isinstance(feed.get("title"), str) or not feed["title"].strip():
-        p.append("needs a title")
-    for key in ("home_page_url", "feed_url"):
-        if key in feed and not is_absolute_url(feed[key]):
-            p.append(f"{key} {feed[key]!r} is not an absolute URL")
-    if rel is not None and not str(feed.get("feed_url", "")).endswith("/" + rel):
-        p.append(f"its feed_url {feed.get('feed_url')!r} is not where the file is")
-    items = feed.get("items")
-    if not isinstance(items, list):
-        p.append("needs an items list")
-        items = []
-    seen: set[str] = set()
-    for n, item in enumerate(items, start=1):
-        p += _json_item_problems(item, f"item {n}", seen)
-    return [f"{name}: {problem}" for problem in p]
 
 
 def json_feed_paths(output_dir: Path, settings: Mapping[str, Any]) -> list[str]:
@@ -370,18 +315,6 @@ def entry_ids(output_dir: str | os.PathLike[str]) -> set[str]:
         found.update(_text(el) for el in root.iterfind("channel/item/guid"))
         found.update(_text(el) for el in root.iterfind(f"{A}entry/{A}id"))
     return found
-
-
-def json_entry_ids(output_dir: Path, settings: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Per JSON feed file, its item ids in order (unreadable files: none)."""
-    result: dict[str, list[str]] = {}
-    for rel in json_feed_paths(output_dir, settings):
-        try:
-            items = json.loads((output_dir / rel).read_bytes()).get("items") or []
-        except (ValueError, AttributeError):
-            continue
-        result[rel] = [str(i.get("id")) for i in items if isinstance(i, dict)]
-    return result
 
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -445,6 +378,8 @@ def check_site_feeds(output_dir: str | os.PathLike[str], settings: Mapping[str, 
         selfs = [el.get("href", "") for el in root.iter(f"{A}link") if el.get("rel") == "self"]
         if selfs and not selfs[0].endswith("/" + rel):
             problems.append(f"{rel}: its rel=self link {selfs[0]} is not where the file is")
+    from tools.jsonfeedcheck import check_json_feed  # imports this module's rules
+
     for rel in json_feed_paths(out, settings):
         problems += check_json_feed((out / rel).read_bytes(), rel, rel)
     siteurl = str(settings.get("SITEURL") or "")
