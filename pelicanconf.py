@@ -145,6 +145,7 @@ PLUGINS = [
     "breakout_index",
     "breakout_subscribe",  # calendars, OPML, open data, Follow page: after the index it reads
     "breakout_seo",
+    "breakout_assets",  # content-hashed names for the theme's CSS and icon
     "breakout_memo",  # warm builds skip pages whose fingerprint is unchanged
     "breakout_search",  # last: Pagefind indexes the finished HTML
 ]

@@ -29,6 +29,7 @@ VARIABLES = {
     # plugin globals made from settings (global stamp) and code (global stamp)
     "breakout_feeds", "breakout_search", "breakout_seo_meta", "breakout_events", "index_entry",
     "breakout_subscribe",  # breakout_subscribe's paths: settings; event_calendar reads date, slug
+    "breakout_assets",  # hashed names of the theme's static files: global stamp
     "breakout_macros",  # macro modules (breakout_kernel.writing): code and SITEURL
     "index_list",  # lists of index_entry entries (breakout_index.entries.list_memo): code
     # set or imported inside the templates themselves
@@ -61,7 +62,7 @@ ATTRIBUTES = {
     # breakout_subscribe's helper: paths from settings, an event's .ics from its slug and date
     "follow", "calendar", "event_calendar",
     # values' own methods and loop/macro helpers
-    "isoformat", "startswith", "year", "first", "last", "previtem",
+    "isoformat", "startswith", "year", "first", "last", "previtem", "get",
     "link", "plural", "writeup", "writeup_list", "entity_list",
     # macros of partials/writeup.html, read off its module (wu)
     "event_ref", "session_ref", "writeup_card",
