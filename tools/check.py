@@ -48,6 +48,15 @@ def feeds(ctx: CheckContext) -> list[str]:
     return list(check_site_feeds(ctx.output_dir, ctx.settings))
 
 
+def feed_html(ctx: CheckContext) -> list[str]:
+    """No feed's HTML (descriptions, summaries, contents) holds script (tools.feedcheck)."""
+    try:
+        from tools.feedcheck import check_feed_html
+    except ImportError as exc:
+        return _unavailable("the feed HTML check tools.feedcheck.check_feed_html", exc)
+    return list(check_feed_html(ctx.output_dir))
+
+
 def feed_ids(ctx: CheckContext) -> list[str]:
     """Feed entry ids are unique and stable (tools.feedcheck)."""
     try:
@@ -66,7 +75,7 @@ def lint(ctx: CheckContext) -> list[str]:
     return list(lint_site(ctx.settings))
 
 
-DEFAULT_CHECKS: tuple[Check, ...] = (links, pages_present, feeds, feed_ids, lint)
+DEFAULT_CHECKS: tuple[Check, ...] = (links, pages_present, feeds, feed_html, feed_ids, lint)
 
 
 def run_checks(

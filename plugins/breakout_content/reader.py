@@ -12,6 +12,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, get_date, pelican_open
 
 from . import data, errors
+from .htmlsafety import sanitize_writeup, unsafe_markup
 
 # Keys Pelican or Breakout understands; anything else close to one of them is a typo.
 PELICAN_KEYS = {
@@ -183,7 +184,7 @@ class BreakoutMarkdownReader(MarkdownReader):
         self._md = self._markdown()
         with pelican_open(source_path) as text:
             raw = text
-        content = self._md.convert(raw)
+        content = self._clean(source_path, self._md.convert(raw), "its text")
         # Taken now: converting the Summary below replaces the extension's findings.
         findings = _copy_findings(self._md)
         meta = {k.lower(): v for k, v in getattr(self._md, "Meta", {}).items()}
@@ -209,5 +210,18 @@ class BreakoutMarkdownReader(MarkdownReader):
             # A handle or hashtag only in the Summary is linked there, so it must count too.
             for key, values in _copy_findings(self._md).items():
                 findings[key] = findings.get(key, []) + values
+        if isinstance(metadata.get("summary"), str):
+            metadata["summary"] = self._clean(source_path, metadata["summary"], "its Summary")
         metadata.update(findings)
         return content, metadata
+
+    def _clean(self, source_path: str, html: str, where: str) -> str:
+        """The HTML through the write-up allow-list; a warning names any script it removed."""
+        found = unsafe_markup(html)
+        if found:
+            # Not silent: the author learns what the page and the feeds will not carry.
+            errors.warn(
+                source_path, None, f"removed from {where}: {'; '.join(dict.fromkeys(found))}"
+                " (write-ups may not run script; see README, Writing)",
+            )
+        return sanitize_writeup(html)
