@@ -12,7 +12,7 @@ from itertools import chain
 from typing import Any
 
 import markdown
-from breakout_content import data, errors
+from breakout_content import data, errors, source
 from breakout_content.settings import Option, is_type, validated
 from pelican.utils import strftime
 
@@ -123,8 +123,10 @@ def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache)
         sig = signature(path)
         hit = cache.get(path, sig)
         if hit is None:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
+            try:
+                text = source.read_text(path)  # strict: a bad byte fails the build, named
+            except errors.ContentError:
+                continue
             hit = renderer.render(*parse_comment_file(text, path, tz))
             cache.put(path, sig, hit)
         out.append(hit)

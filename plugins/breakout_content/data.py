@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import errors
+from .source import BadByte, decode_utf8
 
 NETWORKS = ("twitter", "mastodon", "bluesky")
 PERSON_KEYS = {"name", "affiliation", "aliases", "links", *NETWORKS}
@@ -88,7 +89,10 @@ def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
         return "", {}
     with open(path, "rb") as f:
         raw = f.read()
-    text = raw.decode("utf-8", errors="replace")
+    text = decode_utf8(raw)
+    if isinstance(text, BadByte):
+        errors.report(path, text.line, text.message())
+        return "", {}
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -9,9 +9,9 @@ from typing import Any
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
-from pelican.utils import SafeDatetime, get_date, pelican_open
+from pelican.utils import SafeDatetime, get_date
 
-from . import data, errors
+from . import data, errors, source
 from .htmlsafety import sanitize_writeup, unsafe_markup
 
 # Keys Pelican or Breakout understands; anything else close to one of them is a typo.
@@ -182,8 +182,7 @@ class BreakoutMarkdownReader(MarkdownReader):
         """Convert the file; merge md.breakout_metadata into metadata; raise on bad input."""
         self._source_path = source_path
         self._md = self._markdown()
-        with pelican_open(source_path) as text:
-            raw = text
+        raw = source.read_text(source_path)  # strict: a bad byte is reported, not replaced
         content = self._clean(source_path, self._md.convert(raw), "its text")
         # Taken now: converting the Summary below replaces the extension's findings.
         findings = _copy_findings(self._md)

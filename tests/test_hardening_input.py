@@ -1,0 +1,97 @@
+"""Bad input from the adversarial pass (issue 15): exact transcripts of what the user sees.
+
+Each test builds the minimal fixture site with one damaged file and compares every ERROR
+(any logger, so Pelican's own lines count too) and the relevant warnings with the lines
+the user must read.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from breakout_content.errors import BuildFailed
+from conftest import FIXTURES, build_site
+
+MINIMAL = FIXTURES / "minimal-site"
+WRITEUP = "Title: T\nDate: 2011-01-23\nEvent: ukgovcamp-2011\nSession: S\n\n"
+PLUGINS = ["breakout_content", "breakout_text", "breakout_comments", "breakout_index"]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A writable copy of the minimal fixture site's content folder."""
+    dst = tmp_path / "content"
+    shutil.copytree(MINIMAL, dst)
+    return dst
+
+
+@pytest.fixture
+def logged(caplog: pytest.LogCaptureFixture) -> Callable[..., list[str]]:
+    """The lines logged at a level (ERROR by default) by any logger, in order."""
+    caplog.set_level(logging.WARNING)
+
+    def lines(level: int = logging.ERROR) -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.levelno == level]
+
+    return lines
+
+
+def fails(site: Path, tmp_path: Path, problems: int = 1) -> None:
+    """Build the site and expect it to fail with that many problems."""
+    s = "s" if problems != 1 else ""
+    with pytest.raises(BuildFailed, match=f"{problems} problem{s} found"):
+        build_site(site, tmp_path / "out", PLUGINS=PLUGINS)
+
+
+# --- item 4: invalid UTF-8 ------------------------------------------------------------
+
+
+def test_invalid_utf8_in_a_writeup_names_line_column_and_byte(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    (site / "writeups/2011/bad.md").write_bytes(
+        WRITEUP.encode() + "Nick Kéane \xff said".encode("utf-8").replace(b"\xc3\xbf", b"\xff")
+    )
+    fails(site, tmp_path)
+    assert logged() == [
+        "content/writeups/2011/bad.md:6: not valid UTF-8 (byte 0xff at column 12)"
+    ]
+
+
+def test_invalid_utf8_in_a_comment_fails_instead_of_replacing(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    folder = site / "comments/police"
+    folder.mkdir(parents=True)
+    (folder / "001.md").write_bytes(b"Author: Nick \xff Keane\n\nHello.\n")
+    fails(site, tmp_path)
+    assert logged() == ["content/comments/police/001.md:1: not valid UTF-8 (byte 0xff at column 14)"]
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "line", "column"),
+    [
+        ("people.toml", b'[people.nickkeane]\nname = "Nick \xff Keane"\n', 2, 14),
+        ("events.toml", b'[events.ukgovcamp-2011]\nname = "UK\xfe GovCamp"\n', 2, 11),
+    ],
+)
+def test_invalid_utf8_in_a_data_file_fails(
+    site: Path,
+    tmp_path: Path,
+    logged: Callable[..., list[str]],
+    name: str,
+    raw: bytes,
+    line: int,
+    column: int,
+) -> None:
+    (site / name).write_bytes(raw)
+    with pytest.raises(BuildFailed):
+        build_site(site, tmp_path / "out", PLUGINS=PLUGINS)
+    byte = raw.split(b"\n")[line - 1][column - 1]
+    first = f"content/{name}:{line}: not valid UTF-8 (byte 0x{byte:02x} at column {column})"
+    assert logged()[0] == first
+    assert not any("\ufffd" in m for m in logged(logging.WARNING) + logged())
