@@ -95,3 +95,56 @@ def test_invalid_utf8_in_a_data_file_fails(
     first = f"content/{name}:{line}: not valid UTF-8 (byte 0x{byte:02x} at column {column})"
     assert logged()[0] == first
     assert not any("\ufffd" in m for m in logged(logging.WARNING) + logged())
+
+
+# --- item 2: registry links and handles -------------------------------------------------
+
+PEOPLE = """[people.nickkeane]
+name = "Nick Keane"
+twitter = "nickkeane"
+mastodon = "{mastodon}"
+bluesky = "{bluesky}"
+links = ["https://example.org/nick", "{link}"]
+"""
+
+
+def test_registry_links_must_be_http_or_mailto_and_handles_must_parse(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    (site / "people.toml").write_text(
+        PEOPLE.format(mastodon="nick", bluesky="nick_keane", link="javascript:alert(1)")
+        + '\n[people.bob]\ntwitter = "bob keane"\nlinks = ["mailto:bob@example.org", '
+        '"ftp://example.org/", " JavaScript:alert(1)"]\n',
+        encoding="utf-8",
+    )
+    with (site / "events.toml").open("a", encoding="utf-8") as f:
+        f.write('url = "data:text/html,<script>alert(1)</script>"\n')
+    fails(site, tmp_path, problems=7)
+    assert logged() == [
+        "content/people.toml:4: [people.nickkeane] mastodon 'nick' is not a Mastodon handle "
+        "(expected user@host, e.g. nick@police.example)",
+        "content/people.toml:5: [people.nickkeane] bluesky 'nick_keane' is not a Bluesky handle "
+        "(expected a domain name, e.g. nick.bsky.social)",
+        "content/people.toml:6: [people.nickkeane] link 'javascript:alert(1)' is not an http(s) "
+        "or mailto: URL (only those are linked)",
+        "content/people.toml:9: [people.bob] twitter 'bob keane' is not a Twitter handle "
+        "(expected up to 20 letters, digits or _, e.g. nickkeane)",
+        "content/people.toml:10: [people.bob] link 'ftp://example.org/' is not an http(s) "
+        "or mailto: URL (only those are linked)",
+        "content/people.toml:10: [people.bob] link ' JavaScript:alert(1)' is not an http(s) "
+        "or mailto: URL (only those are linked)",
+        "content/events.toml:11: [events.bluelightcamp-2012] url "
+        "'data:text/html,<script>alert(1)</script>' is not an http(s) URL (only those are linked)",
+    ]
+
+
+def test_good_registry_links_and_handles_build(site: Path, tmp_path: Path) -> None:
+    (site / "people.toml").write_text(
+        PEOPLE.format(
+            mastodon="@nick@police.example", bluesky="nick.bsky.social", link="mailto:n@example.org"
+        ),
+        encoding="utf-8",
+    )
+    build_site(site, tmp_path / "out", PLUGINS=PLUGINS)
+    page = (tmp_path / "out/people/nickkeane/index.html").read_text(encoding="utf-8")
+    assert 'href="mailto:n@example.org"' in page

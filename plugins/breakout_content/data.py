@@ -9,6 +9,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import errors
 from .source import BadByte, decode_utf8
@@ -17,6 +18,24 @@ NETWORKS = ("twitter", "mastodon", "bluesky")
 PERSON_KEYS = {"name", "affiliation", "aliases", "links", *NETWORKS}
 EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+# What each network's handles look like (the text engine finds the same shapes in prose).
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = rf"(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})"
+HANDLE_GRAMMAR: dict[str, tuple[re.Pattern[str], str]] = {
+    "twitter": (
+        re.compile(r"[A-Za-z0-9_]{1,20}"),
+        "a Twitter handle (expected up to 20 letters, digits or _, e.g. nickkeane)",
+    ),
+    "mastodon": (
+        re.compile(rf"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{{0,28}}[A-Za-z0-9_])?@{_DOMAIN}"),
+        "a Mastodon handle (expected user@host, e.g. nick@police.example)",
+    ),
+    "bluesky": (
+        re.compile(_DOMAIN),
+        "a Bluesky handle (expected a domain name, e.g. nick.bsky.social)",
+    ),
+}
+_NO_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,24 @@ def _line_of(text: str, table: str, key: str, field: str | None = None) -> int |
         if re.match(rf"[ \t]*\"?{re.escape(field)}\"?[ \t]*=", line):
             return header + offset
     return header
+
+
+def handle_problem(network: str, handle: str) -> str | None:
+    """Why a registry handle (without its at-sign) is not one of its network, or None."""
+    pattern, what = HANDLE_GRAMMAR[network]
+    return None if pattern.fullmatch(handle) else f"{network} '{handle}' is not {what}"
+
+
+def link_problem(url: str, *, mailto: bool) -> str | None:
+    """Why a registry URL may not be linked (only http(s), and mailto: where allowed), or None."""
+    parts = urlsplit(url)
+    if not _NO_SPACE.search(url):
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return None
+        if mailto and parts.scheme == "mailto" and "@" in parts.path:
+            return None
+    kinds = "an http(s) or mailto: URL" if mailto else "an http(s) URL"
+    return f"'{url}' is not {kinds} (only those are linked)"
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:
@@ -143,7 +180,15 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
                     )
                     bad = True
                 else:
-                    handles[net] = tuple(v.lstrip("@") for v in vals)
+                    good = []
+                    for value in (v.lstrip("@") for v in vals):
+                        if why := handle_problem(net, value):
+                            errors.report(
+                                path, _line_of(text, "people", slug, net), f"[people.{slug}] {why}"
+                            )
+                        else:
+                            good.append(value)
+                    handles[net] = tuple(good)
         lists = {}
         for key in ("aliases", "links"):
             vals = _strings(entry.get(key, []))
@@ -152,6 +197,15 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
                 bad = True
                 vals = ()
             lists[key] = vals
+        links = []
+        for link in lists["links"]:
+            if why := link_problem(link, mailto=True):
+                errors.report(
+                    path, _line_of(text, "people", slug, "links"), f"[people.{slug}] link {why}"
+                )
+            else:
+                links.append(link)
+        lists["links"] = tuple(links)
         for key in ("name", "affiliation"):
             if key in entry and not isinstance(entry[key], str):
                 errors.report(path, line, f"[people.{slug}] '{key}' must be a string")
@@ -210,6 +264,10 @@ def parse_events(path: str) -> dict[str, EventRecord]:
             if key in entry and not isinstance(entry[key], str):
                 errors.report(path, line, f"[events.{slug}] '{key}' must be a string")
                 bad = True
+        url = entry.get("url", "")
+        if isinstance(url, str) and url and (why := link_problem(url, mailto=False)):
+            errors.report(path, _line_of(text, "events", slug, "url"), f"[events.{slug}] url {why}")
+            url = ""
         if bad:
             continue
         date = entry.get("date")
@@ -221,7 +279,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
             end_date=end.date() if isinstance(end, dt.datetime) else end,
             place=entry.get("place", ""),
             hashtags=tuple(h.lstrip("#") for h in (hashtags or ())),
-            url=entry.get("url", ""),
+            url=url,
             note=entry.get("note", ""),
         )
     return events
