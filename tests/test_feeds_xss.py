@@ -15,16 +15,19 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from breakout_content.htmlsafety import script_url
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, build_site
 from test_comments_xss import FIELD_VECTORS, _Collect, load_vectors
 
-from breakout_content.htmlsafety import script_url
-
 SITE = FIXTURES / "comments-site"
 PLUGINS = {
     "PLUGINS": [
-        "breakout_content", "breakout_text", "breakout_comments", "breakout_feeds", "breakout_index"
+        "breakout_content",
+        "breakout_text",
+        "breakout_comments",
+        "breakout_feeds",
+        "breakout_index",
     ]
 }
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -110,7 +113,7 @@ def _html_values(parsed: feedparser.FeedParserDict) -> list[tuple[str, str]]:
     if detail and detail.type in HTML_TYPES:
         values.append(("feed subtitle", detail.value))
     for entry in parsed.entries:
-        details = [entry.get("summary_detail")] + list(entry.get("content", []))
+        details = [entry.get("summary_detail"), *entry.get("content", [])]
         values += [(entry.id, d.value) for d in details if d and d.type in HTML_TYPES]
     return values
 
@@ -146,7 +149,9 @@ def test_writeup_summary_text_stays_text_and_its_markup_is_cleaned(out: Path) ->
     )
     content = BeautifulSoup(entry.content[0].value, "html.parser")
     assert content.find("a", class_="mention").get_text() == "@nickkeane"
-    assert [i["src"] for i in content.find_all("img")][:1] == ["http://127.0.0.1:8000/2011/vectors/x"]
+    assert [i["src"] for i in content.find_all("img")][:1] == [
+        "http://127.0.0.1:8000/2011/vectors/x"
+    ]
 
 
 def test_the_check_passes_the_built_feeds(out: Path) -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from breakout_content.errors import BuildFailed
-from conftest import FIXTURES, build_site
+from bs4 import BeautifulSoup
+from conftest import FIXTURES, ROOT, build_site
 
 MINIMAL = FIXTURES / "minimal-site"
 WRITEUP = "Title: T\nDate: 2011-01-23\nEvent: ukgovcamp-2011\nSession: S\n\n"
@@ -54,12 +55,10 @@ def test_invalid_utf8_in_a_writeup_names_line_column_and_byte(
     site: Path, tmp_path: Path, logged: Callable[..., list[str]]
 ) -> None:
     (site / "writeups/2011/bad.md").write_bytes(
-        WRITEUP.encode() + "Nick Kéane \xff said".encode("utf-8").replace(b"\xc3\xbf", b"\xff")
+        WRITEUP.encode() + "Nick Kéane \xff said".encode().replace(b"\xc3\xbf", b"\xff")
     )
     fails(site, tmp_path)
-    assert logged() == [
-        "content/writeups/2011/bad.md:6: not valid UTF-8 (byte 0xff at column 12)"
-    ]
+    assert logged() == ["content/writeups/2011/bad.md:6: not valid UTF-8 (byte 0xff at column 12)"]
 
 
 def test_invalid_utf8_in_a_comment_fails_instead_of_replacing(
@@ -69,7 +68,9 @@ def test_invalid_utf8_in_a_comment_fails_instead_of_replacing(
     folder.mkdir(parents=True)
     (folder / "001.md").write_bytes(b"Author: Nick \xff Keane\n\nHello.\n")
     fails(site, tmp_path)
-    assert logged() == ["content/comments/police/001.md:1: not valid UTF-8 (byte 0xff at column 14)"]
+    assert logged() == [
+        "content/comments/police/001.md:1: not valid UTF-8 (byte 0xff at column 14)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -148,3 +149,50 @@ def test_good_registry_links_and_handles_build(site: Path, tmp_path: Path) -> No
     build_site(site, tmp_path / "out", PLUGINS=PLUGINS)
     page = (tmp_path / "out/people/nickkeane/index.html").read_text(encoding="utf-8")
     assert 'href="mailto:n@example.org"' in page
+
+
+# --- item 6: lookalike and invisible characters in handles ------------------------------
+
+
+def test_lookalike_handles_are_left_unlinked_and_reported(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    (site / "writeups/2011/looks.md").write_text(
+        WRITEUP + "Thanks @nickke\u0430ne.\n\nAnd `@nickke\u0430ne` in code.\n\n"
+        "Also @nick\u200bkeane and @nickkeane.\n",
+        encoding="utf-8",
+    )
+    folder = site / "comments/looks"
+    folder.mkdir(parents=True)
+    (folder / "001.md").write_text(
+        "Author: Anonymous\nDate: 2011-01-24\n\nHi @nickk\u0435ane!\n", encoding="utf-8"
+    )
+    build_site(site, tmp_path / "out", PLUGINS=PLUGINS)
+    assert [m for m in logged(logging.WARNING) if "handle" in m] == [
+        "content/writeups/2011/looks.md:6: @nickke\u0430ne contains a character that is not "
+        "allowed in a handle (U+0430 CYRILLIC SMALL LETTER A); did you mean @nickkeane?",
+        "content/writeups/2011/looks.md:10: @nick\u200bkeane contains a character that is not "
+        "allowed in a handle (U+200B ZERO WIDTH SPACE); did you mean @nickkeane?",
+        "content/comments/looks/001.md:4: @nickk\u0435ane contains a character that is not "
+        "allowed in a handle (U+0435 CYRILLIC SMALL LETTER IE); did you mean @nickkeane?",
+    ]
+    out = tmp_path / "out"
+    assert sorted(p.name for p in (out / "people").iterdir() if p.is_dir()) == ["nickkeane"]
+    page = BeautifulSoup((out / "2011/looks/index.html").read_text(encoding="utf-8"), "html.parser")
+    body = page.find(class_="e-content") or page
+    assert [a["href"] for a in body.find_all("a", class_="mention")] == ["/people/nickkeane/"]
+
+
+def test_invoke_check_reports_lookalike_handles(site: Path) -> None:
+    from breakout_text.lint import lint_site
+
+    from tools.build import load_settings
+
+    (site / "writeups/2011/looks.md").write_text(
+        WRITEUP + "Thanks @nickke\u0430ne.\n", encoding="utf-8"
+    )
+    settings = load_settings(ROOT / "pelicanconf.py", path=site, output=site.parent / "out")
+    assert [line for line in lint_site(settings) if "looks.md" in line] == [
+        "content/writeups/2011/looks.md:6: @nickke\u0430ne contains a character that is not "
+        "allowed in a handle (U+0430 CYRILLIC SMALL LETTER A); did you mean @nickkeane?"
+    ]

@@ -49,9 +49,7 @@ TEXT_TYPES = ("text", "html", "xhtml")
 EMAIL = re.compile(r"^[^@\s()]+@[^@\s()]+\.[^@\s()]+(?: \(.*\))?$")
 # huge_tree: a long write-up's content is one text node of megabytes, which libxml2 refuses
 # by default ("Text node too long"); the feed is well-formed and must be judged as such.
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
-)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
 def is_absolute_url(value: str | None) -> bool:
@@ -279,9 +277,7 @@ def _html_of(el: Any) -> str | None:
     return None
 
 
-def _html_problems(
-    parent: Any, tags: Iterable[str], what: str, p: list[str]
-) -> None:
+def _html_problems(parent: Any, tags: Iterable[str], what: str, p: list[str]) -> None:
     """Append a problem for everything that could run script in parent's HTML-bearing children."""
     for tag in tags:
         for el in parent.findall(tag):

@@ -104,7 +104,13 @@ def parse_comment_file(text: str, path: str, tz: dt.tzinfo) -> tuple[CommentSour
             None,
             f"comment id '{comment_id}' (the file name) may use only letters, digits, - and _; rename the file",
         )
-    entries, body = split_metadata(text.lstrip("\ufeff"))
+    text = text.lstrip("\ufeff")
+    entries, body = split_metadata(text)
+    if body:
+        # The body is the file's tail but for empty lines: count back from the end.
+        lines = text.splitlines()
+        trailing = len(lines) - len("\n".join(lines).rstrip("\n").split("\n"))
+        source.body_line = len(lines) - trailing - body.count("\n")
     values: dict[str, str] = {}
     for key, value, line in entries:
         lower = key.lower()

@@ -209,10 +209,23 @@ class BreakoutMarkdownReader(MarkdownReader):
             # A handle or hashtag only in the Summary is linked there, so it must count too.
             for key, values in _copy_findings(self._md).items():
                 findings[key] = findings.get(key, []) + values
+        self._report_suspects(source_path, raw, findings.pop("suspects", []))
         if isinstance(metadata.get("summary"), str):
             metadata["summary"] = self._clean(source_path, metadata["summary"], "its Summary")
         metadata.update(findings)
         return content, metadata
+
+    @staticmethod
+    def _report_suspects(source_path: str, raw: str, suspects: list[dict[str, str]]) -> None:
+        """Warn, with its line, about each handle-like word the text engine left unlinked."""
+        cursor = 0
+        for suspect in suspects:
+            at = raw.find("@" + suspect["written"], cursor)
+            if at < 0:
+                at = raw.find(suspect["written"])
+            cursor = max(cursor, at + 1)
+            line = raw.count("\n", 0, at) + 1 if at >= 0 else None
+            errors.warn(source_path, line, suspect["message"])
 
     def _clean(self, source_path: str, html: str, where: str) -> str:
         """The HTML through the write-up allow-list; a warning names any script it removed."""
@@ -220,7 +233,9 @@ class BreakoutMarkdownReader(MarkdownReader):
         if found:
             # Not silent: the author learns what the page and the feeds will not carry.
             errors.warn(
-                source_path, None, f"removed from {where}: {'; '.join(dict.fromkeys(found))}"
+                source_path,
+                None,
+                f"removed from {where}: {'; '.join(dict.fromkeys(found))}"
                 " (write-ups may not run script; see README, Writing)",
             )
         return sanitize_writeup(html)

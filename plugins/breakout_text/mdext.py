@@ -32,6 +32,7 @@ from .extract import (
     sentence_at,
     sentence_span,
     sentence_starts,
+    suspect_mentions,
     topic_key,
 )
 from .identity import Resolver
@@ -106,7 +107,7 @@ class LinkingTreeprocessor(Treeprocessor):
         self._found.sort(key=lambda f: (f[0], f[1]))
         result = _empty()
         for _, _, kind, finding in self._found:
-            result[kind].append(finding)
+            result.setdefault(kind, []).append(finding)  # "suspects" only when there are any
         self.md.breakout_metadata = result  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ walking
@@ -190,9 +191,17 @@ class LinkingTreeprocessor(Treeprocessor):
 
     def _link(self, block: etree.Element, text: str, slots: list[_Slot]) -> None:
         mentions, hashtags = extract_entities(text)
-        if not mentions and not hashtags:
+        suspects = [] if text.isascii() else suspect_mentions(text)
+        if not mentions and not hashtags and not suspects:
             return
         blocked = self._blocked(text) if STX in text else []
+        for suspect in suspects:  # left unlinked; the reader or comment glue reports it
+            slot = next((s for s in slots if s.start <= suspect.start < s.end), None)
+            if slot is not None and not any(
+                a < suspect.end and suspect.start < b for a, b in blocked
+            ):
+                finding = {"written": suspect.written, "message": suspect.message()}
+                self._found.append((slot.order, suspect.start, "suspects", finding))
         by_slot: dict[int, list[tuple[int, int, etree.Element]]] = {}
         entities = sorted([*mentions, *hashtags], key=lambda e: e.start)
         for entity in entities:
