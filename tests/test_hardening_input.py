@@ -196,3 +196,31 @@ def test_invoke_check_reports_lookalike_handles(site: Path) -> None:
         "content/writeups/2011/looks.md:6: @nickke\u0430ne contains a character that is not "
         "allowed in a handle (U+0430 CYRILLIC SMALL LETTER A); did you mean @nickkeane?"
     ]
+
+
+# --- item 7: an event hashtag that is also a topic ---------------------------------------
+
+
+def test_an_event_hashtag_used_as_a_topic_is_reported_with_both_places(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    events = (site / "events.toml").read_text(encoding="utf-8")
+    (site / "events.toml").write_text(
+        events.replace('hashtags = ["ukgc11"]', 'hashtags = ["ukgc11", "police"]'),
+        encoding="utf-8",
+    )
+    (site / "writeups/2012").mkdir()
+    (site / "writeups/2012/blc.md").write_text(
+        "Title: B\nDate: 2012-04-15\nEvent: bluelightcamp-2012\nSession: S\nTags: Police, pcc\n\n"
+        "About #police.\n",
+        encoding="utf-8",
+    )
+    build_site(site, tmp_path / "out", PLUGINS=PLUGINS)
+    assert [m for m in logged(logging.WARNING) if "events.toml" in m] == [
+        "content/events.toml:1: [events.ukgovcamp-2011] hashtag 'police' is also a topic "
+        "(content/writeups/2012/blc.md:5: Tags: Police); the event wins: #police and "
+        "Tags: police link to the event on every page. If it is a topic, remove it from "
+        "the event's hashtags"
+    ]
+    assert not (tmp_path / "out/topics/police").exists()
+    assert (tmp_path / "out/topics/pcc/index.html").is_file()

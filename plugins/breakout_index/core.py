@@ -294,6 +294,27 @@ class _Builder:
             f"get the page {url}; {COLLISION_HINTS[kind]}",
         )
 
+    def event_tag_as_topic(self, event_slug: str, written: str, source: Source) -> None:
+        """Warn once per event hashtag that a write-up of another event tags as a topic.
+
+        The event wins (events.toml says so on purpose, and links must not depend on which
+        write-ups exist); the warning names both places so the editor can decide.
+        """
+        key = ("event-tag", event_slug, written.casefold())
+        if key in self.reported:
+            return
+        self.reported.add(key)
+        events_path = os.path.join(os.path.dirname(self.people_path), "events.toml")
+        line = self.lines.line(Source(events_path, needle=f"[events.{event_slug}]"))
+        tag = written.casefold()
+        errors.warn(
+            events_path,
+            line,
+            f"[events.{event_slug}] hashtag '{tag}' is also a topic ({self.where(source)}: "
+            f"Tags: {written}); the event wins: #{tag} and Tags: {tag} link to the event on "
+            "every page. If it is a topic, remove it from the event's hashtags",
+        )
+
     # -- entities --------------------------------------------------------------
 
     def _claim(
@@ -488,6 +509,8 @@ class _Builder:
             written = str(get(tag, "name", None) or tag).strip()
             tid = self.identity.tag(written)
             if tid.kind != "topic":
+                if event is None or tid.slug != event.slug:
+                    self.event_tag_as_topic(tid.slug, written, Source(path, needle="tags:"))
                 continue
             topic = self.topic(
                 tid.key, tid.slug, written, Source(path, needle="tags:", what=written)
