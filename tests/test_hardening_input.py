@@ -224,3 +224,39 @@ def test_an_event_hashtag_used_as_a_topic_is_reported_with_both_places(
     ]
     assert not (tmp_path / "out/topics/police").exists()
     assert (tmp_path / "out/topics/pcc/index.html").is_file()
+
+
+# --- item 5: write-up and comment file extensions ---------------------------------------
+
+
+def test_markdown_files_in_any_case_are_read_or_fail_naming_the_file(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    body = WRITEUP + "Text.\n"
+    (site / "writeups/2011/upper.MD").write_text(body, encoding="utf-8")
+    (site / "writeups/2011/mixed.Markdown").write_text(body, encoding="utf-8")
+    (site / "writeups/2011/short.mkd").write_text(body, encoding="utf-8")
+    (site / "writeups/2011/long.mdown").write_text(body, encoding="utf-8")
+    folder = site / "comments/police"
+    folder.mkdir(parents=True)
+    (folder / "001.MD").write_text("Author: A\n\nHi.\n", encoding="utf-8")
+    (folder / "002.mkd").write_text("Author: B\n\nHello.\n", encoding="utf-8")
+    fails(site, tmp_path, problems=3)
+    assert logged() == [
+        "content/writeups/2011/mixed.Markdown: a write-up's file name must end in lower-case "
+        ".md, .markdown, .mkd or .mdown; rename it to mixed.markdown",
+        "content/writeups/2011/upper.MD: a write-up's file name must end in lower-case "
+        ".md, .markdown, .mkd or .mdown; rename it to upper.md",
+        "content/comments/police/001.MD: a comment's file name must end in lower-case "
+        ".md, .markdown, .mkd or .mdown; rename it to 001.md",
+    ]
+
+
+def test_mkd_and_mdown_write_ups_and_comments_are_read(site: Path, tmp_path: Path) -> None:
+    (site / "writeups/2011/short.mkd").write_text(WRITEUP + "Text.\n", encoding="utf-8")
+    folder = site / "comments/short"
+    folder.mkdir(parents=True)
+    (folder / "002.mdown").write_text("Author: B\n\nHello there.\n", encoding="utf-8")
+    build_site(site, tmp_path / "out", PLUGINS=PLUGINS)
+    page = (tmp_path / "out/2011/short/index.html").read_text(encoding="utf-8")
+    assert "Hello there." in page

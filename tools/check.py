@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +104,10 @@ def run_checks(
 # --- "no page missing" -------------------------------------------------------------------
 
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
-SOURCE_SUFFIXES = (".md", ".markdown")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
+from breakout_content.source import MARKDOWN_EXTENSIONS as SOURCE_SUFFIXES  # noqa: E402
 
 
 def read_meta(text: str) -> dict[str, str]:

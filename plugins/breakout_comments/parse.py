@@ -8,6 +8,8 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from breakout_content.source import MARKDOWN_EXTENSIONS
+
 from .model import PUBLISHED, REMOVED, CommentSource, Problem
 
 # Canonical spelling of each key, in the order the docs list them (used in messages).
@@ -31,7 +33,7 @@ REMOVED_BODIES = frozenset(
     }
 )
 YES = {"yes": True, "true": True, "no": False, "false": False}
-COMMENT_EXTENSIONS = (".md", ".markdown")
+COMMENT_EXTENSIONS = MARKDOWN_EXTENSIONS
 
 
 def normalise_space(text: str) -> str:

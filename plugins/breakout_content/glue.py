@@ -9,7 +9,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from . import collector, data, errors
+from . import collector, data, errors, source
 from .reader import BreakoutMarkdownReader
 from .settings import Option, is_type, validated
 from .writing import MACROS, macro_modules
@@ -63,6 +63,8 @@ def on_initialized(pelican: Any) -> None:
     errors.set_base(os.path.dirname(os.path.abspath(settings["PATH"])))
     _state["options"] = validated(settings, "BREAKOUT_CONTENT", SCHEMA)
     data.load_site_data(settings, fresh=True)
+    for paths, what in (("ARTICLE_PATHS", "write-up"), ("PAGE_PATHS", "page")):
+        source.report_misnamed(settings["PATH"], list(settings.get(paths) or []), what)
     stamp = content_stamp(settings)
     stamp_path = os.path.join(settings["CACHE_PATH"], "breakout.stamp")
     try:

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from breakout_content.source import MARKDOWN_EXTENSIONS
+
 from .api import new_markdown, resolver_for
 from .extract import display_handle, suspect_mentions, topic_key
 from .identity import KnownHandle, Resolver
 
 _HEADER_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
-_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+_MARKDOWN_SUFFIXES = MARKDOWN_EXTENSIONS
 
 
 @dataclass(frozen=True, order=True)
