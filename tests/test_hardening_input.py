@@ -260,3 +260,29 @@ def test_mkd_and_mdown_write_ups_and_comments_are_read(site: Path, tmp_path: Pat
     build_site(site, tmp_path / "out", PLUGINS=PLUGINS)
     page = (tmp_path / "out/2011/short/index.html").read_text(encoding="utf-8")
     assert "Hello there." in page
+
+
+# --- item 10: a handle where a topic or a name belongs ------------------------------------
+
+
+def test_a_handle_in_tags_or_a_comment_author_is_reported_with_what_to_write(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    (site / "writeups/2011/tagged.md").write_text(
+        WRITEUP.replace("Session: S\n", "Session: S\nTags: police, @bianca_schmidt\n") + "Text.\n",
+        encoding="utf-8",
+    )
+    folder = site / "comments/tagged"
+    folder.mkdir(parents=True)
+    (folder / "001.md").write_text("Author: @pigsonthewing\n\nHi.\n", encoding="utf-8")
+    fails(site, tmp_path)
+    assert logged() == [
+        "content/writeups/2011/tagged.md:5: Tags entry '@bianca_schmidt' is a handle, not a "
+        "topic: write topics without @, and name the person in the text (@bianca_schmidt) "
+        "or in Session_leader",
+    ]
+    assert [m for m in logged(logging.WARNING) if "Author" in m] == [
+        "content/comments/tagged/001.md:1: Author '@pigsonthewing' is a handle, not a name: "
+        "write the name in Author and the handle as 'Handle: @pigsonthewing' "
+        "(Author: Anonymous if nobody knows the name)"
+    ]

@@ -136,6 +136,13 @@ def parse_comment_file(text: str, path: str, tz: dt.tzinfo) -> tuple[CommentSour
             source.lines.get("author", 1),
             "missing 'Author:' (who wrote the comment; write 'Author: Anonymous' if nobody knows)",
         )
+    if source.author.startswith(("@", "＠")) and " " not in source.author:
+        problem(
+            source.lines["author"],
+            f"Author '{source.author}' is a handle, not a name: write the name in Author and "
+            f"the handle as 'Handle: {source.author}' (Author: Anonymous if nobody knows the name)",
+            error=False,
+        )
     handle = values.get("handle", "").strip()
     if handle:
         if HANDLE_RE.match(handle):

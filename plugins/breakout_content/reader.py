@@ -116,6 +116,17 @@ def check_metadata(
         problems.append(
             (line("event"), f"unknown event '{event}' (known: {known or 'none'})", True)
         )
+    for tag in ",".join(meta.get("tags", [])).split(","):
+        tag = tag.strip()
+        if tag.startswith(("@", "＠")):
+            problems.append(
+                (
+                    line("tags"),
+                    f"Tags entry '{tag}' is a handle, not a topic: write topics without @, "
+                    f"and name the person in the text ({tag}) or in Session_leader",
+                    True,
+                )
+            )
     comments = "".join(meta.get("comments", [])).strip().lower()
     if comments and comments not in ("open", "closed"):
         problems.append(
