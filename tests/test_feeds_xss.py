@@ -15,7 +15,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from breakout_content.htmlsafety import script_url
+from breakout_kernel.htmlsafety import script_url
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, build_site
 from test_comments_xss import FIELD_VECTORS, _Collect, load_vectors

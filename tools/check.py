@@ -107,7 +107,7 @@ META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
-from breakout_content.source import MARKDOWN_EXTENSIONS as SOURCE_SUFFIXES  # noqa: E402
+from breakout_kernel.source import MARKDOWN_EXTENSIONS as SOURCE_SUFFIXES  # noqa: E402
 
 
 def read_meta(text: str) -> dict[str, str]:

@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
 
-from breakout_content.htmlsafety import unsafe_markup  # noqa: E402
 from breakout_feeds import ids as feed_ids  # noqa: E402
 from breakout_feeds.options import options  # noqa: E402
 from breakout_feeds.paths import FeedPaths  # noqa: E402
+from breakout_kernel.htmlsafety import unsafe_markup  # noqa: E402
 
 ATOM = "http://www.w3.org/2005/Atom"
 A = f"{{{ATOM}}}"

@@ -8,7 +8,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from breakout_content.source import MARKDOWN_EXTENSIONS
+from breakout_kernel.source import MARKDOWN_EXTENSIONS
 
 from .model import PUBLISHED, REMOVED, CommentSource, Problem
 

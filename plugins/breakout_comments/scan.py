@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from breakout_content.source import misnamed_markdown
+from breakout_kernel.source import misnamed_markdown
 
 from .model import Problem
 from .parse import COMMENT_EXTENSIONS

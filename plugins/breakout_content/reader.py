@@ -7,12 +7,11 @@ import os
 import re
 from typing import Any
 
+from breakout_kernel import data, errors, source
+from breakout_kernel.htmlsafety import sanitize_writeup, unsafe_markup
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, get_date
-
-from . import data, errors, source
-from .htmlsafety import sanitize_writeup, unsafe_markup
 
 # Keys Pelican or Breakout understands; anything else close to one of them is a typo.
 PELICAN_KEYS = {

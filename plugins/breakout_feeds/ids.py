@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from breakout_content.source import MARKDOWN_EXTENSIONS
+from breakout_kernel.source import MARKDOWN_EXTENSIONS
 
 LEDGER_TABLE = "ids"
 LEDGER_HEADER = (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from breakout_content.source import MARKDOWN_EXTENSIONS
+from breakout_kernel.source import MARKDOWN_EXTENSIONS
 
 from .api import new_markdown, resolver_for
 from .extract import display_handle, suspect_mentions, topic_key
