@@ -286,3 +286,38 @@ def test_a_handle_in_tags_or_a_comment_author_is_reported_with_what_to_write(
         "write the name in Author and the handle as 'Handle: @pigsonthewing' "
         "(Author: Anonymous if nobody knows the name)"
     ]
+
+
+# --- item 11: no message without a file, a line where known, and a reason -----------------
+
+
+def test_pelicans_could_not_process_gets_the_file_line_and_reason(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    (site / "pages").mkdir()
+    (site / "pages/about.html").write_bytes(
+        b"<html><head><title>About</title></head>\n<body>caf\xe9</body></html>\n"
+    )
+    (site / "pages/broken.html").write_text(
+        "<html><head><title>Broken</title><meta name=date content='2011-13-45'></head>"
+        "<body>x</body></html>\n",
+        encoding="utf-8",
+    )
+    fails(site, tmp_path, problems=2)
+    assert sorted(logged()) == [  # Pelican reads pages in the file system's order
+        "content/pages/about.html:2: not valid UTF-8 (byte 0xe9 at column 10)",
+        "content/pages/broken.html: could not be read: ValueError: '2011-13-45' is not a valid "
+        "date (Pelican gives the traceback with --debug)",
+    ]
+
+
+def test_an_unknown_top_level_key_in_a_data_file_has_its_line(
+    site: Path, tmp_path: Path, logged: Callable[..., list[str]]
+) -> None:
+    with (site / "people.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[persons.bob]\nname = "Bob"\n')
+    fails(site, tmp_path)
+    assert logged() == [
+        "content/people.toml:5: unknown top-level key 'persons' (expected only [people.<slug>] "
+        "tables)"
+    ]

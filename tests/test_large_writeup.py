@@ -75,3 +75,13 @@ def test_a_large_writeup_is_warned_about_and_its_feeds_carry_its_summary(
         assert big.summary == "Four hundred points."
         small = next(e for e in parsed.entries if e.link.endswith("/2011/police/"))
         assert "A short write-up" in small.get("content", [{"value": small.summary}])[0]["value"]
+
+
+def test_the_link_check_reads_a_page_with_an_11_mb_paragraph() -> None:
+    from tools.linkcheck import read_page
+
+    text = b"x" * 11_000_000
+    page = read_page(
+        b'<html><body><p id="a">' + text + b'</p><a href="/people/nick/">n</a></body></html>'
+    )
+    assert (page.error, page.ids, page.links) == ("", {"a"}, ["/people/nick/"])

@@ -112,6 +112,16 @@ def link_problem(url: str, *, mailto: bool) -> str | None:
     return f"'{url}' is not {kinds} (only those are linked)"
 
 
+def _top_line(text: str, key: str) -> int | None:
+    """Line of a top-level `key = …` or `[key…]`, for messages."""
+    pattern = re.compile(
+        rf"^[ \t]*(?:\[+[ \t]*\"?{re.escape(key)}\"?[ \t]*[.\]]|\"?{re.escape(key)}\"?[ \t]*=)",
+        re.MULTILINE,
+    )
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
 def _strings(value: Any) -> tuple[str, ...] | None:
     """A string or list of strings as a tuple; None if it is neither."""
     if isinstance(value, str):
@@ -139,11 +149,15 @@ def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
     unknown = sorted(set(data) - {table})
     for key in unknown:
         errors.report(
-            path, None, f"unknown top-level key '{key}' (expected only [{table}.<slug>] tables)"
+            path,
+            _top_line(text, key),
+            f"unknown top-level key '{key}' (expected only [{table}.<slug>] tables)",
         )
     tables = data.get(table, {})
     if not isinstance(tables, dict):
-        errors.report(path, None, f"'{table}' must be a table of [{table}.<slug>] entries")
+        errors.report(
+            path, _top_line(text, table), f"'{table}' must be a table of [{table}.<slug>] entries"
+        )
         return text, {}
     return text, tables
 
