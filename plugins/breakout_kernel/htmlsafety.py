@@ -86,7 +86,7 @@ _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _SCRIPT_URL = re.compile(r"^(?:javascript|vbscript|data:text/html|data:image/svg)", re.I)
 # Cheap test that a fragment may hold anything the finder looks for (most prose does not):
 # a script tag or URL, a handler, a data: URL, or characters hidden as references.
-_MAYBE = re.compile(r"script|\bon[a-z]+\s*=|data|&#|&colon|&tab|&newline", re.I)
+_MAYBE = re.compile(r"script|\bon[a-z]+\s*=|data\s*[:&]|&#|&colon|&tab|&newline", re.I)
 
 
 def script_url(value: str) -> bool:
