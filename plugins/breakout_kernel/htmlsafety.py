@@ -85,8 +85,13 @@ _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _SCRIPT_URL = re.compile(r"^(?:javascript|vbscript|data:text/html|data:image/svg)", re.I)
 # Cheap test that a fragment may hold anything the finder looks for (most prose does not):
-# a script tag or URL, a handler, a data: URL, or characters hidden as references.
-_MAYBE = re.compile(r"script|\bon[a-z]+\s*=|data\s*[:&]|&#|&colon|&tab|&newline", re.I)
+# a script tag or URL, a handler, a data: URL, or a character reference inside an attribute
+# value (a reference in text, such as a footnote's &#8617;, cannot make a URL).
+_MAYBE = re.compile(
+    r"script|\bon[a-z]+\s*=|data\s*[:&]"
+    r"|=\s*(?:\"[^\"]*|'[^']*|[^\s>\"']*)&(?:#|colon|tab|newline)",
+    re.I,
+)
 
 
 def script_url(value: str) -> bool:
