@@ -226,16 +226,16 @@ class BreakoutMarkdownReader(MarkdownReader):
         return content, metadata
 
     @staticmethod
-    def _report_suspects(source_path: str, raw: str, suspects: list[dict[str, str]]) -> None:
+    def _report_suspects(source_path: str, raw: str, suspects: list[Any]) -> None:
         """Warn, with its line, about each handle-like word the text engine left unlinked."""
         cursor = 0
-        for suspect in suspects:
-            at = raw.find("@" + suspect["written"], cursor)
+        for suspect in suspects:  # breakout_text.extract.Suspect
+            at = raw.find("@" + suspect.written, cursor)
             if at < 0:
-                at = raw.find(suspect["written"])
+                at = raw.find(suspect.written)
             cursor = max(cursor, at + 1)
             line = raw.count("\n", 0, at) + 1 if at >= 0 else None
-            errors.warn(source_path, line, suspect["message"])
+            errors.warn(source_path, line, suspect.message())
 
     def _clean(self, source_path: str, html: str, where: str) -> str:
         """The HTML through the write-up allow-list; a warning names any script it removed."""

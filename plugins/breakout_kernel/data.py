@@ -12,29 +12,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import errors
+from .change.hashing import file_state
+from .handles import handle_problem
 from .source import BadByte, decode_utf8
 
 NETWORKS = ("twitter", "mastodon", "bluesky")
 PERSON_KEYS = {"name", "affiliation", "aliases", "links", *NETWORKS}
 EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-# What each network's handles look like (the text engine finds the same shapes in prose).
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_DOMAIN = rf"(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})"
-HANDLE_GRAMMAR: dict[str, tuple[re.Pattern[str], str]] = {
-    "twitter": (
-        re.compile(r"[A-Za-z0-9_]{1,20}"),
-        "a Twitter handle (expected up to 20 letters, digits or _, e.g. nickkeane)",
-    ),
-    "mastodon": (
-        re.compile(rf"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{{0,28}}[A-Za-z0-9_])?@{_DOMAIN}"),
-        "a Mastodon handle (expected user@host, e.g. nick@police.example)",
-    ),
-    "bluesky": (
-        re.compile(_DOMAIN),
-        "a Bluesky handle (expected a domain name, e.g. nick.bsky.social)",
-    ),
-}
 _NO_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
@@ -92,12 +77,6 @@ def _line_of(text: str, table: str, key: str, field: str | None = None) -> int |
         if re.match(rf"[ \t]*\"?{re.escape(field)}\"?[ \t]*=", line):
             return header + offset
     return header
-
-
-def handle_problem(network: str, handle: str) -> str | None:
-    """Why a registry handle (without its at-sign) is not one of its network, or None."""
-    pattern, what = HANDLE_GRAMMAR[network]
-    return None if pattern.fullmatch(handle) else f"{network} '{handle}' is not {what}"
 
 
 def link_problem(url: str, *, mailto: bool) -> str | None:
@@ -302,14 +281,6 @@ def parse_events(path: str) -> dict[str, EventRecord]:
 _cache: dict[tuple, SiteData] = {}
 
 
-def _stamp(path: str) -> tuple:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (path, None)
-    return (path, st.st_mtime_ns, st.st_size)
-
-
 def data_paths(settings: Mapping[str, Any]) -> tuple[str, str]:
     """Paths of people.toml and events.toml for these settings."""
     content = settings["PATH"]
@@ -319,7 +290,7 @@ def data_paths(settings: Mapping[str, Any]) -> tuple[str, str]:
 def load_site_data(settings: Mapping[str, Any], *, fresh: bool = False) -> SiteData:
     """Read (or reuse) the site's data files; problems are reported, not raised."""
     people_path, events_path = data_paths(settings)
-    key = (_stamp(people_path), _stamp(events_path))
+    key = (people_path, file_state(people_path), events_path, file_state(events_path))
     if not fresh and key in _cache:
         return _cache[key]
     data = SiteData(

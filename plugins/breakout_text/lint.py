@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from breakout_kernel.handles import display_handle, topic_key
+from breakout_kernel.identity import Identity, KnownHandle
 from breakout_kernel.source import MARKDOWN_EXTENSIONS
 
-from .api import new_markdown, resolver_for
-from .extract import display_handle, suspect_mentions, topic_key
-from .identity import KnownHandle, Resolver
+from .api import identity_for, new_markdown
+from .extract import suspect_mentions
 
 _HEADER_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _MARKDOWN_SUFFIXES = MARKDOWN_EXTENSIONS
@@ -102,12 +103,12 @@ def _show(occ: Occurrence) -> str:
     return f"#{occ.text}" if occ.kind == "hashtag" else json.dumps(occ.text, ensure_ascii=False)
 
 
-def _topic_lines(occurrences: Sequence[Occurrence], resolver: Resolver) -> list[str]:
+def _topic_lines(occurrences: Sequence[Occurrence], identity: Identity) -> list[str]:
     groups: dict[str, list[Occurrence]] = {}
     for occ in sorted(occurrences):
         if occ.kind not in ("hashtag", "tag") or not topic_key(occ.text):
             continue
-        if resolver.hashtag(occ.text)[0] == "event":
+        if identity.hashtag(occ.text)[0] == "event":
             continue  # an event's hashtag is not a topic
         groups.setdefault(_stages(occ.text)[3], []).append(occ)
     lines: list[str] = []
@@ -143,22 +144,22 @@ def _toml_list(items: Sequence[str]) -> str:
 
 
 def _handle_lines(
-    occurrences: Sequence[Occurrence], resolver: Resolver, people_file: str
+    occurrences: Sequence[Occurrence], identity: Identity, people_file: str
 ) -> list[str]:
     lines: list[str] = []
     seen: set[tuple[str, str, str]] = set()
-    known = resolver.known_handles()
+    known = identity.known_handles()
     for occ in sorted(occurrences):
-        if occ.kind != "mention" or resolver.person(occ.text) is not None:
+        if occ.kind != "mention" or identity.person(occ.text) is not None:
             continue
-        network, key = resolver.identity(occ.text)
+        network, key = identity.identity(occ.text)
         if (occ.path, network, key) in seen:
             continue
         seen.add((occ.path, network, key))
         match = closest_known(network, key, known)
         if match is None:
             continue
-        person = resolver.people[match.slug]
+        person = identity.people[match.slug]
         aliases = [*person.aliases, occ.text]
         lines.append(
             f"{occ.path}:{occ.line}: {display_handle(network, occ.text)} looks like "
@@ -170,7 +171,7 @@ def _handle_lines(
 
 def lint_findings(
     occurrences: Iterable[Occurrence],
-    resolver: Resolver,
+    identity: Identity,
     *,
     people_file: str = "content/people.toml",
 ) -> list[str]:
@@ -178,7 +179,7 @@ def lint_findings(
     handle, with the people.toml alias to add) and topic spellings that differ only by case,
     punctuation or plural from the spelling used most."""
     occs = sorted(occurrences)
-    lines = _handle_lines(occs, resolver, people_file) + _topic_lines(occs, resolver)
+    lines = _handle_lines(occs, identity, people_file) + _topic_lines(occs, identity)
     lines += _suspect_lines(occs)
     return sorted(lines, key=_line_order)
 
@@ -276,16 +277,16 @@ def file_occurrences(path: str, text: str, md: Any, *, writeup: bool) -> list[Oc
     prose = prose_only(body)
     cursor = 0
     for mention in findings["mentions"]:
-        at, cursor = _locate(prose, _mention_pattern(mention["handle"]), cursor)
-        occs.append(Occurrence(path, skip + at + 1, mention["handle"], "mention"))
+        at, cursor = _locate(prose, _mention_pattern(mention.person.handle), cursor)
+        occs.append(Occurrence(path, skip + at + 1, mention.person.handle, "mention"))
     cursor = 0
     for suspect in findings.get("suspects", []):
-        at, cursor = _locate(prose, re.compile(re.escape("@" + suspect["written"])), cursor)
-        occs.append(Occurrence(path, skip + at + 1, suspect["written"], "suspect"))
+        at, cursor = _locate(prose, re.compile(re.escape("@" + suspect.written)), cursor)
+        occs.append(Occurrence(path, skip + at + 1, suspect.written, "suspect"))
     cursor = 0
     for tag in findings["hashtags"]:
-        at, cursor = _locate(prose, _hashtag_pattern(tag["tag"]), cursor)
-        occs.append(Occurrence(path, skip + at + 1, tag["tag"], "hashtag"))
+        at, cursor = _locate(prose, _hashtag_pattern(tag.tag), cursor)
+        occs.append(Occurrence(path, skip + at + 1, tag.tag, "hashtag"))
     return occs
 
 
@@ -303,8 +304,8 @@ def lint_site(settings: Mapping[str, Any]) -> list[str]:
     def shown(path: Path) -> str:
         return os.path.relpath(path, base).replace(os.sep, "/")
 
-    resolver = resolver_for(settings)
-    md = new_markdown(settings, resolver)
+    identity = identity_for(settings)
+    md = new_markdown(settings, identity)
     occs: list[Occurrence] = []
     writeups = [
         p for sub in settings.get("ARTICLE_PATHS", []) for p in _markdown_files(content / sub)
@@ -313,4 +314,4 @@ def lint_site(settings: Mapping[str, Any]) -> list[str]:
         occs += file_occurrences(shown(path), path.read_text(encoding="utf-8"), md, writeup=True)
     for path in _markdown_files(content / "comments"):
         occs += file_occurrences(shown(path), path.read_text(encoding="utf-8"), md, writeup=False)
-    return lint_findings(occs, resolver, people_file=shown(content / "people.toml"))
+    return lint_findings(occs, identity, people_file=shown(content / "people.toml"))
