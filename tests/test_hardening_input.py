@@ -321,3 +321,27 @@ def test_an_unknown_top_level_key_in_a_data_file_has_its_line(
         "content/people.toml:5: unknown top-level key 'persons' (expected only [people.<slug>] "
         "tables)"
     ]
+
+
+def test_a_warm_build_repeats_the_readers_warnings(
+    site: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (site / "writeups/2011/looks.md").write_text(
+        WRITEUP + "Thanks @nickke\u0430ne.\n\n<p onclick=x()>Hi</p>\n", encoding="utf-8"
+    )
+    caplog.set_level(logging.WARNING)
+    seen = []
+    for n in (1, 2):  # the second build reads looks.md from Pelican's content cache
+        caplog.clear()
+        build_site(site, tmp_path / f"out{n}", cache=tmp_path / "cache", PLUGINS=PLUGINS)
+        seen.append([r.getMessage() for r in caplog.records if "looks.md" in r.getMessage()])
+    assert (
+        seen[0]
+        == seen[1]
+        == [
+            "content/writeups/2011/looks.md: removed from its text: an event handler onclick= on <p> "
+            "(write-ups may not run script; see README, Writing)",
+            "content/writeups/2011/looks.md:6: @nickke\u0430ne contains a character that is not "
+            "allowed in a handle (U+0430 CYRILLIC SMALL LETTER A); did you mean @nickkeane?",
+        ]
+    )
