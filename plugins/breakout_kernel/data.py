@@ -59,7 +59,7 @@ class SiteData:
     events_path: str = ""
 
 
-def _line_of(text: str, table: str, key: str, field: str | None = None) -> int | None:
+def table_line(text: str, table: str, key: str, field: str | None = None) -> int | None:
     """Line of the `[table.key]` header, or of `field = …` inside that table, for messages."""
     pattern = re.compile(
         rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*\"?{re.escape(key)}\"?[ \t]*\]",
@@ -146,7 +146,7 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
     text, tables = _read_toml(path, "people")
     people: dict[str, PersonRecord] = {}
     for slug, entry in tables.items():
-        line = _line_of(text, "people", slug)
+        line = table_line(text, "people", slug)
         if not SLUG_RE.match(slug):
             errors.report(
                 path, line, f"person key '{slug}' must be lower-case letters, digits, _ or -"
@@ -177,7 +177,9 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
                     for value in (v.lstrip("@") for v in vals):
                         if why := handle_problem(net, value):
                             errors.report(
-                                path, _line_of(text, "people", slug, net), f"[people.{slug}] {why}"
+                                path,
+                                table_line(text, "people", slug, net),
+                                f"[people.{slug}] {why}",
                             )
                         else:
                             good.append(value)
@@ -194,7 +196,7 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
         for link in lists["links"]:
             if why := link_problem(link, mailto=True):
                 errors.report(
-                    path, _line_of(text, "people", slug, "links"), f"[people.{slug}] link {why}"
+                    path, table_line(text, "people", slug, "links"), f"[people.{slug}] link {why}"
                 )
             else:
                 links.append(link)
@@ -221,7 +223,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
     text, tables = _read_toml(path, "events")
     events: dict[str, EventRecord] = {}
     for slug, entry in tables.items():
-        line = _line_of(text, "events", slug)
+        line = table_line(text, "events", slug)
         if not SLUG_RE.match(slug):
             errors.report(
                 path, line, f"event key '{slug}' must be lower-case letters, digits, _ or -"
@@ -245,7 +247,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
             if key in entry and not isinstance(entry[key], dt.date):
                 errors.report(
                     path,
-                    _line_of(text, "events", slug, key),
+                    table_line(text, "events", slug, key),
                     f"[events.{slug}] '{key}' must be a TOML date such as 2011-01-22",
                 )
                 bad = True
@@ -259,7 +261,9 @@ def parse_events(path: str) -> dict[str, EventRecord]:
                 bad = True
         url = entry.get("url", "")
         if isinstance(url, str) and url and (why := link_problem(url, mailto=False)):
-            errors.report(path, _line_of(text, "events", slug, "url"), f"[events.{slug}] url {why}")
+            errors.report(
+                path, table_line(text, "events", slug, "url"), f"[events.{slug}] url {why}"
+            )
             url = ""
         if bad:
             continue
