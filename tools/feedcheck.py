@@ -36,10 +36,12 @@ if str(ROOT / "plugins") not in sys.path:
 from breakout_feeds import ids as feed_ids  # noqa: E402
 from breakout_feeds.options import options  # noqa: E402
 from breakout_feeds.paths import FeedPaths  # noqa: E402
+from breakout_kernel.htmlsafety import unsafe_markup  # noqa: E402
 
 ATOM = "http://www.w3.org/2005/Atom"
 A = f"{{{ATOM}}}"
 WFW = "{http://wellformedweb.org/CommentAPI/}"
+CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 RFC822 = re.compile(
     r"^(?:(?P<wd>Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? "
@@ -48,7 +50,9 @@ RFC822 = re.compile(
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 TEXT_TYPES = ("text", "html", "xhtml")
 EMAIL = re.compile(r"^[^@\s()]+@[^@\s()]+\.[^@\s()]+(?: \(.*\))?$")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+# huge_tree: a long write-up's content is one text node of megabytes, which libxml2 refuses
+# by default ("Text node too long"); the feed is well-formed and must be judged as such.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
 def is_absolute_url(value: str | None) -> bool:
@@ -268,6 +272,58 @@ def validate_feed_bytes(data: bytes, name: str = "feed") -> list[str]:
 def validate_feed_file(path: str | os.PathLike[str]) -> list[str]:
     """Problem lines for one feed file (RSS 2.0 or Atom 1.0); [] means valid."""
     return validate_feed_bytes(Path(path).read_bytes(), str(path))
+
+
+def _html_of(el: Any) -> str | None:
+    """The HTML an element carries for a reader, or None if it is text (Atom type="text")."""
+    kind = el.get("type", "text") if el.tag.startswith(A) else "html"
+    if kind == "html":
+        return el.text or ""
+    if kind == "xhtml":
+        return "".join(etree.tostring(child, encoding="unicode") for child in el)
+    return None
+
+
+def _html_problems(parent: Any, tags: Iterable[str], what: str, p: list[str]) -> None:
+    """Append a problem for everything that could run script in parent's HTML-bearing children."""
+    for tag in tags:
+        for el in parent.findall(tag):
+            fragment = _html_of(el)
+            for found in unsafe_markup(fragment) if fragment else []:
+                p.append(f"{what}: <{etree.QName(el).localname}> holds {found}")
+
+
+def feed_html_problems(root: Any) -> list[str]:
+    """Script elements, event handlers and script URLs in a feed's HTML-bearing elements.
+
+    RSS: channel and item <description>, <content:encoded> (readers take both as HTML).
+    Atom: title, subtitle, summary and content of type html or xhtml.
+    """
+    p: list[str] = []
+    if root.tag == "rss":
+        for ch in root.findall("channel"):
+            _html_problems(ch, ["description"], "channel", p)
+            for n, item in enumerate(ch.findall("item"), start=1):
+                what = f"item {n} ({_text(item.find('guid')) or _text(item.find('link'))})"
+                _html_problems(item, ["title", "description", CONTENT_ENCODED], what, p)
+    else:
+        _html_problems(root, [f"{A}title", f"{A}subtitle"], "feed", p)
+        for n, entry in enumerate(root.findall(f"{A}entry"), start=1):
+            what = f"entry {n} ({_text(entry.find(f'{A}id'))})"
+            _html_problems(entry, [f"{A}title", f"{A}summary", f"{A}content"], what, p)
+    return p
+
+
+def check_feed_html(output_dir: str | os.PathLike[str]) -> list[str]:
+    """`invoke check`: no HTML in any feed of the build can run script in a feed reader."""
+    out = Path(output_dir)
+    problems: list[str] = []
+    for path in find_feeds(out):
+        root = _feed_root(path.read_bytes())
+        if root is not None:
+            rel = path.relative_to(out).as_posix()
+            problems += [f"{rel}: {line}" for line in feed_html_problems(root)]
+    return problems
 
 
 def _feed_root(data: bytes) -> Any | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, Protocol, TypeVar
@@ -153,7 +154,7 @@ def _generator(meta: FeedMeta, updated: dt.datetime) -> FeedGenerator:
     fg = FeedGenerator()
     title = xml_safe(meta.title).strip() or "Feed"
     fg.title(title)
-    fg.description(xml_safe(meta.description).strip() or title)  # also the Atom subtitle
+    # (The description is set per format in _set_self: RSS reads it as HTML, Atom as text.)
     fg.author(name=xml_safe(meta.author).strip() or title)
     fg.language(meta.language)
     fg.generator(GENERATOR)
@@ -168,8 +169,14 @@ def _generator(meta: FeedMeta, updated: dt.datetime) -> FeedGenerator:
     return fg
 
 
-def _set_self(fg: FeedGenerator, meta: FeedMeta, kind: Kind) -> None:  # rss or atom
-    """Point the feed's id and rel="self" link at the format about to be written."""
+def _set_self(fg: FeedGenerator, meta: FeedMeta, kind: Kind) -> None:
+    """Point the feed's id and rel="self" link at the format about to be written.
+
+    Also sets the description: readers take an RSS channel <description> as HTML, an
+    Atom <subtitle> (type text) as text, so the RSS one is the text escaped for HTML.
+    """
+    description = xml_safe(meta.description).strip() or xml_safe(meta.title).strip() or "Feed"
+    fg.description(html.escape(description, quote=False) if kind == "rss" else description)
     self_url = xml_safe(meta.rss_url if kind == "rss" else meta.atom_url)
     fg.id(self_url)  # the Atom feed's own URL: unique per feed and as stable as the site's URL
     fg.link(
@@ -194,7 +201,11 @@ def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
     content = content_of(entry)  # unpacked only while this feed is rendered
     if content:  # a summary-only entry has none
         fe.content(safe(content), type="html")  # RSS: content:encoded
-    fe.summary(safe(entry.summary).strip() or title, type="text")  # RSS: description
+    # RSS: description. Readers take an RSS description as HTML whatever it holds, so the
+    # plain-text summary goes out escaped for HTML in both formats (Atom says type="html"):
+    # a comment that *shows* "<svg onload=…>" must not become one in a feed reader.
+    summary = safe(entry.summary).strip() or title
+    fe.summary(html.escape(summary, quote=False), type="html")
     authors = [a for a in (safe(name).strip() for name in entry.authors) if a]
     if entry.categories:
         # All at once: feedgen rebuilds its RSS category list on every call.
