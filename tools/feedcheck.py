@@ -335,27 +335,6 @@ def _feed_root(data: bytes) -> Any | None:
     return root if root.tag in ("rss", f"{A}feed") else None
 
 
-def json_feed_paths(output_dir: Path, settings: Mapping[str, Any]) -> list[str]:
-    """Output paths of the JSON feeds the settings name (site, comments) or pages announce."""
-    found: set[str] = set()
-    paths = FeedPaths.from_settings(settings)
-    for path in (paths.site("json"), paths.comments("json")):
-        if path and (output_dir / path).is_file():
-            found.add(path)
-    article = paths.patterns.get("ARTICLE_COMMENTS_FEED_JSON")
-    if article and "{date" not in article:  # a write-up's own, when turned on
-        glob = article.format(dir="**", slug="*")
-        found.update(p.relative_to(output_dir).as_posix() for p in output_dir.glob(glob))
-    for pattern in ("PERSON_FEED_JSON", "TOPIC_FEED_JSON", "EVENT_FEED_JSON"):
-        value = paths.patterns.get(pattern)
-        if value:
-            found.update(
-                p.relative_to(output_dir).as_posix()
-                for p in output_dir.glob(value.format(slug="*"))
-            )
-    return sorted(found)
-
-
 def find_feeds(output_dir: str | os.PathLike[str]) -> Iterator[Path]:
     """Every .xml file in the output, sorted (feeds and anything else; callers sniff)."""
     yield from sorted(Path(output_dir).rglob("*.xml"))
@@ -434,7 +413,7 @@ def check_site_feeds(output_dir: str | os.PathLike[str], settings: Mapping[str, 
         selfs = [el.get("href", "") for el in root.iter(f"{A}link") if el.get("rel") == "self"]
         if selfs and not selfs[0].endswith("/" + rel):
             problems.append(f"{rel}: its rel=self link {selfs[0]} is not where the file is")
-    from tools.jsonfeedcheck import check_json_feed  # imports this module's rules
+    from tools.jsonfeedcheck import check_json_feed, json_feed_paths  # import this module
 
     for rel in json_feed_paths(out, settings):
         problems += check_json_feed((out / rel).read_bytes(), rel, rel)

@@ -8,9 +8,11 @@ content_text, RFC 3339 dates and absolute URLs.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from tools.feedcheck import is_absolute_url, rfc3339_problem
+from tools.feedcheck import FeedPaths, is_absolute_url, rfc3339_problem
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -66,3 +68,24 @@ def check_json_feed(data: bytes, name: str, rel: str | None = None) -> list[str]
     for n, item in enumerate(items, start=1):
         p += _json_item_problems(item, f"item {n}", seen)
     return [f"{name}: {problem}" for problem in p]
+
+
+def json_feed_paths(output_dir: Path, settings: Mapping[str, Any]) -> list[str]:
+    """Output paths of the JSON feeds the settings name (site, comments) or pages announce."""
+    found: set[str] = set()
+    paths = FeedPaths.from_settings(settings)
+    for path in (paths.site("json"), paths.comments("json")):
+        if path and (output_dir / path).is_file():
+            found.add(path)
+    article = paths.patterns.get("ARTICLE_COMMENTS_FEED_JSON")
+    if article and "{date" not in article:  # a write-up's own, when turned on
+        glob = article.format(dir="**", slug="*")
+        found.update(p.relative_to(output_dir).as_posix() for p in output_dir.glob(glob))
+    for pattern in ("PERSON_FEED_JSON", "TOPIC_FEED_JSON", "EVENT_FEED_JSON"):
+        value = paths.patterns.get(pattern)
+        if value:
+            found.update(
+                p.relative_to(output_dir).as_posix()
+                for p in output_dir.glob(value.format(slug="*"))
+            )
+    return sorted(found)
