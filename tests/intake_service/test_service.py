@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -198,7 +198,7 @@ def test_oversized_requests_are_refused_before_reading(intake: Intake) -> None:
     # A body with no Content-Length (chunked) is cut off at the cap all the same.
     encoded = httpx.QueryParams(big).__str__().encode()
 
-    def chunks():  # noqa: ANN202
+    def chunks() -> Iterator[bytes]:
         for i in range(0, len(encoded), 4096):
             yield encoded[i : i + 4096]
 
