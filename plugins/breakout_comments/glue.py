@@ -8,12 +8,13 @@ import logging
 import os
 import zoneinfo
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
 import markdown
-from breakout_content import data, errors
-from breakout_content.settings import Option, is_type, positive_int, validated
+from breakout_kernel import build, data, errors
+from breakout_kernel.settings import Option, is_type, positive_int
 from pelican.utils import strftime
 
 from .assemble import Assembly, assemble
@@ -52,14 +53,10 @@ STAMP_SETTINGS = (
 )  # fmt: skip
 PLUGINS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-_state: dict[str, Any] = {}
-
 
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_COMMENTS before anything is read."""
-    _state["options"] = options = validated(pelican.settings, "BREAKOUT_COMMENTS", SCHEMA)
-    _state.pop("manifest", None)
-    if not options["INTAKE_URL"]:
+    if not _options(pelican.settings)["INTAKE_URL"]:
         log.warning(
             "BREAKOUT_COMMENTS['INTAKE_URL'] is empty (BREAKOUT_INTAKE_URL unset?): "
             "write-ups get no comment form"
@@ -68,9 +65,7 @@ def on_initialized(pelican: Any) -> None:
 
 def _options(settings: dict[str, Any]) -> dict[str, Any]:
     """The validated BREAKOUT_COMMENTS of this build."""
-    if "options" not in _state:
-        _state["options"] = validated(settings, "BREAKOUT_COMMENTS", SCHEMA)
-    return _state["options"]
+    return build.options(settings, "BREAKOUT_COMMENTS", SCHEMA)
 
 
 def markdown_factory(settings: dict[str, Any]) -> Callable[[], Any]:
@@ -247,9 +242,18 @@ def on_article_generator_finalized(generator: Any) -> None:
         else:
             _attach(translation, original.comments, original.comment_list)
     generator.context["breakout_comments"] = newest_first(shown)
-    _state["manifest"] = _manifest(generator.articles, settings, options)
+    current = build.current(settings)
+    if current is not None:
+        current.part(IntakeManifest).text = _manifest(generator.articles, settings, options)
     if use_cache:
         cache.save(set(paths))
+
+
+@dataclass
+class IntakeManifest:
+    """This build's intake manifest, made with the threads and written once the build succeeded."""
+
+    text: str | None = None
 
 
 def _manifest(articles: list[Any], settings: dict[str, Any], options: dict[str, Any]) -> str:
@@ -276,7 +280,8 @@ def _manifest(articles: list[Any], settings: dict[str, Any], options: dict[str, 
 def on_finalized(pelican: Any) -> None:
     """Write the intake manifest once the build has succeeded (a failed build raised before)."""
     name = _options(pelican.settings)["MANIFEST"]
-    text = _state.pop("manifest", None)
+    current = build.current(pelican.settings)
+    text = current.part(IntakeManifest).text if current is not None else None
     if not name or text is None:
         return
     path = os.path.join(pelican.settings["OUTPUT_PATH"], name)
@@ -289,5 +294,5 @@ def on_finalized(pelican: Any) -> None:
 
 
 def _base(settings: dict[str, Any]) -> str:
-    """Folder that reported paths are relative to (as breakout_content.errors shows them)."""
+    """Folder that reported paths are relative to (as breakout_kernel.errors shows them)."""
     return os.path.dirname(os.path.abspath(settings["PATH"]))
