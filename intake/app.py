@@ -91,10 +91,10 @@ def refuse(
     """A 4xx/5xx page with the reason and the reader's text kept (escaped)."""
     fields = fields or {}
     back = ""
-    try:
-        writeup = service.manifest.current().writeups.get(fields.get("writeup", ""))
-    except ManifestError:
-        writeup = None
+    writeup = None
+    if fields.get("writeup"):  # a honeypot or malformed post gets no look-up at all
+        with contextlib.suppress(ManifestError):
+            writeup = service.manifest.current().writeups.get(fields["writeup"])
     if writeup is not None:
         back = f"{service.settings.site_url}/{writeup.url}#comment-form"
     page = pages.rejection_page(service.settings.site_url, reason, fields.get("comment", ""), back)
