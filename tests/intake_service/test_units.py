@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import ipaddress
 import json
+import re
 import zoneinfo
 
 import pytest
