@@ -17,7 +17,7 @@ RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 # The comment form posts to the production intake service (README "Comments from
 # readers"); with BREAKOUT_INTAKE_URL unset, the build warns and shows no form.
-BREAKOUT_COMMENTS = {  # noqa: F405
+BREAKOUT_COMMENTS = {
     **BREAKOUT_COMMENTS,  # noqa: F405
     "INTAKE_URL": os.environ.get("BREAKOUT_INTAKE_URL", "").strip().rstrip("/"),
 }

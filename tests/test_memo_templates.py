@@ -45,7 +45,7 @@ ATTRIBUTES = {
     "people", "topics", "writers", "same_session", "prev_in_event", "next_in_event",
     "comment_list", "comment_count", "comments_closed",
     # the comment form: CommentForm.token()
-    "comment_form", "action", "writeup", "max_length", "max_links", "max_field",
+    "comment_form", "action", "max_length", "max_links", "max_field",  # and "writeup", below
     # comments: Tokens.comment (their author too, above)
     "id", "anchor", "handle", "website", "person_url", "body_html", "depth",
     "duplicates", "removed", "article",
