@@ -82,8 +82,9 @@ def start_intake(
     *,
     env: dict[str, str] | None = None,
     preexec_fn: Callable[[], None] | None = None,
+    command: tuple[str, ...] = ("-m", "intake", "--port", "0"),
 ) -> Intake:
-    """Start `python3 -m intake --port 0` and wait until it serves /health."""
+    """Start `python3 -m intake --port 0` (or `command`) and wait until it serves /health."""
     environ = {
         **os.environ,
         "BREAKOUT_SITE_URL": SITE,
@@ -94,7 +95,7 @@ def start_intake(
         **(env or {}),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "intake", "--port", "0"],
+        [sys.executable, *command],
         cwd=ROOT,
         env=environ,
         stdout=subprocess.PIPE,  # a pipe, not a file: RLIMIT_FSIZE tests must not cut the log

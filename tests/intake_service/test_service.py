@@ -319,3 +319,12 @@ def test_without_a_manifest_the_service_says_503(
     response = service.post(comment())
     assert response.status_code == 503
     assert "build the site first" in service.log()
+
+
+def test_invoke_intake_runs_the_service_on_loopback(run_intake: Callable[..., Intake]) -> None:
+    service = run_intake(command=("-m", "invoke", "intake", "--port", "0"))
+    assert service.url.startswith("http://127.0.0.1:")
+    assert (
+        "Comment intake on http://127.0.0.1:0/comments for http://127.0.0.1:8000" in service.log()
+    )
+    assert service.post(comment()).status_code == 303
