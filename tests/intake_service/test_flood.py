@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import threading
@@ -53,7 +54,10 @@ def flood(
     service: Intake, headers: list[dict[str, str]], concurrency: int = 60
 ) -> dict[int, int | str]:
     """Post len(headers) comments concurrently, the i-th with headers[i]."""
-    return asyncio.run(_flood(service.url, list(enumerate(headers)), concurrency))
+    # In a thread of its own: Playwright's sync API may hold an event loop on this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        work = _flood(service.url, list(enumerate(headers)), concurrency)
+        return pool.submit(asyncio.run, work).result()
 
 
 def files_by_post(service: Intake) -> dict[int, list[Path]]:
