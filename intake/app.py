@@ -34,6 +34,17 @@ from .validation import FIELDS, Rejection, Submission, check_fields, is_spam_tra
 
 log = logging.getLogger("breakout.intake")
 FORM_TYPE = "application/x-www-form-urlencoded"
+# The refusal page needs the site's stylesheet and nothing else: even if escaping ever
+# failed, no script, frame or form could work on it.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src {origin}; img-src {origin}; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    ),
+}
 
 
 class TooLarge(Exception):
@@ -98,7 +109,12 @@ def refuse(
     if writeup is not None:
         back = f"{service.settings.site_url}/{writeup.url}#comment-form"
     page = pages.rejection_page(service.settings.site_url, reason, fields.get("comment", ""), back)
-    return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store", **headers})
+    policy = SECURITY_HEADERS["Content-Security-Policy"].format(origin=service.settings.origin)
+    return HTMLResponse(
+        page,
+        status_code=status,
+        headers={**SECURITY_HEADERS, "Content-Security-Policy": policy, **headers},
+    )
 
 
 async def post_comment(request: Request) -> Response:

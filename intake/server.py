@@ -24,8 +24,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"intake: {exc}")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     print(
-        f"Comment intake on http://{args.host}:{args.port}/comments for {settings.site_url}; "
-        f"queue {settings.queue}",
+        f"Comment intake for {settings.site_url}: POST /comments on {args.host} "
+        f"(the address follows from uvicorn); queue {settings.queue}",
         flush=True,
     )
     # proxy_headers off: the client address behind a proxy is decided in one place

@@ -286,6 +286,10 @@ def test_nothing_typed_is_reflected_unescaped(intake: Intake) -> None:
         assert "<img" not in response.text and "<svg" not in response.text
     kept = intake.post(comment(replyto="999", comment=XSS))
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in kept.text  # kept, escaped
+    # And were escaping ever to fail, the page may load the site's stylesheet and no script.
+    policy = kept.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "style-src http://127.0.0.1:8000" in policy
+    assert "script-src" not in policy and kept.headers["x-content-type-options"] == "nosniff"
 
 
 def test_duplicate_bodies_are_refused_per_writeup(intake: Intake, built: Built) -> None:
@@ -324,7 +328,5 @@ def test_without_a_manifest_the_service_says_503(
 def test_invoke_intake_runs_the_service_on_loopback(run_intake: Callable[..., Intake]) -> None:
     service = run_intake(command=("-m", "invoke", "intake", "--port", "0"))
     assert service.url.startswith("http://127.0.0.1:")
-    assert (
-        "Comment intake on http://127.0.0.1:0/comments for http://127.0.0.1:8000" in service.log()
-    )
+    assert "Comment intake for http://127.0.0.1:8000: POST /comments on 127.0.0.1" in service.log()
     assert service.post(comment()).status_code == 303
