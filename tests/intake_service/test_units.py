@@ -140,3 +140,23 @@ def test_settings_defaults_are_local() -> None:
     assert from_environment({"BREAKOUT_SITE_URL": "https://Camp.Example/blog/"}).origin == (
         "https://camp.example"
     )
+
+
+@pytest.mark.parametrize(
+    ("handle", "written"),
+    [
+        ("@ann_r", "@ann_r"),
+        ("ann_r", "@ann_r"),
+        ("@ann@social.example", "@ann@social.example"),
+        ("ann.bsky.social", "ann.bsky.social"),
+    ],
+)
+def test_every_handle_form_the_site_knows_is_accepted(handle: str, written: str) -> None:
+    got = validate(post(handle=handle), SITE)
+    assert isinstance(got, Submission) and got.handle == written
+
+
+@pytest.mark.parametrize("handle", ["@", "a b", "@ann@", "ann@@x.example", "<b>", "@" + "a" * 31])
+def test_anything_else_is_not_a_handle(handle: str) -> None:
+    got = validate(post(handle=handle), SITE)
+    assert isinstance(got, Rejection) and "Handle" in got.reason
