@@ -59,6 +59,15 @@ class Intake:
         """What the service logged so far."""
         return "".join(self.lines)
 
+    def logged(self, text: str, timeout: float = START_TIMEOUT) -> bool:
+        """Wait until the log (read from a pipe by a thread, so a little behind) holds text."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def queued(self) -> list[Path]:
         """The complete comment files in the queue (what moderation would see)."""
         return sorted(

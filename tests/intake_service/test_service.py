@@ -322,7 +322,7 @@ def test_without_a_manifest_the_service_says_503(
     assert httpx.get(service.url + "/health", timeout=60).status_code == 503
     response = service.post(comment())
     assert response.status_code == 503
-    assert "build the site first" in service.log()
+    assert service.logged("build the site first"), service.log()
 
 
 def test_invoke_intake_runs_the_service_on_loopback(run_intake: Callable[..., Intake]) -> None:
