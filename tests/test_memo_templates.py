@@ -35,6 +35,7 @@ VARIABLES = {
     "event_ref", "session_ref", "writeup_card", "here", "ix", "wu", "feed_links", "prev_url",
     "seo",
     "form",  # set by partials/comments.html to article.comment_form, which it includes
+    "assets",  # set from breakout_assets (its names: code and theme, in the global stamp)
 }  # fmt: skip
 
 # Attributes and keys read anywhere in those templates.

@@ -45,8 +45,9 @@ def writeups() -> list[tuple[Path, dict[str, str]]]:
     return found
 
 
-# The comment form's one deferred file, on pages with the form (and the thank-you page).
-COMMENTS_JS = "/theme/js/comments.js"
+# The comment form's one deferred file (content-hashed by breakout_assets), on pages with
+# the form (and the thank-you page).
+COMMENTS_JS = re.compile(r"^/theme/js/comments(\.[0-9a-f]{12})?\.js$")
 
 
 def code_scripts(page: BeautifulSoup) -> list:
@@ -60,7 +61,12 @@ def code_scripts(page: BeautifulSoup) -> list:
         s
         for s in page.find_all("script")
         if s.get("type") != "application/ld+json"
-        and not (form_page and s.get("src") == COMMENTS_JS and s.has_attr("defer") and not s.string)
+        and not (
+            form_page
+            and COMMENTS_JS.match(s.get("src", ""))
+            and s.has_attr("defer")
+            and not s.string
+        )
     ]
 
 
