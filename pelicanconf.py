@@ -36,9 +36,12 @@ DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 ARCHIVES_SAVE_AS = "archives/index.html"
 ARCHIVES_URL = "archives/"
-DIRECT_TEMPLATES = ["index", "archives", "404", "search"]
+DIRECT_TEMPLATES = ["index", "archives", "404", "search", "thanks"]
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
+# Where the comment intake service sends a reader after an accepted comment.
+THANKS_URL = "comments/thanks/"
+THANKS_SAVE_AS = "comments/thanks/index.html"
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -155,9 +158,14 @@ BREAKOUT_TEXT = {
     # Bare @handles (no @host) belong to this network; the launch content is Twitter's.
     "DEFAULT_NETWORK": "twitter",
 }
-BREAKOUT_COMMENTS: dict = {}
+BREAKOUT_COMMENTS = {
+    # The comment form posts to the intake service (python3 -m invoke intake) on this
+    # machine; publishconf.py takes BREAKOUT_INTAKE_URL instead. See README "Comments".
+    "INTAKE_URL": "http://127.0.0.1:8001",
+}
 BREAKOUT_INDEX: dict = {}
-BREAKOUT_SEO: dict = {}
+# The thank-you page after a comment is no page to find through a search engine.
+BREAKOUT_SEO = {"SITEMAP_EXCLUDE": ["404.html", "comments/thanks/index.html"]}
 # Calendars, OPML, the Follow page and the open data (paths: breakout_subscribe/options.py).
 BREAKOUT_SUBSCRIBE = {
     "LICENCE": "CC BY 4.0",

@@ -15,3 +15,9 @@ from pelicanconf import *  # noqa: F403
 SITEURL = os.environ.get("SITEURL", "https://breakout.example.org").rstrip("/")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# The comment form posts to the production intake service (README "Comments from
+# readers"); with BREAKOUT_INTAKE_URL unset, the build warns and shows no form.
+BREAKOUT_COMMENTS = {
+    **BREAKOUT_COMMENTS,  # noqa: F405
+    "INTAKE_URL": os.environ.get("BREAKOUT_INTAKE_URL", "").strip().rstrip("/"),
+}

@@ -281,3 +281,77 @@ def bench(
         clock=clock,
         search=search,
     )
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8001, where local builds point the form)"})
+def intake(c: Context, port: int = 8001) -> None:
+    """Run the comment intake service on http://127.0.0.1:PORT (Ctrl-C stops)."""
+    from intake.server import main as intake_main
+
+    intake_main(["--host", "127.0.0.1", "--port", str(port)])
+
+
+@task(
+    iterable=["approve", "reject"],
+    help={
+        "approve": "move these queued comments into content/comments/ (ids, repeat or comma-separate)",
+        "reject": "move these queued comments to moderation/_rejected/ (never published)",
+        "approve_all": "approve every queued comment",
+        "queue": "the moderation queue folder (default moderation/ or $BREAKOUT_INTAKE_QUEUE)",
+        "content": "the content folder approved comments go into (default content/)",
+    },
+)
+def moderate(
+    c: Context,
+    approve: list[str] | None = None,
+    reject: list[str] | None = None,
+    approve_all: bool = False,
+    queue: str = "",
+    content: str = "",
+) -> None:
+    """List the comments waiting for moderation, or approve/reject them by id."""
+    import zoneinfo
+
+    from breakout_comments.glue import markdown_factory
+    from breakout_comments.render import BodyRenderer
+
+    from intake import moderation
+    from tools.build import load_settings
+
+    queue_dir = Path(queue or os.environ.get("BREAKOUT_INTAKE_QUEUE", "") or ROOT / "moderation")
+    content_dir = Path(content) if content else CONTENT
+    ids = [i for raw in (approve or []) for i in raw.replace(",", " ").split()]
+    rejected = [i for raw in (reject or []) for i in raw.replace(",", " ").split()]
+    try:
+        if approve_all or ids or rejected:
+            to_approve = (
+                moderation.queued_files(queue_dir)
+                if approve_all
+                else moderation.find(queue_dir, ids)
+            )
+            to_reject = moderation.find(queue_dir, rejected)
+            both = set(to_approve) & set(to_reject)
+            if both:
+                sys.exit(
+                    f"moderate: {', '.join(sorted(p.stem for p in both))}: both approved and rejected"
+                )
+            for path in moderation.approve(to_approve, content_dir / "comments"):
+                print(f"approved {path}")
+            for path in moderation.reject(to_reject, queue_dir):
+                print(f"rejected {path}")
+            if to_approve:
+                print("Run python3 -m invoke build (or publish) to show them.")
+            return
+    except moderation.ModerationError as exc:
+        sys.exit(f"moderate: {exc}")
+    settings = load_settings(CONF, path=content_dir, output=OUTPUT, cache=CACHE)
+    renderer = BodyRenderer(markdown_factory(settings))
+    waiting = moderation.pending(
+        queue_dir,
+        zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC"),
+        lambda source: renderer.render(source, []).body_html,
+    )
+    for item in waiting:
+        print(moderation.describe(item))
+        print()
+    print(f"{len(waiting)} comment(s) waiting in {queue_dir}")

@@ -157,7 +157,7 @@ def test_bad_settings_are_reported(
         )
     assert error_log() == [
         "pelicanconf: BREAKOUT_COMMENTS: unknown key 'PATHS' (did you mean 'PATH'?); "
-        "known keys: CACHE, PATH"
+        "known keys: CACHE, INTAKE_URL, MANIFEST, MAX_LENGTH, MAX_LINKS, PATH"
     ]
 
 

@@ -91,9 +91,14 @@ def soup(xss_site: tuple[Path, list[str]]) -> BeautifulSoup:
 
 @pytest.fixture(scope="module")
 def section(soup: BeautifulSoup) -> Tag:
-    """The comments section of that page."""
+    """The comments section of that page, without the comment form (the theme's, not theirs)."""
     found = soup.find(id="comments")
     assert isinstance(found, Tag)
+    found = BeautifulSoup(str(found), "html.parser").find(id="comments")
+    assert isinstance(found, Tag)
+    form = found.find("form", id="comment-form")
+    if form is not None:
+        form.decompose()
     return found
 
 

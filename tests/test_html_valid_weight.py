@@ -1,7 +1,9 @@
-"""Page weight and scripts on the launch build: small write-ups, one small CSS file, no JS but search."""
+"""Page weight and scripts on the launch build: small write-ups, one small CSS file, no JS but
+search and the comment form's one small deferred file (everything works without it)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,9 @@ from bs4 import BeautifulSoup
 PAGE_BUDGET = 60 * 1024  # a write-up's HTML + CSS, uncompressed
 CSS_BUDGET = 20 * 1024
 SEARCH_PAGE = "search/index.html"
+# Progressive enhancement of the comment form (Reply links) and the thank-you page's link.
+COMMENTS_JS = re.compile(r"^/theme/js/comments\.[0-9a-f]{12}\.js$")  # breakout_assets' name
+COMMENTS_JS_BUDGET = 2 * 1024
 DATA_SCRIPT_TYPES = {"application/ld+json"}  # data, never run
 
 
@@ -54,6 +59,12 @@ def test_the_css_is_one_small_file(launch_site: Path) -> None:
     assert css.is_file() and css.stat().st_size < CSS_BUDGET, css
 
 
+def test_the_comment_script_is_small(launch_site: Path) -> None:
+    """The comment form's script is one small file."""
+    script = launch_site / "theme" / "js" / "comments.js"
+    assert script.stat().st_size < COMMENTS_JS_BUDGET
+
+
 @pytest.mark.parametrize("kind", ["script", "handler"])
 def test_no_page_but_search_runs_javascript(launch_site: Path, kind: str) -> None:
     """No <script src> and no executable script anywhere but the search page; no on* handlers."""
@@ -69,6 +80,11 @@ def test_no_page_but_search_runs_javascript(launch_site: Path, kind: str) -> Non
             if rel == SEARCH_PAGE:
                 assert all(not s.get("src") for s in runnable), rel
                 assert runnable, "the search page needs its script"
+            elif doc.find("form", id="comment-form") or rel == "comments/thanks/index.html":
+                assert [
+                    (bool(COMMENTS_JS.match(s.get("src", ""))), s.has_attr("defer"), s.string)
+                    for s in runnable
+                ] == [(True, True, None)], rel
             else:
                 assert runnable == [], rel
         else:

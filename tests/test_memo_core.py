@@ -129,6 +129,24 @@ def test_article_page_changes_with_content_metadata_and_comments() -> None:
     assert article_page(_article(comment_list=[comment], comment_count=1), Tokens()) != same
 
 
+def test_article_page_covers_what_the_comment_form_shows() -> None:
+    from breakout_comments.intake import CommentForm
+
+    form = CommentForm("http://127.0.0.1:8001/comments", "a", 5000, 3)
+    with_form = article_page(_article(comment_form=form), Tokens())
+    assert with_form != article_page(_article(), Tokens())
+    assert article_page(_article(comment_form=form), Tokens()) == with_form
+    changes = [
+        CommentForm("https://intake.example/comments", "a", 5000, 3),
+        CommentForm(form.action, "b", 5000, 3),
+        CommentForm(form.action, "a", 4000, 3),
+        CommentForm(form.action, "a", 5000, 2),
+        CommentForm(form.action, "a", 5000, 3, max_field=100),
+    ]
+    for other in changes:
+        assert article_page(_article(comment_form=other), Tokens()) != with_form, other
+
+
 def test_article_page_follows_neighbours_titles() -> None:
     other = Counting("b", "B")
     with_prev = article_page(_article(prev_in_event=other), Tokens())

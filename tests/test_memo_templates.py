@@ -35,6 +35,8 @@ VARIABLES = {
     # set or imported inside the templates themselves
     "event_ref", "session_ref", "writeup_card", "here", "ix", "wu", "feed_links", "prev_url",
     "seo", "ics", "undated",
+    "form",  # set by partials/comments.html to article.comment_form, which it includes
+    "assets",  # set from breakout_assets (its names: code and theme, in the global stamp)
 }  # fmt: skip
 
 # Attributes and keys read anywhere in those templates.
@@ -45,6 +47,8 @@ ATTRIBUTES = {
     "modified", "event", "session", "session_leader", "event_obj", "session_obj", "leaders",
     "people", "topics", "writers", "same_session", "prev_in_event", "next_in_event",
     "comment_list", "comment_count", "comments_closed",
+    # the comment form: CommentForm.token()
+    "comment_form", "action", "max_length", "max_links", "max_field",  # and "writeup", below
     # comments: Tokens.comment (their author too, above)
     "id", "anchor", "handle", "website", "person_url", "body_html", "depth",
     "duplicates", "removed", "article",

@@ -16,3 +16,6 @@ def register() -> None:
     # article_generator_finalized: every write-up (published, hidden, draft) is known and
     # nothing has been written yet, so threads and counts reach article and index pages.
     signals.article_generator_finalized.connect(glue.on_article_generator_finalized)
+    # finalized: the intake manifest is written only for a build that succeeded, after
+    # the output folder was cleaned and filled.
+    signals.finalized.connect(glue.on_finalized)

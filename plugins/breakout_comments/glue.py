@@ -6,18 +6,20 @@ import logging
 import os
 import zoneinfo
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
 from breakout_kernel import build, data, errors, source
 from breakout_kernel.change.hashing import file_state
 from breakout_kernel.identity import Identity, for_site
-from breakout_kernel.settings import Option, is_type
+from breakout_kernel.settings import Option, is_type, positive_int
 from breakout_text import api
 from pelican.utils import strftime
 
 from .assemble import Assembly, assemble
 from .cache import RenderCache, make_stamp
+from .intake import CommentForm, ManifestEntry, form_action, manifest_json
 from .model import Comment, Problem, Rendered
 from .parse import COMMENT_EXTENSIONS, parse_comment_file
 from .render import BodyRenderer
@@ -28,6 +30,18 @@ log = logging.getLogger("breakout.comments")
 SCHEMA = {
     "PATH": Option("comments", is_type(str), "a folder name inside PATH, e.g. 'comments'"),
     "CACHE": Option(True, is_type(bool), "True or False (keep rendered comments between builds)"),
+    "INTAKE_URL": Option(
+        "",
+        lambda v: v == "" or (isinstance(v, str) and v.startswith(("http://", "https://"))),
+        "the comment intake service's URL, e.g. 'http://127.0.0.1:8001', or '' for no form",
+    ),
+    "MANIFEST": Option(
+        "intake.json",
+        lambda v: v is None or (isinstance(v, str) and v.endswith(".json") and ".." not in v),
+        "a .json path inside OUTPUT_PATH for the intake service, or None",
+    ),
+    "MAX_LENGTH": Option(5000, positive_int, "the most characters a comment may have"),
+    "MAX_LINKS": Option(3, is_type(int), "the most links a comment may hold (0 or more)"),
 }
 CACHE_FILE = "breakout-comments.pickle"
 # Settings that change a rendered comment (links, dates, Markdown); the data files and the
@@ -40,7 +54,11 @@ STAMP_SETTINGS = (
 
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_COMMENTS before anything is read."""
-    _options(pelican.settings)
+    if not _options(pelican.settings)["INTAKE_URL"]:
+        log.warning(
+            "BREAKOUT_COMMENTS['INTAKE_URL'] is empty (BREAKOUT_INTAKE_URL unset?): "
+            "write-ups get no comment form"
+        )
 
 
 def _options(settings: dict[str, Any]) -> dict[str, Any]:
@@ -107,13 +125,24 @@ def report(problems: Iterable[Problem]) -> None:
         (errors.report if p.error else errors.warn)(p.path, p.line, p.message)
 
 
-def _attach(article: Any, roots: list[Comment], flat: list[Comment]) -> None:
+def _attach(
+    article: Any, roots: list[Comment], flat: list[Comment], form: CommentForm | None = None
+) -> None:
     """Set the contract attributes on one article."""
     # Pelican set article.comments to the 'Comments:' metadata string; the metadata dict keeps it.
     article.comments_closed = str(article.metadata.get("comments", "")).strip().lower() == "closed"
     article.comments = roots
     article.comment_list = flat
     article.comment_count = sum(1 for c in flat if not c.removed)
+    article.comment_form = None if article.comments_closed else form
+
+
+def _form(article: Any, options: dict[str, Any]) -> CommentForm | None:
+    """The comment form of a published write-up when there is an intake service; else None."""
+    action = form_action(options["INTAKE_URL"])
+    if not action or article.status != "published":
+        return None  # drafts and hidden write-ups take no comments from readers
+    return CommentForm(action, article.slug, options["MAX_LENGTH"], options["MAX_LINKS"])
 
 
 def _decorate(comment: Comment, article: Any, settings: dict[str, Any], identity: Identity) -> None:
@@ -172,7 +201,8 @@ def on_article_generator_finalized(generator: Any) -> None:
         roots, flat = (thread.roots, thread.flat) if thread else ([], [])
         for comment in flat:
             _decorate(comment, article, settings, identity)
-        _attach(article, roots, flat)
+        owner = by_slug[article.slug] is article  # a second write-up with the slug gets no form
+        _attach(article, roots, flat, _form(article, options) if owner else None)
         if id(article) not in drafts:
             # A draft's comments stay on the draft: person and topic pages must not link to it.
             shown.extend(c for c in flat if not c.removed)
@@ -183,8 +213,55 @@ def on_article_generator_finalized(generator: Any) -> None:
         else:
             _attach(translation, original.comments, original.comment_list)
     generator.context["breakout_comments"] = newest_first(shown)
+    current = build.current(settings)
+    if current is not None:
+        current.part(IntakeManifest).text = _manifest(generator.articles, settings, options)
     if use_cache:
         cache.save(set(paths))
+
+
+@dataclass
+class IntakeManifest:
+    """This build's intake manifest, made with the threads and written once the build succeeded."""
+
+    text: str | None = None
+
+
+def _manifest(articles: list[Any], settings: dict[str, Any], options: dict[str, Any]) -> str:
+    """The intake service's manifest for this build's published write-ups."""
+    entries = [
+        ManifestEntry(
+            slug=a.slug,
+            url=a.url,
+            title=a.title,
+            open=a.comment_form is not None,
+            comments=tuple(c.id for c in a.comment_list if not c.removed),
+        )
+        for a in articles
+    ]
+    return manifest_json(
+        entries,
+        timezone=settings.get("TIMEZONE") or "UTC",
+        thanks_url=settings.get("THANKS_URL", ""),
+        max_length=options["MAX_LENGTH"],
+        max_links=options["MAX_LINKS"],
+    )
+
+
+def on_finalized(pelican: Any) -> None:
+    """Write the intake manifest once the build has succeeded (a failed build raised before)."""
+    name = _options(pelican.settings)["MANIFEST"]
+    current = build.current(pelican.settings)
+    text = current.part(IntakeManifest).text if current is not None else None
+    if not name or text is None:
+        return
+    path = os.path.join(pelican.settings["OUTPUT_PATH"], name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    # Replaced whole (the service may read it at any moment): temporary file, then rename.
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 def _base(settings: dict[str, Any]) -> str:

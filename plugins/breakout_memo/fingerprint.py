@@ -190,6 +190,8 @@ def article_page(article: Any, tokens: Tokens) -> str:
         bool(getattr(article, "comments_closed", False)),
         getattr(article, "comment_count", None),
         tuple(tokens.comment(c) for c in getattr(article, "comment_list", None) or ()),
+        # the comment form: where it posts and the limits it shows
+        form.token() if (form := getattr(article, "comment_form", None)) is not None else None,
     )
     return digest(token)
 

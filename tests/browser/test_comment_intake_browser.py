@@ -1,0 +1,123 @@
+"""The whole comment path in a real chromium: form, intake service, moderation, rebuild, thread."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import build_site
+from intake_service.conftest import Built, Intake, start_intake
+
+from .conftest import ROOT, Opened, Served, serve
+
+pytestmark = pytest.mark.browser
+
+FIXTURE = ROOT / "tests" / "fixtures" / "golden-site"
+WRITEUP = "/2011/ukgc11-police/"
+TIMEOUT = 60_000  # ms; the machine is shared
+
+
+@dataclass
+class Stack:
+    """A built site served locally, its content, and the intake service its form posts to."""
+
+    site: Served
+    content: Path
+    intake: Intake
+
+    def rebuild(self) -> None:
+        """Build the content again into the served folder, the form pointing at the service."""
+        build_site(
+            self.content,
+            self.site.root,
+            cache=self.site.root.parent / "cache",
+            BREAKOUT_COMMENTS={"INTAKE_URL": self.intake.url},
+        )
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    """Site server first (its URL is the service's allowed origin), then the service, then a build."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    out = tmp_path / "output"
+    out.mkdir()
+    with serve(out) as site:
+        built = Built(content, out)
+        intake = start_intake(built, tmp_path / "queue", env={"BREAKOUT_SITE_URL": site.base_url})
+        try:
+            stack = Stack(site, content, intake)
+            stack.rebuild()
+            yield stack
+        finally:
+            intake.stop()
+
+
+def send(page: Any, name: str, text: str) -> None:
+    """Fill in and send the form like a reader, then wait for the next page."""
+    page.fill("#comment-name", name)
+    page.fill("#comment-text", text)
+    with page.expect_navigation(timeout=TIMEOUT):
+        page.click("#comment-form button[type=submit]")
+
+
+def moderate_all(stack: Stack) -> None:
+    """`invoke moderate --approve-all` into the test's content folder."""
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "moderate", "--approve-all",
+         "--queue", str(stack.intake.queue), "--content", str(stack.content)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_reply_goes_from_the_form_to_its_thread(
+    stack: Stack, open_page: Callable[..., Opened]
+) -> None:
+    opened = open_page(stack.site.url(WRITEUP))
+    page = opened.page
+    # With JavaScript on, Reply on Andy's comment chooses it and moves focus to the text.
+    page.click('#comment-001 a.comment-reply[data-replyto="001"]')
+    assert page.eval_on_selector("#comment-replyto", "el => el.value") == "001"
+    assert page.evaluate("document.activeElement.id") == "comment-text"
+    send(page, "Browser Reader", "Replying in a *real* browser.")
+    assert page.url.startswith(stack.site.url("/comments/thanks/"))
+    assert page.inner_text("h1") == "Thank you"
+    assert "waits for moderation" in page.inner_text("main")
+    back = page.locator("#thanks-back")
+    assert back.get_attribute("href") == "/2011/ukgc11-police/"
+    assert opened.watch.problems() == []
+
+    # Without JavaScript: the reader picks the comment in "In reply to" themselves.
+    plain = open_page(stack.site.url(WRITEUP), javascript=False).page
+    plain.select_option("#comment-replyto", "002")
+    send(
+        plain,
+        "<img src=x onerror=window.__xss=1>",
+        "No script <script>window.__xss=1</script> here.",
+    )
+    assert plain.inner_text("h1") == "Thank you"
+    assert plain.locator("#thanks-back").get_attribute("href") == "/"  # no script, home link
+
+    moderate_all(stack)
+    stack.rebuild()
+    after = open_page(stack.site.url(WRITEUP))
+    reply = after.page.locator(
+        "#comment-001 > .comment-replies article.comment", has_text="Replying in a"
+    )
+    assert reply.count() == 1
+    assert "Browser Reader" in reply.inner_text()
+    assert reply.locator("em").inner_text() == "real"
+    hostile = after.page.locator(
+        "#comment-002 .comment-replies article.comment", has_text="No script"
+    )
+    assert hostile.count() == 1
+    assert "<img src=x onerror=window.__xss=1>" in hostile.locator(".comment-author").inner_text()
+    assert after.page.evaluate("window.__xss") is None
+    assert after.watch.problems() == []
