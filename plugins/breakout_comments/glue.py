@@ -257,6 +257,12 @@ def on_finalized(pelican: Any) -> None:
         return
     path = os.path.join(pelican.settings["OUTPUT_PATH"], name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:  # unchanged: a warm build rewrites nothing
+                return
+    except FileNotFoundError:
+        pass
     # Replaced whole (the service may read it at any moment): temporary file, then rename.
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
