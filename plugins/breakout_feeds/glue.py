@@ -16,6 +16,7 @@ from typing import Any
 
 from breakout_content import errors
 from breakout_content.settings import validated
+from breakout_memo.manifest import carry_over
 from pelican.generators import Generator
 
 from .build import FeedPlan, SiteInfo, Writeup, digest, plan_batches, render_order
@@ -223,7 +224,12 @@ class FeedsGenerator(Generator):
         records: dict[str, dict[str, Any]] = {}
         stats = FeedStats()
         for plans in batches:
-            done, batch_stats = write_feeds(self.output_path, plans, previous)
+            done, batch_stats = write_feeds(
+                self.output_path,
+                plans,
+                previous,
+                live=self.settings.get("BREAKOUT_PREVIOUS_OUTPUT"),
+            )
             records.update(done)
             stats.rendered += batch_stats.rendered
             stats.reused += batch_stats.reused
@@ -307,8 +313,13 @@ def write_feeds(
     output_path: str | os.PathLike[str],
     plans: list[FeedPlan],
     previous: Mapping[str, Mapping[str, Any]],
+    live: str | None = None,
 ) -> tuple[dict[str, dict[str, Any]], FeedStats]:
-    """Render and write each feed file unless its fingerprint and file match the last build."""
+    """Render and write each feed file unless its fingerprint and file match the last build.
+
+    With `live` (the output a build into a fresh folder replaces), a current feed is carried
+    over from there.
+    """
     output_path = os.path.abspath(output_path)
     records: dict[str, dict[str, Any]] = {}
     stats = FeedStats()
@@ -319,8 +330,10 @@ def write_feeds(
             path = plan.paths[kind]
             old = previous.get(path)
             if old is not None and old.get("fingerprint") == fingerprint:
-                mtime = _unchanged(_target(output_path, path), old)
-                if mtime is not None:
+                target = _target(output_path, path)
+                source = _target(live, path) if live else target
+                mtime = _unchanged(source, old)
+                if mtime is not None and (source == target or carry_over(source, target)):
                     records[path] = {**old, "mtime_ns": mtime}
                     stats.reused += 1
                     continue

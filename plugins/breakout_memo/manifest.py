@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,24 @@ def read(path: str, stamp: str) -> dict[str, Entry]:
     return entries
 
 
+def carry_over(source: str, target: str) -> bool:
+    """Put the previous output's file at target (a hard link; a copy across filesystems).
+
+    Builds write into a fresh folder (tools/build.py): an unchanged page or feed is carried
+    over from the live output instead of being rendered again. Writers unlink a linked file
+    before writing over it, so the live output never changes under a build.
+    """
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+    except OSError:
+        return False
+    return True
+
+
 @dataclass
 class Stats:
     """What the memo did this build (logged at the end; tests read it)."""
@@ -65,9 +84,16 @@ class Stats:
 class Manifest:
     """Last build's entries (read-only) and this build's (written at the end)."""
 
-    def __init__(self, output_path: str, stamp: str, old: dict[str, Entry] | None = None) -> None:
-        """A manifest for one output folder under one global stamp."""
+    def __init__(
+        self,
+        output_path: str,
+        stamp: str,
+        old: dict[str, Entry] | None = None,
+        previous: str | None = None,
+    ) -> None:
+        """A manifest for one output folder under one global stamp (previous: the live output)."""
         self.output_path = output_path
+        self.previous = previous
         self.stamp = stamp
         self.old: dict[str, Entry] = old or {}
         self.new: dict[str, Entry] = {}
@@ -78,8 +104,11 @@ class Manifest:
         entry = self.old.get(name)
         if entry is None or entry[0] != fingerprint:
             return False
-        state = file_state(path)
+        source = os.path.join(self.previous, name) if self.previous else path
+        state = file_state(source)
         if state is None or state != entry[1:]:
+            return False
+        if source != path and not carry_over(source, path):
             return False
         self.new[name] = entry
         return True
