@@ -50,7 +50,7 @@ ATTRIBUTES = {
     "name", "display_name", "affiliation", "profiles", "links", "counts", "writeups",
     "sessions_led", "mentioned_in", "written", "comments_written", "mentioned_in_comments",
     "events", "top_topics", "co_mentioned", "articles", "comments", "related", "count",
-    "weight", "sessions", "place", "end_date", "hashtags", "record", "note", "person",
+    "weight", "sessions", "place", "end_date", "hashtags", "record", "note", "provenance", "person",
     # pagination: listing_page (number, pages, neighbours' urls, shown write-ups)
     "object_list", "number", "num_pages", "has_other_pages", "has_previous", "has_next",
     "previous_page_number",

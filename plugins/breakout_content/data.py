@@ -14,7 +14,7 @@ from . import errors
 
 NETWORKS = ("twitter", "mastodon", "bluesky")
 PERSON_KEYS = {"name", "affiliation", "aliases", "links", *NETWORKS}
-EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note"}
+EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note", "provenance"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 
@@ -41,7 +41,8 @@ class EventRecord:
     place: str = ""
     hashtags: tuple[str, ...] = ()
     url: str = ""
-    note: str = ""
+    note: str = ""  # for editors only: never shown on the site
+    provenance: str = ""  # for readers: where the date or place comes from, shown on the event page
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
         if hashtags is None:
             errors.report(path, line, f"[events.{slug}] 'hashtags' must be a list of strings")
             bad = True
-        for key in ("place", "url", "note"):
+        for key in ("place", "url", "note", "provenance"):
             if key in entry and not isinstance(entry[key], str):
                 errors.report(path, line, f"[events.{slug}] '{key}' must be a string")
                 bad = True
@@ -219,6 +220,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
             hashtags=tuple(h.lstrip("#") for h in (hashtags or ())),
             url=entry.get("url", ""),
             note=entry.get("note", ""),
+            provenance=entry.get("provenance", ""),
         )
     return events
 
