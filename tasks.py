@@ -35,11 +35,12 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 def _build(conf: Path, output: Path, cache: Path = CACHE, path: Path = CONTENT) -> None:
     """Run Pelican in-process and exit non-zero with its message if the build fails."""
+    from breakout_content.errors import PlainHandler
     from pelican.log import init as init_logging
 
     from tools.build import run_pelican
 
-    init_logging(level=None)
+    init_logging(level=None, handler=PlainHandler())
     try:
         run_pelican(conf, path=path, output=output, cache=cache)
     except Exception as exc:  # Pelican and Breakout errors are already logged

@@ -72,7 +72,7 @@ def detach_unlisted_plugins(settings: Mapping[str, Any]) -> None:
 STAGING_MARK = ".breakout-staging"
 # The setting that tells the plugins where the live output is while the build writes elsewhere:
 # unchanged pages and feeds are hard-linked from there instead of being rendered again.
-PREVIOUS_OUTPUT = "BREAKOUT_PREVIOUS_OUTPUT"
+LIVE_OUTPUT = "LIVE_OUTPUT_PATH"
 
 
 class OutputInTheWay(Exception):
@@ -145,7 +145,7 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
     new.mkdir(parents=True)
     (new / STAGING_MARK).touch()
     settings["OUTPUT_PATH"] = str(new)
-    settings[PREVIOUS_OUTPUT] = str(final)
+    settings[LIVE_OUTPUT] = str(final)
     # The folder is empty already; Pelican's emptying would only remove the mark.
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     try:
@@ -155,7 +155,7 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
         raise
     finally:
         settings["OUTPUT_PATH"] = str(final)
-        settings.pop(PREVIOUS_OUTPUT, None)
+        settings.pop(LIVE_OUTPUT, None)
     _swap_in(new, final, old, list(settings.get("OUTPUT_RETENTION") or []))
 
 

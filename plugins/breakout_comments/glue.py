@@ -91,15 +91,15 @@ def _translations(generator: Any) -> list[Any]:
     )
 
 
-def _unreadable_slugs(settings: dict[str, Any], known: set[str]) -> set[str]:
-    """Stems of write-up files that produced no article (their read failed and was reported)."""
-    found: set[str] = set()
+def _unreadable_slugs(settings: dict[str, Any], known: set[str]) -> dict[str, str]:
+    """Stems (and paths) of write-up files that produced no article (their read failed)."""
+    found: dict[str, str] = {}
     for sub in settings.get("ARTICLE_PATHS", []):
-        for _folder, _dirs, files in os.walk(os.path.join(settings["PATH"], sub)):
+        for folder, _dirs, files in os.walk(os.path.join(settings["PATH"], sub)):
             for name in files:
                 stem, ext = os.path.splitext(name)
                 if ext in COMMENT_EXTENSIONS and stem not in known:
-                    found.add(stem)
+                    found[stem] = os.path.join(folder, name)
     return found
 
 
@@ -191,8 +191,12 @@ def on_article_generator_finalized(generator: Any) -> None:
                 "cannot tell them apart; give one a different Slug"
             )
             problems.append(Problem(article.source_path, None, message))
+    unreadable = _unreadable_slugs(settings, set(by_slug))
     assembly: Assembly = assemble(
-        rendered, set(by_slug), unreadable=_unreadable_slugs(settings, set(by_slug))
+        rendered,
+        set(by_slug),
+        unreadable=set(unreadable),
+        quiet={slug for slug, path in unreadable.items() if errors.followed(path)},
     )
     report([*problems, *assembly.problems])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from markdown import Markdown
@@ -84,8 +85,13 @@ def check_metadata(
     *,
     writeup: bool,
     events: dict[str, Any],
+    explained: Callable[[str], bool] = lambda slug: False,
 ) -> list[tuple[int | None, str, bool]]:
-    """Return (line, message, is_error) for every metadata problem of one file."""
+    """Return (line, message, is_error) for every metadata problem of one file.
+
+    An unknown event that `explained` says follows from an error in events.toml is an
+    error with an empty message: the file fails, but the events file's error says why.
+    """
     problems: list[tuple[int | None, str, bool]] = []
 
     def line(key: str) -> int | None:
@@ -110,7 +116,9 @@ def check_metadata(
         if values and values[0].strip() and not valid_date(values[0]):
             problems.append((line(key), f"unparseable {key} '{values[0]}' ({DATE_HELP})", True))
     event = "".join(meta.get("event", [])).strip()
-    if writeup and event and event not in events:
+    if writeup and event and event not in events and explained(event):
+        problems.append((line("event"), "", True))
+    elif writeup and event and event not in events:
         known = ", ".join(sorted(events)[:8]) + (", …" if len(events) > 8 else "")
         problems.append(
             (line("event"), f"unknown event '{event}' (known: {known or 'none'})", True)
@@ -194,15 +202,17 @@ class BreakoutMarkdownReader(MarkdownReader):
             meta_lines(raw),
             writeup=is_writeup(source_path, self.settings),
             events=dict(site.events),
+            explained=site.explains_missing_event,
         )
-        failed = False
+        failed = any(is_error for _line, _message, is_error in problems)
         for line, message, is_error in sorted(problems, key=lambda p: p[0] or 0):
-            if is_error:
+            if is_error and message:
                 errors.report(source_path, line, message)
-                failed = True
-            else:
+            elif not is_error:
                 errors.warn(source_path, line, message)
         if failed:
+            if not errors.was_reported(source_path):  # only errors that follow from a data file
+                errors.follows(source_path)
             raise errors.ContentError(source_path)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         if "summary" in metadata and "summary" in self.settings["FORMATTED_FIELDS"]:

@@ -228,7 +228,7 @@ class FeedsGenerator(Generator):
                 self.output_path,
                 plans,
                 previous,
-                live=self.settings.get("BREAKOUT_PREVIOUS_OUTPUT"),
+                live=self.settings.get("LIVE_OUTPUT_PATH"),
             )
             records.update(done)
             stats.rendered += batch_stats.rendered

@@ -12,6 +12,7 @@ from typing import Any
 from breakout_content.data import load_site_data
 from breakout_content.settings import Option, is_type, positive_int, validated
 from breakout_content.writing import local_context, macro_module
+from breakout_memo.manifest import carry_over
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -175,12 +176,17 @@ def write_page(
     unchanged = False
     # With a memo, a page it has no record of was not written by a build it saw (a cold
     # build): rewrite it as Pelican would, without first opening a file that is not there.
+    # The live output's file when the build writes into a fresh folder (tools/build.py).
+    live = writer.settings.get("LIVE_OUTPUT_PATH")
+    source = os.path.join(live, name) if live else path
     if not claimed and (memo is None or memo.known(name)):
         try:
-            with open(path, "rb") as f:
+            with open(source, "rb") as f:
                 unchanged = f.read() == html.encode("utf-8")
         except OSError:
             pass
+        if unchanged and source != path:
+            unchanged = carry_over(source, path)  # same bytes: keep the file (and its mtime)
     if memo is not None and fresh:
         memo.check(name, unchanged)  # VERIFY: the memo would have kept this file
     if not unchanged:

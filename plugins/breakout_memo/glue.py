@@ -215,7 +215,7 @@ def on_all_generators_finalized(generators: list[Any]) -> None:
             str(settings["OUTPUT_PATH"]),
             stamp,
             old,
-            previous=settings.get("BREAKOUT_PREVIOUS_OUTPUT"),
+            previous=settings.get("LIVE_OUTPUT_PATH"),
         ),
         path,
         verify=options["VERIFY"],

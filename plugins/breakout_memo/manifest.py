@@ -59,6 +59,10 @@ def carry_over(source: str, target: str) -> bool:
     before writing over it, so the live output never changes under a build.
     """
     try:
+        if os.path.lexists(target):
+            if os.path.samefile(source, target):
+                return True  # carried over already (VERIFY renders a kept page again)
+            os.unlink(target)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
             os.link(source, target)
