@@ -35,7 +35,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 def _build(conf: Path, output: Path, cache: Path = CACHE, path: Path = CONTENT) -> None:
     """Run Pelican in-process and exit non-zero with its message if the build fails."""
-    from breakout_content.errors import PlainHandler
+    from breakout_kernel.errors import PlainHandler
     from pelican.log import init as init_logging
 
     from tools.build import run_pelican

@@ -19,7 +19,7 @@ from breakout_comments.people import PersonFinder
 from breakout_comments.render import BodyRenderer, convert_plain, plain_paragraphs
 from breakout_comments.sanitize import sanitize_html
 from breakout_comments.thread import dedupe, thread
-from breakout_content.data import EventRecord, PersonRecord
+from breakout_kernel.data import EventRecord, PersonRecord
 from breakout_text.api import new_markdown
 from breakout_text.identity import Resolver
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from breakout_content.errors import BuildFailed
 from breakout_content.glue import freeze_urls
 from breakout_content.reader import BreakoutMarkdownReader, valid_date
+from breakout_kernel.errors import BuildFailed
 from breakout_text import glue as text_glue
 from conftest import FIXTURES, ROOT, build_site
 from pelican.contents import Article

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from breakout_content.settings import validate_settings
 from breakout_feeds import build
 from breakout_feeds.build import SiteInfo, Writeup, plan_feed_files, render_plans
 from breakout_feeds.options import SCHEMA
 from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
+from breakout_kernel.settings import validate_settings
 
 from tools.feedcheck import validate_feed_bytes
 

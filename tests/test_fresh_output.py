@@ -11,7 +11,8 @@ from pathlib import Path
 
 import breakout_memo.glue as memo_glue
 import pytest
-from breakout_content.errors import BuildFailed
+from breakout_kernel import build as kernel_build
+from breakout_kernel.errors import BuildFailed
 from breakout_memo.manifest import Stats
 from conftest import FIXTURES, build_site
 
@@ -36,7 +37,8 @@ def site(tmp_path: Path) -> Path:
 def build(content: Path, output: Path) -> Stats:
     """Build with the cache beside the output; the memo's stats of the build."""
     build_site(content, output, cache=output.parent / "cache", **OFF)
-    memo = memo_glue._state.get("memo")
+    this = kernel_build.current()
+    memo = memo_glue.current(this.settings) if this is not None else None
     assert memo is not None
     return memo.stats
 

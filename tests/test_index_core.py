@@ -9,10 +9,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from breakout_content import errors
-from breakout_content.data import EventRecord, PersonRecord
 from breakout_index.core import build_index, session_slug
 from breakout_index.identity import topic_slug
+from breakout_kernel import errors
+from breakout_kernel.data import EventRecord, PersonRecord
 
 SETTINGS = {
     "PATH": "/site/content",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from breakout_content.data import EventRecord, PersonRecord
+from breakout_kernel.data import EventRecord, PersonRecord
 from breakout_text.extract import topic_key
 from breakout_text.identity import Resolver
 

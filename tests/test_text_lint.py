@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from breakout_content.data import EventRecord, PersonRecord
+from breakout_kernel.data import EventRecord, PersonRecord
 from breakout_text.identity import Resolver
 from breakout_text.lint import Occurrence, edit_distance, lint_findings, lint_site, prose_only
 

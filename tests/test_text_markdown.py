@@ -6,7 +6,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from breakout_content.data import EventRecord, PersonRecord
+from breakout_kernel.data import EventRecord, PersonRecord
 from breakout_text.api import new_markdown
 from breakout_text.identity import Resolver
 

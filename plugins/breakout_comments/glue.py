@@ -12,8 +12,8 @@ from itertools import chain
 from typing import Any
 
 import markdown
-from breakout_content import data, errors
-from breakout_content.settings import Option, is_type, validated
+from breakout_kernel import build, data, errors
+from breakout_kernel.settings import Option, is_type
 from pelican.utils import strftime
 
 from .assemble import Assembly, assemble
@@ -39,19 +39,15 @@ STAMP_SETTINGS = (
 )  # fmt: skip
 PLUGINS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-_state: dict[str, Any] = {}
-
 
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_COMMENTS before anything is read."""
-    _state["options"] = validated(pelican.settings, "BREAKOUT_COMMENTS", SCHEMA)
+    _options(pelican.settings)
 
 
 def _options(settings: dict[str, Any]) -> dict[str, Any]:
     """The validated BREAKOUT_COMMENTS of this build."""
-    if "options" not in _state:
-        _state["options"] = validated(settings, "BREAKOUT_COMMENTS", SCHEMA)
-    return _state["options"]
+    return build.options(settings, "BREAKOUT_COMMENTS", SCHEMA)
 
 
 def markdown_factory(settings: dict[str, Any]) -> Callable[[], Any]:
@@ -225,5 +221,5 @@ def on_article_generator_finalized(generator: Any) -> None:
 
 
 def _base(settings: dict[str, Any]) -> str:
-    """Folder that reported paths are relative to (as breakout_content.errors shows them)."""
+    """Folder that reported paths are relative to (as breakout_kernel.errors shows them)."""
     return os.path.dirname(os.path.abspath(settings["PATH"]))

@@ -9,7 +9,7 @@ from .parse import normalise_space
 
 
 class PersonLike(Protocol):
-    """What is needed of a registry entry (breakout_content.data.PersonRecord)."""
+    """What is needed of a registry entry (breakout_kernel.data.PersonRecord)."""
 
     slug: str
     name: str

@@ -14,8 +14,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from breakout_content import errors
-from breakout_content.settings import validated
+from breakout_kernel import errors
+from breakout_kernel.settings import validated
 from breakout_memo.manifest import carry_over
 from pelican.generators import Generator
 

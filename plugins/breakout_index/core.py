@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from breakout_content import errors
+from breakout_kernel import errors
 
 from .entities import Counts, Event, Leader, Person, Session, SiteIndex, Topic, WriteupLinks
 from .identity import NETWORKS, HandleId, Identity, ascii_slug, fold_name, name_slug

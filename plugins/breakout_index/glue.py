@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from breakout_content.data import load_site_data
-from breakout_content.settings import Option, is_type, positive_int, validated
-from breakout_content.writing import local_context, macro_module
+from breakout_kernel import build
+from breakout_kernel.data import load_site_data
+from breakout_kernel.settings import Option, is_type, positive_int
+from breakout_kernel.writing import local_context, macro_module
 from breakout_memo.manifest import carry_over
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -38,9 +39,6 @@ else:  # pragma: no cover - the plugin ships beside this one
         return None
 
 
-_state: dict[str, Any] = {}
-
-
 def _strings(value: Any) -> bool:
     """A list or tuple of strings."""
     return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
@@ -64,7 +62,7 @@ SCHEMA = {
 
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_INDEX once per build."""
-    _state["options"] = validated(pelican.settings, "BREAKOUT_INDEX", SCHEMA)
+    build.options(pelican.settings, "BREAKOUT_INDEX", SCHEMA)
 
 
 def get_generators(pelican: Any) -> type[Generator]:
@@ -442,7 +440,7 @@ class IndexGenerator(Generator):
         """Index the articles (comments are already attached) and publish context['breakout_index']."""
         settings = self.settings
         site = load_site_data(settings)
-        options = _state.get("options") or validated(settings, "BREAKOUT_INDEX", SCHEMA)
+        options = build.options(settings, "BREAKOUT_INDEX", SCHEMA)
         with gc_paused():
             self.index = build_index(
                 self.context.get("articles", []),

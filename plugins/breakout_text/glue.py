@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from breakout_content import errors
-from breakout_content.data import load_site_data
-from breakout_content.settings import Option, is_type, one_of, validated
+from breakout_kernel import build, errors
+from breakout_kernel.data import load_site_data
+from breakout_kernel.settings import Option, is_type, one_of
 
 from .api import is_text_extension
 from .extract import NETWORKS
@@ -24,7 +24,7 @@ SCHEMA = {
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_TEXT, build this build's resolver and add the extension to MARKDOWN."""
     settings = pelican.settings
-    options = validated(settings, "BREAKOUT_TEXT", SCHEMA)
+    options = build.options(settings, "BREAKOUT_TEXT", SCHEMA)
     if options["DEFAULT_NETWORK"] == "mastodon" and "." not in options["MASTODON_HOST"]:
         errors.log.error(
             "pelicanconf: BREAKOUT_TEXT['MASTODON_HOST'] must name a server (e.g. "

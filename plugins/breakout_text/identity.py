@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from breakout_content.data import EventRecord, PersonRecord, SiteData, load_site_data
+from breakout_kernel.data import EventRecord, PersonRecord, SiteData, load_site_data
 
 from .extract import (
     NETWORKS,
