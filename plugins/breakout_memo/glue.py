@@ -29,6 +29,7 @@ from .fingerprint import (
     article_page,
     digest,
     listing_page,
+    period_archives_page,
     stable,
 )
 from .manifest import Manifest, Timer
@@ -44,6 +45,7 @@ PAGE_FINGERPRINTS: dict[str, Callable[[dict[str, Any], Tokens], str]] = {
     "article.html": lambda local, tokens: article_page(local["article"], tokens),
     "index.html": listing_page,
     "archives.html": archives_page,
+    "period_archives.html": period_archives_page,
 }
 # Libraries whose version changes what a template or Markdown renders.
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown")
