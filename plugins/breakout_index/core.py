@@ -43,7 +43,6 @@ its writer and the people it mentions, with its #hashtags).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import heapq
 import math
 import os
@@ -54,8 +53,9 @@ from typing import Any
 
 from breakout_kernel import errors
 
+from . import slugs
 from .entities import Counts, Event, Leader, Person, Session, SiteIndex, Topic, WriteupLinks
-from .identity import NETWORKS, HandleId, Identity, ascii_slug, fold_name, name_slug
+from .identity import NETWORKS, HandleId, Identity, fold_name, name_slug
 
 DEFAULTS: dict[str, Any] = {
     "TOP_N": 10,  # length of every "most often" list
@@ -68,7 +68,6 @@ COLLISION_HINTS = {
     "person": "say in people.toml whether they are one person (one entry) or two (two entries)",
     "topic": "spell them the same way if they are one topic, or differently if they are two",
 }
-SLUG_MAX = 80  # longer session slugs are cut and given a hash suffix (file names stay short)
 
 
 def get(obj: Any, name: str, default: Any = None) -> Any:
@@ -115,15 +114,6 @@ def topic_sort_key(topic: Topic) -> tuple[str, str]:
 def event_sort_key(event: Event) -> tuple[bool, int, str]:
     """Events newest first by date; undated ones last; then slug."""
     return (event.date is None, -event.date.toordinal() if event.date else 0, event.slug)
-
-
-def session_slug(title: str) -> str:
-    """Slug of a session title; long ones are cut and suffixed with a hash of the whole slug."""
-    slug = ascii_slug(title.lstrip("#"))
-    if len(slug) <= SLUG_MAX:
-        return slug
-    digest = hashlib.sha1(slug.encode()).hexdigest()[:8]
-    return slug[:SLUG_MAX].rstrip("-_") + "-" + digest
 
 
 class Spellings:
@@ -426,7 +416,7 @@ class _Builder:
         )
         session = None
         if event is not None and title:
-            slug = session_slug(title)
+            slug = slugs.session_key(title)  # the identity; finish() gives the short URL slug
             if not slug:
                 self.report(path, self.lines.line(Source(path, needle="session:")),
                             f"session '{title}' has no letters or digits for a page name")  # fmt: skip
@@ -617,6 +607,17 @@ class _Builder:
 
     # -- finishing ---------------------------------------------------------------
 
+    def _session_slugs(self) -> None:
+        """Short URL slugs for every event's sessions, the first written up keeping a shared one."""
+        by_event: dict[str, list[Session]] = {}
+        for session in self.sessions.values():
+            by_event.setdefault(session.event.slug, []).append(session)
+        for sessions in by_event.values():
+            sessions.sort(key=lambda s: (min(map(self.chron_key, s.articles)), s.key))
+            chosen = slugs.assign([s.key for s in sessions])
+            for session in sessions:
+                session.set_slug(chosen[session.key])
+
     def finish(self) -> SiteIndex:
         """Choose names, build leaders, sort and cut every list, and make the SiteIndex."""
         n = self.top_n
@@ -635,6 +636,7 @@ class _Builder:
             topic.name = forms.best()
         for session, forms in self.session_forms.items():
             session.name = forms.best()
+        self._session_slugs()
 
         def leader(name: str, person: Person | None) -> Leader:
             # "@nickkeane" is shown as the person's name; a plain name as written.

@@ -24,6 +24,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from .core import DEFAULTS, build_index
 from .entities import Entity, SiteIndex
 from .identity import Identity
+from .redirects import redirect_page, session_redirects
 
 # breakout_memo is optional: without it (or with it off) every index page is rendered.
 if importlib.util.find_spec("breakout_memo") is not None:
@@ -522,3 +523,15 @@ class IndexGenerator(Generator):
                     **variables,
                 )
         install_memos(self.env)  # the entries' HTML is only for these pages: free it
+        self.write_redirects(writer)
+
+    def write_redirects(self, writer: Any) -> None:
+        """Sessions' old addresses: small pages sending readers on (not announced: no sitemap entry)."""
+        if self.index is None:
+            return
+        siteurl = str(self.context.get("SITEURL", ""))
+        for save_as, url, title in session_redirects(self.index.sessions, self.settings, siteurl):
+            path = sanitised_join(writer.output_path, save_as)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(redirect_page(url, title))
