@@ -24,6 +24,7 @@ VARIABLES = {
     "article", "person", "topic", "event", "session", "people", "topics", "events",
     "articles", "dates", "articles_page", "articles_paginator", "articles_previous_page",
     "articles_next_page",
+    "period",  # a year archive's (year,): breakout_memo.fingerprint.period_archives_page
     "output_file",  # the file name is part of every fingerprint
     "pages",  # the menu: global stamp
     # plugin globals made from settings (global stamp) and code (global stamp)
@@ -32,7 +33,7 @@ VARIABLES = {
     "index_list",  # lists of index_entry entries (breakout_index.glue.list_memo): code
     # set or imported inside the templates themselves
     "event_ref", "session_ref", "writeup_card", "here", "ix", "wu", "feed_links", "prev_url",
-    "seo",
+    "seo", "year", "items",
 }  # fmt: skip
 
 # Attributes and keys read anywhere in those templates.
