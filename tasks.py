@@ -97,16 +97,18 @@ def serve(c: Context, port: int = 8000, build_first: bool = False) -> None:
 
 @task
 def livereload(c: Context, port: int = 8000) -> None:
-    """Serve on 127.0.0.1 and rebuild when content/, theme/, plugins/ or the conf files change."""
-    import threading
-
+    """Serve on 127.0.0.1, rebuild when content/, theme/, plugins/ or the conf files change, and reload open pages."""
     from tools.build import run_pelican
-    from tools.watch import rebuild_on_change
+    from tools.watch import serve_live
 
     _build(CONF, OUTPUT)
-    threading.Thread(target=serve, args=(c, port), daemon=True).start()
     watched = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]
-    rebuild_on_change(watched, lambda: run_pelican(CONF, path=CONTENT, output=OUTPUT, cache=CACHE))
+    serve_live(
+        OUTPUT,
+        watched,
+        lambda: run_pelican(CONF, path=CONTENT, output=OUTPUT, cache=CACHE),
+        port=port,
+    )
 
 
 @task
