@@ -57,7 +57,7 @@ ATTRIBUTES = {
     "previous_page_number",
     # made from the above by plugin code: feed links, SEO data, search settings
     "for_article", "for_entity", "site", "href", "type", "label", "description",
-    "og_type", "published", "url_is_absolute", "jsonld", "ENABLED", "PAGE_URL",
+    "og_type", "published", "url_is_absolute", "jsonld", "image", "image_alt", "ENABLED", "PAGE_URL",
     # values' own methods and loop/macro helpers
     "isoformat", "startswith", "year", "first", "last", "previtem",
     "link", "plural", "writeup", "writeup_list", "entity_list",

@@ -269,7 +269,7 @@ def test_writeups_share_as_articles(published_site: Path) -> None:
     assert meta(property="og:title") == title
     assert meta(name="twitter:title") == title
     assert meta(property="og:type") == "article"
-    assert meta(name="twitter:card") == "summary"
+    assert meta(name="twitter:card") == "summary_large_image"  # with the default og:image
     assert meta(property="og:site_name") == "Breakout"
     assert meta(property="og:description").startswith("After ACPO brought people together")
     assert meta(property="og:description") == meta(name="twitter:description")

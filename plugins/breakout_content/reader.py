@@ -18,7 +18,7 @@ PELICAN_KEYS = {
     "title", "date", "modified", "author", "authors", "category", "tags", "slug",
     "status", "summary", "lang", "translation", "template", "save_as", "url",
 }  # fmt: skip
-BREAKOUT_KEYS = {"event", "session", "session_leader", "comments", "id"}
+BREAKOUT_KEYS = {"event", "session", "session_leader", "comments", "id", "image", "image_alt"}
 KNOWN_KEYS = PELICAN_KEYS | BREAKOUT_KEYS
 WRITEUP_REQUIRED = ("title", "date", "event", "session")
 DATE_HELP = "use YYYY-MM-DD or YYYY-MM-DD HH:MM"
@@ -130,6 +130,27 @@ def check_metadata(
     return problems
 
 
+def image_problems(
+    meta: dict[str, list[str]], lines: dict[str, tuple[int, str]], content: str
+) -> list[tuple[int | None, str, bool]]:
+    """An `Image:` (the write-up's og:image) must be an http(s) URL or a file in the content folder."""
+    image = "".join(meta.get("image", [])).strip()
+    if not image or image.startswith(("https://", "http://")):
+        return []
+    rel = image.lstrip("/")
+    if ".." not in rel.split("/") and os.path.isfile(os.path.join(content, rel)):
+        return []
+    line = lines["image"][0] if "image" in lines else None
+    return [
+        (
+            line,
+            f"Image '{image}' is neither an http(s) URL nor a file in the content folder "
+            "(put it in content/images/ and write Image: images/<file>)",
+            True,
+        )
+    ]
+
+
 def _copy_findings(md: Markdown) -> dict[str, list[Any]]:
     """The findings an extension left on md (lists of dicts), in lists of their own.
 
@@ -203,6 +224,7 @@ class BreakoutMarkdownReader(MarkdownReader):
             events=dict(site.events),
             explained=site.explains_missing_event,
         )
+        problems += image_problems(meta, meta_lines(raw), self.settings.get("PATH", ""))
         failed = any(is_error for _line, _message, is_error in problems)
         for line, message, is_error in sorted(problems, key=lambda p: p[0] or 0):
             if is_error and message:
