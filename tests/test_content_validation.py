@@ -200,8 +200,8 @@ def test_one_reader_reads_each_file_as_a_fresh_one_would(site: Path) -> None:
     assert 'class="footnote"' not in plain and "National" not in plain
     assert "Hyper Text" in plain and "Hyper Text" not in stateful
     assert "tags" not in plain_meta and "summary" not in plain_meta
-    assert [m["handle"] for m in meta["mentions"]] == ["nickkeane", "nickkeane"]
-    assert [m["handle"] for m in plain_meta["mentions"]] == ["someone_else"]
+    assert [m.person.handle for m in meta["mentions"]] == ["nickkeane", "nickkeane"]
+    assert [m.person.handle for m in plain_meta["mentions"]] == ["someone_else"]
 
 
 @pytest.mark.parametrize(

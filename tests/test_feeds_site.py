@@ -13,6 +13,8 @@ import feedparser
 import pytest
 from breakout_feeds import glue
 from breakout_feeds.glue import MANIFEST, write_if_changed
+from breakout_kernel.change import manifest
+from breakout_kernel.change.manifest import Manifest
 from conftest import FIXTURES, ROOT, build_site
 from lxml import etree
 
@@ -397,7 +399,7 @@ def test_a_warm_build_renders_only_the_feeds_holding_the_edited_writeup(
     out, cache = tmp_path / "out", tmp_path / "cache"
     build_site(content, out, cache=cache)
     everything = {p.relative_to(out).as_posix() for p in feeds_in(out)}
-    assert sorted(glue.last_stats.rendered) == sorted(everything)
+    assert sorted(glue.last_stats().rendered) == sorted(everything)
     assert (cache / MANIFEST).is_file()
     holding_fish = {rel for rel in everything if FISH_ID in _ids_in(out, rel)}
     assert {
@@ -409,9 +411,9 @@ def test_a_warm_build_renders_only_the_feeds_holding_the_edited_writeup(
     _edit(content / "writeups/2011/fish.md", "Notes.", "Notes, edited.")
     caplog.set_level(logging.DEBUG, logger="breakout.feeds")
     build_site(content, out, cache=cache)
-    assert set(glue.last_stats.rendered) == holding_fish
-    assert glue.last_stats.reused == len(everything) - len(holding_fish)
-    assert f"rendered {len(holding_fish)} feeds, reused {glue.last_stats.reused}" in caplog.text
+    assert set(glue.last_stats().rendered) == holding_fish
+    assert glue.last_stats().reused == len(everything) - len(holding_fish)
+    assert f"rendered {len(holding_fish)} feeds, reused {glue.last_stats().reused}" in caplog.text
     assert "Notes, edited." in (out / "feeds/all.atom.xml").read_text(encoding="utf-8")
 
     # Byte for byte what a cold build of the edited content writes.
@@ -425,10 +427,10 @@ def test_a_warm_build_without_changes_renders_nothing_but_repairs_touched_files(
 ) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     build_site(FEEDS_SITE, out, cache=cache)
-    total = len(glue.last_stats.rendered)
+    total = len(glue.last_stats().rendered)
     build_site(FEEDS_SITE, out, cache=cache)
-    assert glue.last_stats.rendered == []
-    assert glue.last_stats.reused == total
+    assert glue.last_stats().rendered == []
+    assert glue.last_stats().reused == total
 
     good = (out / "topics/fish/rss.xml").read_bytes()
     (out / "topics/fish/rss.xml").unlink()
@@ -436,7 +438,7 @@ def test_a_warm_build_without_changes_renders_nothing_but_repairs_touched_files(
     atom = out / "events/ukgovcamp-2011/atom.xml"
     os.utime(atom, ns=(1, 1))  # touched, same bytes: checked by hash and kept
     build_site(FEEDS_SITE, out, cache=cache)
-    assert sorted(glue.last_stats.rendered) == ["feeds/all.atom.xml", "topics/fish/rss.xml"]
+    assert sorted(glue.last_stats().rendered) == ["feeds/all.atom.xml", "topics/fish/rss.xml"]
     assert (out / "topics/fish/rss.xml").read_bytes() == good
     assert feedparser.parse((out / "feeds/all.atom.xml").read_bytes()).entries
 
@@ -444,9 +446,9 @@ def test_a_warm_build_without_changes_renders_nothing_but_repairs_touched_files(
 def test_changed_feed_settings_render_every_feed_again(tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     build_site(FEEDS_SITE, out, cache=cache)
-    total = len(glue.last_stats.rendered)
+    total = len(glue.last_stats().rendered)
     build_site(FEEDS_SITE, out, cache=cache, BREAKOUT_FEEDS={"SUMMARY_LENGTH": 3})
-    assert len(glue.last_stats.rendered) == total
+    assert len(glue.last_stats().rendered) == total
     assert parse(out, "feeds/all.atom.xml").entries[0].summary.endswith("…")
 
 
@@ -454,7 +456,7 @@ def test_without_the_content_cache_there_is_no_manifest(tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     for _ in range(2):
         build_site(FEEDS_SITE, out, cache=cache, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
-        assert glue.last_stats.reused == 0
+        assert glue.last_stats().reused == 0
     assert not (cache / MANIFEST).exists()
 
 
@@ -469,10 +471,14 @@ def test_the_manifest_belongs_to_one_stamp(tmp_path: Path) -> None:
     assert stamp != glue.feeds_stamp(
         opts, site, glue.FeedPaths({**paths.patterns, "PERSON_FEED_RSS": None})
     )
-    manifest = str(tmp_path / "cache" / MANIFEST)
-    records = {"feeds/all.rss.xml": {"fingerprint": "f", "size": 1, "mtime_ns": 1, "sha256": "s"}}
-    glue.write_manifest(manifest, stamp, records)
-    assert glue.read_manifest(manifest, stamp) == records
-    assert glue.read_manifest(manifest, "another stamp") == {}
-    Path(manifest).write_text("{not json", encoding="utf-8")
-    assert glue.read_manifest(manifest, stamp) == {}
+    path = str(tmp_path / "cache" / MANIFEST)
+    feed = tmp_path / "out" / "all.rss.xml"
+    feed.parent.mkdir()
+    feed.write_bytes(b"<rss/>")
+    feeds = Manifest(str(tmp_path / "out"), stamp)
+    feeds.record("feeds/all.rss.xml", str(feed), "f", b"<rss/>")
+    feeds.save(path)
+    assert set(manifest.read(path, stamp)) == {"feeds/all.rss.xml"}
+    assert manifest.read(path, "another stamp") == {}
+    Path(path).write_text("{not json", encoding="utf-8")
+    assert manifest.read(path, stamp) == {}

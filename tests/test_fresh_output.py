@@ -13,7 +13,7 @@ import breakout_memo.glue as memo_glue
 import pytest
 from breakout_kernel import build as kernel_build
 from breakout_kernel.errors import BuildFailed
-from breakout_memo.manifest import Stats
+from breakout_memo.stats import Stats
 from conftest import FIXTURES, build_site
 
 from tools.build import OutputInTheWay, staging_folders

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from breakout_kernel import build, data
+from breakout_kernel.change.stamp import Stamp
 from breakout_kernel.settings import Option, is_type
 from breakout_kernel.writing import MACROS, macro_modules
 
@@ -24,7 +24,6 @@ STAMP_SETTINGS = (
     "SITEURL", "PERSON_URL", "TOPIC_URL", "EVENT_URL", "SESSION_URL", "ARTICLE_URL",
     "MARKDOWN", "TIMEZONE", "DEFAULT_DATE_FORMAT",
 )  # fmt: skip
-PLUGINS_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -35,32 +34,16 @@ class ContentState:
     stamp_path: str = ""
 
 
-def _stable_repr(value: Any) -> str:
-    """repr() that names objects by class, so extension instances don't change the stamp."""
-    if isinstance(value, dict):
-        items = sorted((str(k), _stable_repr(v)) for k, v in value.items())
-        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_stable_repr(v) for v in value) + "]"
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return repr(value)
-    return f"<{type(value).__module__}.{type(value).__qualname__}>"
-
-
 def content_stamp(settings: dict[str, Any]) -> str:
     """Hash of everything besides a file's own bytes that shapes its cached reading."""
-    h = hashlib.sha256()
-    for path in data.data_paths(settings):
-        if os.path.exists(path):
-            h.update(Path(path).read_bytes())
-        h.update(b"\0")
-    for key in sorted(k for k in settings if k.startswith("BREAKOUT_")):
-        h.update(f"{key}={_stable_repr(settings[key])}\0".encode())
-    for key in STAMP_SETTINGS:
-        h.update(f"{key}={_stable_repr(settings.get(key))}\0".encode())
-    for src in sorted(PLUGINS_DIR.glob("breakout_*/*.py")):
-        h.update(src.name.encode() + src.read_bytes())
-    return h.hexdigest()
+    keys = [*sorted(k for k in settings if k.startswith("BREAKOUT_")), *STAMP_SETTINGS]
+    return (
+        Stamp("content")
+        .files("data", data.data_paths(settings))
+        .settings(settings, keys)
+        .code()
+        .hexdigest()
+    )
 
 
 def on_initialized(pelican: Any) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from .identity import ascii_slug
+from breakout_kernel.handles import ascii_slug
 
 SHORT_ENOUGH = 40  # a title's slug this short is kept whole
 MAX_WORDS = 5  # significant words kept from a longer title

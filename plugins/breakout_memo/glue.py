@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from breakout_kernel import build
+from breakout_kernel.change import manifest
+from breakout_kernel.change.hashing import Unstable, digest, stable
+from breakout_kernel.change.manifest import Manifest
+from breakout_kernel.change.stamp import global_stamp, library_versions
 from breakout_kernel.data import data_paths
 from breakout_kernel.settings import Option, is_type
 from breakout_kernel.writing import local_context
@@ -21,19 +25,8 @@ from pelican.paginator import Paginator
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from . import manifest
-from .fingerprint import (
-    Tokens,
-    Unstable,
-    archives_page,
-    article_page,
-    digest,
-    listing_page,
-    period_archives_page,
-    stable,
-)
-from .manifest import Manifest, Timer
-from .stamp import global_stamp
+from .fingerprint import Tokens, archives_page, article_page, listing_page, period_archives_page
+from .stats import Stats, Timer
 
 log = logging.getLogger("breakout.memo")
 
@@ -79,7 +72,7 @@ class Memo:
         self.path = path
         self.verify = verify
         self.tokens = Tokens()
-        self.stats = manifest.stats
+        self.stats = Stats()
 
     def timer(self) -> Timer:
         """A `with` block whose CPU time counts as fingerprinting."""
@@ -143,13 +136,7 @@ def current(settings: dict[str, Any]) -> Memo | None:
 
 def _versions() -> dict[str, str]:
     """Versions of Python and the rendering libraries."""
-    found = {"python": sys.version}
-    for name in LIBRARIES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = ""
-    return found
+    return {"python": sys.version, **library_versions(LIBRARIES)}
 
 
 def _code_roots(settings: dict[str, Any]) -> list[str]:
