@@ -67,10 +67,14 @@ def build(c: Context) -> None:
 
 @task
 def clean(c: Context) -> None:
-    """Remove output/ and the content cache."""
+    """Remove output/, the content cache and what an interrupted build left beside output/."""
+    from tools.build import remove_staging, staging_folders
+
     for folder in (OUTPUT, CACHE):
         if folder.exists():
             shutil.rmtree(folder)
+    for folder in staging_folders(OUTPUT):
+        remove_staging(folder)
 
 
 @task(pre=[clean])

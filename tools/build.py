@@ -93,7 +93,7 @@ def staging_folders(final: Path) -> tuple[Path, Path]:
     )
 
 
-def _remove_staging(folder: Path) -> None:
+def remove_staging(folder: Path) -> None:
     """Remove a folder an earlier (crashed) build left beside the output; refuse anyone else's."""
     if not os.path.lexists(folder):
         return
@@ -148,7 +148,7 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
         raise OutputInTheWay(f"{final} is not a folder: the build will not replace it")
     new, old = staging_folders(final)
     for folder in (new, old):
-        _remove_staging(folder)
+        remove_staging(folder)
     new.mkdir(parents=True)
     (new / STAGING_MARK).touch()
     settings["OUTPUT_PATH"] = str(new)
