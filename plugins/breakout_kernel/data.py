@@ -63,7 +63,7 @@ class SiteData:
         return self.events_unloaded or slug in self.rejected_events
 
 
-def _line_of(text: str, table: str, key: str, field: str | None = None) -> int | None:
+def table_line(text: str, table: str, key: str, field: str | None = None) -> int | None:
     """Line of the `[table.key]` header, or of `field = …` inside that table, for messages."""
     pattern = re.compile(
         rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*\"?{re.escape(key)}\"?[ \t]*\]",
@@ -122,7 +122,7 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
     text, tables = _read_toml(path, "people")
     people: dict[str, PersonRecord] = {}
     for slug, entry in (tables or {}).items():
-        line = _line_of(text, "people", slug)
+        line = table_line(text, "people", slug)
         if not SLUG_RE.match(slug):
             errors.report(
                 path, line, f"person key '{slug}' must be lower-case letters, digits, _ or -"
@@ -186,7 +186,7 @@ def read_events(path: str) -> tuple[dict[str, EventRecord], frozenset[str], bool
     events: dict[str, EventRecord] = {}
     rejected: set[str] = set()
     for slug, entry in (tables or {}).items():
-        line = _line_of(text, "events", slug)
+        line = table_line(text, "events", slug)
         rejected.add(slug)  # until the entry is accepted
         if not SLUG_RE.match(slug):
             errors.report(
@@ -211,7 +211,7 @@ def read_events(path: str) -> tuple[dict[str, EventRecord], frozenset[str], bool
             if key in entry and not isinstance(entry[key], dt.date):
                 errors.report(
                     path,
-                    _line_of(text, "events", slug, key),
+                    table_line(text, "events", slug, key),
                     f"[events.{slug}] '{key}' must be a TOML date such as 2011-01-22",
                 )
                 bad = True
