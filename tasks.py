@@ -35,11 +35,12 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 def _build(conf: Path, output: Path, cache: Path = CACHE, path: Path = CONTENT) -> None:
     """Run Pelican in-process and exit non-zero with its message if the build fails."""
+    from breakout_kernel.errors import PlainHandler
     from pelican.log import init as init_logging
 
     from tools.build import run_pelican
 
-    init_logging(level=None)
+    init_logging(level=None, handler=PlainHandler())
     try:
         run_pelican(conf, path=path, output=output, cache=cache)
     except Exception as exc:  # Pelican and Breakout errors are already logged
@@ -66,10 +67,14 @@ def build(c: Context) -> None:
 
 @task
 def clean(c: Context) -> None:
-    """Remove output/ and the content cache."""
+    """Remove output/, the content cache and what an interrupted build left beside output/."""
+    from tools.build import remove_staging, staging_folders
+
     for folder in (OUTPUT, CACHE):
         if folder.exists():
             shutil.rmtree(folder)
+    for folder in staging_folders(OUTPUT):
+        remove_staging(folder)
 
 
 @task(pre=[clean])
@@ -96,16 +101,18 @@ def serve(c: Context, port: int = 8000, build_first: bool = False) -> None:
 
 @task
 def livereload(c: Context, port: int = 8000) -> None:
-    """Serve on 127.0.0.1 and rebuild when content/, theme/, plugins/ or the conf files change."""
-    import threading
-
+    """Serve on 127.0.0.1, rebuild when content/, theme/, plugins/ or the conf files change, and reload open pages."""
     from tools.build import run_pelican
-    from tools.watch import rebuild_on_change
+    from tools.watch import serve_live
 
     _build(CONF, OUTPUT)
-    threading.Thread(target=serve, args=(c, port), daemon=True).start()
     watched = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]
-    rebuild_on_change(watched, lambda: run_pelican(CONF, path=CONTENT, output=OUTPUT, cache=CACHE))
+    serve_live(
+        OUTPUT,
+        watched,
+        lambda: run_pelican(CONF, path=CONTENT, output=OUTPUT, cache=CACHE),
+        port=port,
+    )
 
 
 @task

@@ -24,6 +24,7 @@ VARIABLES = {
     "article", "person", "topic", "event", "session", "people", "topics", "events",
     "articles", "dates", "articles_page", "articles_paginator", "articles_previous_page",
     "articles_next_page",
+    "period",  # a year archive's (year,): breakout_memo.fingerprint.period_archives_page
     "output_file",  # the file name is part of every fingerprint
     "pages",  # the menu: global stamp
     # plugin globals made from settings (global stamp) and code (global stamp)
@@ -34,7 +35,7 @@ VARIABLES = {
     "index_list",  # lists of index_entry entries (breakout_index.entries.list_memo): code
     # set or imported inside the templates themselves
     "event_ref", "session_ref", "writeup_card", "here", "ix", "wu", "feed_links", "prev_url",
-    "seo", "ics", "undated",
+    "seo", "ics", "undated", "year", "items",
     "form",  # set by partials/comments.html to article.comment_form, which it includes
     "assets",  # set from breakout_assets (its names: code and theme, in the global stamp)
 }  # fmt: skip
@@ -56,13 +57,13 @@ ATTRIBUTES = {
     "name", "display_name", "affiliation", "profiles", "links", "counts", "writeups",
     "sessions_led", "mentioned_in", "written", "comments_written", "mentioned_in_comments",
     "events", "top_topics", "co_mentioned", "articles", "comments", "related", "count",
-    "weight", "sessions", "place", "end_date", "hashtags", "record", "note", "person",
+    "weight", "sessions", "place", "end_date", "hashtags", "record", "note", "provenance", "person",
     # pagination: listing_page (number, pages, neighbours' urls, shown write-ups)
     "object_list", "number", "num_pages", "has_other_pages", "has_previous", "has_next",
     "previous_page_number",
     # made from the above by plugin code: feed links, SEO data, search settings
     "for_article", "for_entity", "site", "href", "type", "label", "description",
-    "og_type", "published", "url_is_absolute", "jsonld", "ENABLED", "PAGE_URL",
+    "og_type", "published", "url_is_absolute", "jsonld", "image", "image_alt", "ENABLED", "PAGE_URL",
     # breakout_subscribe's helper: paths from settings, an event's .ics from its slug and date
     "follow", "calendar", "event_calendar",
     # values' own methods and loop/macro helpers

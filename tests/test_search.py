@@ -39,9 +39,14 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def is_redirect(path: Path) -> bool:
+    """A redirect page at an old address (a session's earlier URL), not a page of the site."""
+    return 'http-equiv="refresh"' in path.read_text(encoding="utf-8")
+
+
 def html_pages(output: Path) -> list[Path]:
-    """Every HTML page of a build."""
-    return sorted(output.rglob("*.html"))
+    """Every HTML page of a build (redirect pages aside)."""
+    return sorted(p for p in output.rglob("*.html") if not is_redirect(p))
 
 
 def bundle_files(output: Path) -> dict[str, bytes]:
@@ -173,26 +178,32 @@ def page_kinds(output: Path) -> dict[str, list[Path]]:
         "person": sorted(output.glob("people/*/index.html")),
         "topic": sorted(output.glob("topics/*/index.html")),
         "event": sorted(output.glob("events/*/index.html")),
-        "session": sorted(output.glob("events/*/*/index.html")),
+        # Only pages readers search for are indexed: a session page lists write-ups indexed
+        # where they live; year pages and redirects likewise.
         "unindexed": [
-            output / name
-            for name in (
-                "index.html",
-                "404.html",
-                "archives/index.html",
-                "people/index.html",
-                "topics/index.html",
-                "events/index.html",
-                "search/index.html",
-            )
+            *output.glob("events/*/*/index.html"),
+            *output.glob("[0-9][0-9][0-9][0-9]/index.html"),
+            *(
+                output / name
+                for name in (
+                    "index.html",
+                    "404.html",
+                    "archives/index.html",
+                    "people/index.html",
+                    "topics/index.html",
+                    "events/index.html",
+                    "search/index.html",
+                )
+            ),
         ],
     }
 
 
 def test_indexable_pages_mark_their_body(launch_site: Path) -> None:
-    """Write-up, person, topic, event and session pages mark one body for Pagefind; lists don't."""
+    """Write-up, person, topic and event pages mark one body for Pagefind; lists and sessions don't."""
     kinds = page_kinds(launch_site)
-    for kind in ("writeup", "person", "topic", "event", "session"):
+    assert any(p.parents[2].name == "events" for p in kinds["unindexed"]), "no session page"
+    for kind in ("writeup", "person", "topic", "event"):
         assert kinds[kind], f"no {kind} pages in the launch build"
         for path in kinds[kind]:
             marked = soup(path).select("[data-pagefind-body]")

@@ -36,3 +36,33 @@ def test_missing_page_gets_404_with_the_site_page(served: str) -> None:
         urllib.request.urlopen(served + "/no/such/page/")
     assert err.value.code == 404
     assert b"Page not found" in err.value.read()
+
+
+def test_live_reload_script_is_added_only_when_serving_with_a_reloader(tmp_path: Path) -> None:
+    from tools.serve import Reloader
+
+    (tmp_path / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
+    reloader = Reloader()
+    live = make_server(tmp_path, 0, reloader=reloader)
+    plain = make_server(tmp_path, 0)
+    for server in (live, plain):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{live.server_address[1]}"
+        with urllib.request.urlopen(base + "/") as response:
+            assert response.read() == (
+                b'<html><body><h1>Home</h1><script src="/__livereload.js"></script></body></html>'
+            )
+        with urllib.request.urlopen(f"http://127.0.0.1:{plain.server_address[1]}/") as response:
+            assert b"livereload" not in response.read()
+        with urllib.request.urlopen(base + "/__livereload") as response:
+            assert response.read() == b"1"
+        # A page that has seen generation 1 waits until a rebuild makes it 2.
+        threading.Timer(0.5, reloader.bump).start()
+        with urllib.request.urlopen(base + "/__livereload?seen=1", timeout=60) as response:
+            assert response.read() == b"2"
+        assert (tmp_path / "index.html").read_text() == "<html><body><h1>Home</h1></body></html>"
+    finally:
+        for server in (live, plain):
+            server.shutdown()
+            server.server_close()

@@ -201,9 +201,25 @@ def test_archives_lists_all_writeups_by_year_newest_first(theme_site: Path) -> N
     assert sorted(links) == sorted("/" + rel.parent.as_posix() + "/" for rel, _ in writeups())
     in_2011 = [text(t) for t in page.select("section.archive-year")[1].select("time")]
     assert in_2011 == ["23 January 2011", "22 January 2011", "22 January 2011"]
-    for year in years:  # the year index jumps to an existing heading
-        assert page.select_one(f'.year-index a[href="#year-{year}"]') is not None
+    for year in years:  # the year index leads to each year's own page
+        assert page.select_one(f'.year-index a[href="/{year}/"]') is not None
         assert page.find(id=f"year-{year}") is not None
+
+
+def test_each_year_has_an_archive_page_of_its_writeups(theme_site: Path) -> None:
+    by_year: dict[str, list[str]] = {}
+    for rel, _meta in writeups():
+        by_year.setdefault(rel.parts[0], []).append("/" + rel.parent.as_posix() + "/")
+    assert len(by_year) >= 2
+    for year, urls in by_year.items():
+        page = soup(theme_site / year / "index.html")
+        assert text(page.select_one("main h1")) == f"Write-ups of {year}"
+        links = [a["href"] for a in page.select("main .archive-list > li > a")]
+        assert sorted(links) == sorted(urls)
+        dates = [t["datetime"] for t in page.select("main .archive-list time")]
+        assert dates == sorted(dates, reverse=True)
+        assert page.select_one('main a[href="/archives/"]') is not None
+    assert not (theme_site / "2010").exists()  # no page for a year without write-ups
 
 
 def test_pagination_renders_a_pager(site_builder: Callable[..., Path]) -> None:

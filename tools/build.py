@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
-from collections.abc import Mapping
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +75,97 @@ def detach_unlisted_plugins(settings: Mapping[str, Any]) -> None:
                 sig.disconnect(receiver)
 
 
+# A file inside the folders a build makes beside its output: only folders holding it are removed.
+STAGING_MARK = ".breakout-staging"
+# The setting that tells the plugins where the live output is while the build writes elsewhere:
+# unchanged pages and feeds are hard-linked from there instead of being rendered again.
+LIVE_OUTPUT = "LIVE_OUTPUT_PATH"
+
+
+class OutputInTheWay(Exception):
+    """A folder the build needs beside its output holds something the build did not make."""
+
+
+def staging_folders(final: Path) -> tuple[Path, Path]:
+    """The fresh folder a build of `final` writes into, and where the replaced output goes."""
+    return final.with_name(f".{final.name}.breakout-new"), final.with_name(
+        f".{final.name}.breakout-old"
+    )
+
+
+def remove_staging(folder: Path) -> None:
+    """Remove a folder an earlier (crashed) build left beside the output; refuse anyone else's."""
+    if not os.path.lexists(folder):
+        return
+    if not (folder / STAGING_MARK).is_file():
+        raise OutputInTheWay(
+            f"{folder} is in the way of the build and was not made by it: move it elsewhere"
+        )
+    shutil.rmtree(folder)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _swap_in(new: Path, final: Path, old: Path, keep: list[str]) -> None:
+    """Make `new` the output at `final` and delete the replaced output."""
+    (new / STAGING_MARK).unlink(missing_ok=True)
+    if not os.path.lexists(final):
+        os.rename(new, final)
+        return
+    for name in keep:  # OUTPUT_RETENTION: files the build does not make but must survive it
+        if os.path.lexists(final / name) and not os.path.lexists(new / name):
+            os.rename(final / name, new / name)
+    if _exchange(new, final):
+        os.rename(new, old)  # `new` now names the replaced output
+    else:
+        os.rename(final, old)
+        os.rename(new, final)
+    (
+        old / STAGING_MARK
+    ).touch()  # a crash during the removal leaves a folder the next build removes
+    shutil.rmtree(old)
+
+
+@contextmanager
+def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
+    """Point the build at a fresh folder beside OUTPUT_PATH; swap it in only if the build succeeds.
+
+    A failed build leaves the previous output exactly as it was; a successful one leaves
+    exactly the files it wrote (pages the memo skipped are hard links to the old ones).
+    Nothing outside the output folder and these two sibling folders is touched.
+    """
+    final = Path(settings["OUTPUT_PATH"])
+    if os.path.lexists(final) and (final.is_symlink() or not final.is_dir()):
+        raise OutputInTheWay(f"{final} is not a folder: the build will not replace it")
+    new, old = staging_folders(final)
+    for folder in (new, old):
+        remove_staging(folder)
+    new.mkdir(parents=True)
+    (new / STAGING_MARK).touch()
+    settings["OUTPUT_PATH"] = str(new)
+    settings[LIVE_OUTPUT] = str(final)
+    # The folder is empty already; Pelican's emptying would only remove the mark.
+    settings["DELETE_OUTPUT_DIRECTORY"] = False
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    finally:
+        settings["OUTPUT_PATH"] = str(final)
+        settings.pop(LIVE_OUTPUT, None)
+    _swap_in(new, final, old, list(settings.get("OUTPUT_RETENTION") or []))
+
+
 def run_pelican(
     conf: Path,
     *,
@@ -80,9 +174,9 @@ def run_pelican(
     cache: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Build once; raises (BuildFailed or another error) if the build fails."""
+    """Build once into a fresh folder swapped in at the end; raises if the build fails."""
     settings = load_settings(conf, path=path, output=output, cache=cache, overrides=overrides)
-    os.makedirs(settings["OUTPUT_PATH"], exist_ok=True)
     detach_unlisted_plugins(settings)
-    Pelican(settings).run()
+    with fresh_output(settings):
+        Pelican(settings).run()
     return settings

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -76,17 +75,5 @@ def regenerate(fixture_dir: Path | str, expected_dir: Path | str) -> None:
     ):
         raise ValueError(f"refusing to replace {expected_dir} with a golden tree")
     expected_dir.parent.mkdir(parents=True, exist_ok=True)
-    # Build beside the target so the final swap is two renames on one filesystem.
-    fresh = Path(tempfile.mkdtemp(prefix=".golden-new-", dir=expected_dir.parent))
-    try:
-        build_fixture(fixture_dir, fresh)
-        if expected_dir.exists():
-            old = expected_dir.with_name(f".golden-old-{os.getpid()}")
-            os.rename(expected_dir, old)
-            os.rename(fresh, expected_dir)
-            shutil.rmtree(old)
-        else:
-            os.rename(fresh, expected_dir)
-    finally:
-        if fresh.exists():
-            shutil.rmtree(fresh)
+    # run_pelican builds beside the target and swaps the tree in only when the build succeeds.
+    build_fixture(fixture_dir, expected_dir)

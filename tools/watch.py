@@ -27,3 +27,40 @@ def rebuild_on_change(
             report(f"Build failed: {exc}")
         rebuilds += 1
     return rebuilds
+
+
+def serve_live(
+    output: Path,
+    watched: Iterable[Path],
+    build: Callable[[], None],
+    *,
+    port: int = 8000,
+    stop: threading.Event | None = None,
+    report: Callable[[str], None] = print,
+) -> int:
+    """Serve output on 127.0.0.1:port, rebuild on changes and reload open pages after each success.
+
+    Returns the number of rebuilds once stop is set (or Ctrl-C). Port 0 picks a free
+    port; the first report line names the address.
+    """
+    from tools.serve import Reloader, make_server
+
+    reloader = Reloader()
+    server = make_server(output, port, reloader=reloader)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    report(
+        f"Serving the site at http://127.0.0.1:{server.server_address[1]}/ "
+        "with live reload (Ctrl-C to stop)"
+    )
+
+    def rebuild() -> None:
+        build()
+        reloader.bump()  # only after a build that succeeded: open pages reload
+
+    try:
+        return rebuild_on_change(watched, rebuild, stop=stop, report=report)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -62,7 +62,8 @@ def _missing_writeup(
     """Why a folder's write-up is not there, and what to do about it."""
     if slug in unreadable:
         return f"write-up '{slug}' could not be read (see its error)", "its comments are not shown"
-    close = difflib.get_close_matches(slug, sorted(slugs), n=1, cutoff=0.6)
+    # Unreadable write-ups still have their slugs: the folder may be meant for one of them.
+    close = difflib.get_close_matches(slug, sorted({*slugs, *unreadable}), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"no write-up has slug '{slug}'{hint}", (
         "comments live in comments/<write-up slug>/, so rename the folder to the write-up's "
@@ -151,8 +152,13 @@ def assemble(
     slugs: Collection[str],
     *,
     unreadable: Collection[str] = (),
+    quiet: Collection[str] = (),
 ) -> Assembly:
-    """Group comments by write-up, report every problem, and thread what can be shown."""
+    """Group comments by write-up, report every problem, and thread what can be shown.
+
+    `quiet`: unreadable write-ups that failed only because a data file did (already
+    reported): that their comments are not shown goes without saying.
+    """
     out = Assembly()
     by_slug: dict[str, list[Rendered]] = {}
     seen: dict[tuple[str, str], str] = {}
@@ -182,6 +188,9 @@ def assemble(
                 _keep_out(r, f"kept out of pages (Orphaned: yes): {why}", out)
             else:
                 out.problems.extend(r.problems)
-                out.problems.append(Problem(s.path, None, f"{why}: {todo}", slug not in unreadable))
+                if slug not in quiet:
+                    out.problems.append(
+                        Problem(s.path, None, f"{why}: {todo}", slug not in unreadable)
+                    )
     out.kept_out = in_order(out.kept_out)
     return out

@@ -12,6 +12,7 @@ from typing import Any
 
 from breakout_kernel import build, data, errors, source
 from breakout_kernel.change.hashing import file_state
+from breakout_kernel.change.manifest import carry_over
 from breakout_kernel.identity import Identity, for_site
 from breakout_kernel.settings import Option, is_type, positive_int
 from breakout_text import api
@@ -83,15 +84,15 @@ def _translations(generator: Any) -> list[Any]:
     )
 
 
-def _unreadable_slugs(settings: dict[str, Any], known: set[str]) -> set[str]:
-    """Stems of write-up files that produced no article (their read failed and was reported)."""
-    found: set[str] = set()
+def _unreadable_slugs(settings: dict[str, Any], known: set[str]) -> dict[str, str]:
+    """Stems (and paths) of write-up files that produced no article (their read failed)."""
+    found: dict[str, str] = {}
     for sub in settings.get("ARTICLE_PATHS", []):
-        for _folder, _dirs, files in os.walk(os.path.join(settings["PATH"], sub)):
+        for folder, _dirs, files in os.walk(os.path.join(settings["PATH"], sub)):
             for name in files:
                 stem, ext = os.path.splitext(name)
                 if ext in COMMENT_EXTENSIONS and stem not in known:
-                    found.add(stem)
+                    found[stem] = os.path.join(folder, name)
     return found
 
 
@@ -188,8 +189,12 @@ def on_article_generator_finalized(generator: Any) -> None:
                 "cannot tell them apart; give one a different Slug"
             )
             problems.append(Problem(article.source_path, None, message))
+    unreadable = _unreadable_slugs(settings, set(by_slug))
     assembly: Assembly = assemble(
-        rendered, set(by_slug), unreadable=_unreadable_slugs(settings, set(by_slug))
+        rendered,
+        set(by_slug),
+        unreadable=set(unreadable),
+        quiet={slug for slug, path in unreadable.items() if errors.followed(path)},
     )
     report([*problems, *assembly.problems])
 
@@ -257,11 +262,15 @@ def on_finalized(pelican: Any) -> None:
         return
     path = os.path.join(pelican.settings["OUTPUT_PATH"], name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    # Unchanged since the live output's (builds write into a fresh folder): carried over,
+    # so a warm build rewrites nothing.
+    live_output = pelican.settings.get("LIVE_OUTPUT_PATH") or pelican.settings["OUTPUT_PATH"]
+    live = os.path.join(live_output, name)
     try:
-        with open(path, encoding="utf-8") as f:
-            if f.read() == text:  # unchanged: a warm build rewrites nothing
+        with open(live, encoding="utf-8") as f:
+            if f.read() == text and carry_over(live, path):
                 return
-    except FileNotFoundError:
+    except OSError:
         pass
     # Replaced whole (the service may read it at any moment): temporary file, then rename.
     tmp = path + ".tmp"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 from breakout_kernel import data, errors, source
@@ -18,7 +19,7 @@ PELICAN_KEYS = {
     "title", "date", "modified", "author", "authors", "category", "tags", "slug",
     "status", "summary", "lang", "translation", "template", "save_as", "url",
 }  # fmt: skip
-BREAKOUT_KEYS = {"event", "session", "session_leader", "comments", "id"}
+BREAKOUT_KEYS = {"event", "session", "session_leader", "comments", "id", "image", "image_alt"}
 KNOWN_KEYS = PELICAN_KEYS | BREAKOUT_KEYS
 WRITEUP_REQUIRED = ("title", "date", "event", "session")
 DATE_HELP = "use YYYY-MM-DD or YYYY-MM-DD HH:MM"
@@ -84,8 +85,13 @@ def check_metadata(
     *,
     writeup: bool,
     events: dict[str, Any],
+    explained: Callable[[str], bool] = lambda slug: False,
 ) -> list[tuple[int | None, str, bool]]:
-    """Return (line, message, is_error) for every metadata problem of one file."""
+    """Return (line, message, is_error) for every metadata problem of one file.
+
+    An unknown event that `explained` says follows from an error in events.toml is an
+    error with an empty message: the file fails, but the events file's error says why.
+    """
     problems: list[tuple[int | None, str, bool]] = []
 
     def line(key: str) -> int | None:
@@ -110,7 +116,9 @@ def check_metadata(
         if values and values[0].strip() and not valid_date(values[0]):
             problems.append((line(key), f"unparseable {key} '{values[0]}' ({DATE_HELP})", True))
     event = "".join(meta.get("event", [])).strip()
-    if writeup and event and event not in events:
+    if writeup and event and event not in events and explained(event):
+        problems.append((line("event"), "", True))
+    elif writeup and event and event not in events:
         known = ", ".join(sorted(events)[:8]) + (", …" if len(events) > 8 else "")
         problems.append(
             (line("event"), f"unknown event '{event}' (known: {known or 'none'})", True)
@@ -132,6 +140,27 @@ def check_metadata(
             (line("comments"), f"Comments must be 'open' or 'closed', not '{comments}'", True)
         )
     return problems
+
+
+def image_problems(
+    meta: dict[str, list[str]], lines: dict[str, tuple[int, str]], content: str
+) -> list[tuple[int | None, str, bool]]:
+    """An `Image:` (the write-up's og:image) must be an http(s) URL or a file in the content folder."""
+    image = "".join(meta.get("image", [])).strip()
+    if not image or image.startswith(("https://", "http://")):
+        return []
+    rel = image.lstrip("/")
+    if ".." not in rel.split("/") and os.path.isfile(os.path.join(content, rel)):
+        return []
+    line = lines["image"][0] if "image" in lines else None
+    return [
+        (
+            line,
+            f"Image '{image}' is neither an http(s) URL nor a file in the content folder "
+            "(put it in content/images/ and write Image: images/<file>)",
+            True,
+        )
+    ]
 
 
 def _copy_findings(md: Markdown) -> dict[str, list[Any]]:
@@ -206,16 +235,19 @@ class BreakoutMarkdownReader(MarkdownReader):
             meta_lines(raw),
             writeup=is_writeup(source_path, self.settings),
             events=dict(site.events),
+            explained=site.explains_missing_event,
         )
-        failed = False
+        problems += image_problems(meta, meta_lines(raw), self.settings.get("PATH", ""))
+        failed = any(is_error for _line, _message, is_error in problems)
         for line, message, is_error in sorted(problems, key=lambda p: p[0] or 0):
-            if is_error:
+            if is_error and message:
                 errors.report(source_path, line, message)
-                failed = True
-            else:
+            elif not is_error:
                 notes.append((line, message))
         if failed:
             warn_notes(source_path, notes)
+            if not errors.was_reported(source_path):  # only errors that follow from a data file
+                errors.follows(source_path)
             raise errors.ContentError(source_path)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         if "summary" in metadata and "summary" in self.settings["FORMATTED_FIELDS"]:

@@ -233,7 +233,9 @@ class FeedsGenerator(Generator):
         # LOAD_CONTENT_CACHE off (asked for, or breakout_content saw its stamp change): redo all.
         load = cache and bool(self.settings.get("LOAD_CONTENT_CACHE"))
         previous = manifest.read(manifest_path, stamp) if load else {}
-        feeds = Manifest(str(self.output_path), stamp, previous)
+        # Building into a fresh folder (tools/build.py): current feeds come from the live output.
+        live = self.settings.get("LIVE_OUTPUT_PATH")
+        feeds = Manifest(str(self.output_path), stamp, previous, previous=live)
         stats = FeedStats()
         for plans in batches:
             batch_stats = write_feeds(self.output_path, plans, feeds)

@@ -54,13 +54,13 @@ from breakout_kernel.handles import fold_name
 from breakout_kernel.identity import Identity
 
 from .entities import SiteIndex, WriteupLinks
-from .items import get, session_slug
+from .items import get
 from .linking import Linker
 from .naming import Claims
 from .ordering import comment_key, finish
 from .people import People
 
-__all__ = ["DEFAULTS", "build_index", "session_slug"]
+__all__ = ["DEFAULTS", "build_index"]
 
 DEFAULTS: dict[str, Any] = {
     "TOP_N": 10,  # length of every "most often" list

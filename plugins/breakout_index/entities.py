@@ -160,8 +160,9 @@ class Session(Entity):
     """One session of an event, possibly written up by several people."""
 
     def __init__(self, name: str, slug: str, event: Event, settings: Mapping[str, Any]) -> None:
-        """An empty session of `event`; build_index fills the lists."""
+        """An empty session of `event` keyed by its whole title's slug; build_index fills the lists."""
         super().__init__(name, slug, settings)
+        self.key = slug  # identity (breakout_index.slugs.session_key); slug becomes the short one
         self.event = event
         self.leaders: list[Leader] = []
         self.articles: list[Any] = []
@@ -173,9 +174,14 @@ class Session(Entity):
         """SESSION_URL also has {event}: the event's slug."""
         return {"slug": self.slug, "name": self.name, "event": self.event.slug}
 
+    def set_slug(self, slug: str) -> None:
+        """The slug its URLs use (chosen once every session of the event is known)."""
+        self.slug = slug
+        self._urls.clear()
+
     def key_fields(self) -> tuple[str, ...]:
         """Two events can each have a session called "Introductions": the event is part of identity."""
-        return (self.event.slug, self.slug)
+        return (self.event.slug, self.key)
 
     def __repr__(self) -> str:
         return f"<Session {self.event.slug}/{self.slug}>"

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from breakout_kernel import build
+from breakout_kernel.change.manifest import carry_over
 from breakout_kernel.data import load_site_data
 from breakout_kernel.identity import for_site
 from breakout_kernel.settings import Option, is_type, positive_int
@@ -24,6 +25,7 @@ from .core import DEFAULTS, build_index
 from .entities import Entity, SiteIndex
 from .entries import install_memos
 from .fingerprints import page_fingerprint
+from .redirects import redirect_page, session_redirects
 
 
 def _strings(value: Any) -> bool:
@@ -158,12 +160,17 @@ def write_page(
     unchanged = False
     # With a memo, a page it has no record of was not written by a build it saw (a cold
     # build): rewrite it as Pelican would, without first opening a file that is not there.
+    # The live output's file when the build writes into a fresh folder (tools/build.py).
+    live = writer.settings.get("LIVE_OUTPUT_PATH")
+    source = os.path.join(live, name) if live else path
     if not claimed and (memo is None or memo.known(name)):
         try:
-            with open(path, "rb") as f:
+            with open(source, "rb") as f:
                 unchanged = f.read() == html.encode("utf-8")
         except OSError:
             pass
+        if unchanged and source != path:
+            unchanged = carry_over(source, path)  # same bytes: keep the file (and its mtime)
     if memo is not None and fresh:
         memo.check(name, unchanged)  # VERIFY: the memo would have kept this file
     if not unchanged:
@@ -282,3 +289,15 @@ class IndexGenerator(Generator):
                     **variables,
                 )
         install_memos(self.env)  # the entries' HTML is only for these pages: free it
+        self.write_redirects(writer)
+
+    def write_redirects(self, writer: Any) -> None:
+        """Sessions' old addresses: small pages sending readers on (not announced: no sitemap entry)."""
+        if self.index is None:
+            return
+        siteurl = str(self.context.get("SITEURL", ""))
+        for save_as, url, title in session_redirects(self.index.sessions, self.settings, siteurl):
+            path = sanitised_join(writer.output_path, save_as)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(redirect_page(url, title))

@@ -15,8 +15,9 @@ from typing import Any
 from breakout_kernel import data, errors
 from breakout_kernel.identity import Identity
 
+from . import slugs
 from .entities import Event, Person, Session, Topic, WriteupLinks
-from .items import get, item_url, session_slug, timestamp
+from .items import get, item_url, timestamp
 from .naming import Claims, Source, Spellings
 from .people import People
 
@@ -145,7 +146,7 @@ class Linker:
         )
         if event is None or not title:
             return None
-        slug = session_slug(title)
+        slug = slugs.session_key(title)  # the identity; ordering gives the short URL slug
         if not slug:
             self.claims.report(path, self.claims.lines.line(Source(path, needle="session:")),
                                f"session '{title}' has no letters or digits for a page name")  # fmt: skip

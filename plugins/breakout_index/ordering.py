@@ -13,6 +13,7 @@ from typing import Any
 
 from breakout_kernel.handles import fold_name
 
+from . import slugs
 from .entities import Counts, Event, Leader, Person, Session, SiteIndex, Topic, WriteupLinks
 from .items import get, timestamp
 from .linking import Linker
@@ -80,6 +81,19 @@ def name_entities(linker: Linker) -> None:
         topic.name = forms.best()
     for session, forms in linker.session_forms.items():
         session.name = forms.best()
+    short_session_slugs(linker)
+
+
+def short_session_slugs(linker: Linker) -> None:
+    """Short URL slugs for every event's sessions, the first written up keeping a shared one."""
+    by_event: dict[str, list[Session]] = {}
+    for session in linker.sessions.values():
+        by_event.setdefault(session.event.slug, []).append(session)
+    for sessions in by_event.values():
+        sessions.sort(key=lambda s: (min(map(linker.chron_key, s.articles)), s.key))
+        chosen = slugs.assign([s.key for s in sessions])
+        for session in sessions:
+            session.set_slug(chosen[session.key])
 
 
 def _leader(name: str, person: Person | None) -> Leader:

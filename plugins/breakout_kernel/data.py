@@ -18,7 +18,7 @@ from .source import BadByte, decode_utf8
 
 NETWORKS = ("twitter", "mastodon", "bluesky")
 PERSON_KEYS = {"name", "affiliation", "aliases", "links", "optout", "redact", *NETWORKS}
-EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note"}
+EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note", "provenance"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _NO_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 
@@ -48,7 +48,8 @@ class EventRecord:
     place: str = ""
     hashtags: tuple[str, ...] = ()
     url: str = ""
-    note: str = ""
+    note: str = ""  # for editors only: never shown on the site
+    provenance: str = ""  # for readers: where the date or place comes from, shown on the event page
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,13 @@ class SiteData:
     events: Mapping[str, EventRecord]
     people_path: str = ""
     events_path: str = ""
+    # What the events file failed to give, so errors that only follow from it are not repeated.
+    events_unloaded: bool = False  # the whole file could not be read (its error was reported)
+    rejected_events: frozenset[str] = frozenset()  # entries reported as bad and left out
+
+    def explains_missing_event(self, slug: str) -> bool:
+        """True when an unknown event only follows from an error already reported in events.toml."""
+        return self.events_unloaded or slug in self.rejected_events
 
 
 def table_line(text: str, table: str, key: str, field: str | None = None) -> int | None:
@@ -112,7 +120,8 @@ def _strings(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
+def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any] | None]:
+    """The file's text and its tables; None (after reporting) when the file cannot be read."""
     if not os.path.exists(path):
         return "", {}
     with open(path, "rb") as f:
@@ -120,13 +129,13 @@ def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
     text = decode_utf8(raw)
     if isinstance(text, BadByte):
         errors.report(path, text.line, text.message())
-        return "", {}
+        return "", None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         errors.report(path, int(m.group(1)) if m else None, f"not valid TOML: {exc}")
-        return text, {}
+        return text, None
     unknown = sorted(set(data) - {table})
     for key in unknown:
         errors.report(
@@ -139,7 +148,7 @@ def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
         errors.report(
             path, _top_line(text, table), f"'{table}' must be a table of [{table}.<slug>] entries"
         )
-        return text, {}
+        return text, None
     return text, tables
 
 
@@ -175,7 +184,7 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
     """Read people.toml; report every problem with its line."""
     text, tables = _read_toml(path, "people")
     people: dict[str, PersonRecord] = {}
-    for slug, entry in tables.items():
+    for slug, entry in (tables or {}).items():
         line = table_line(text, "people", slug)
         if not SLUG_RE.match(slug):
             errors.report(
@@ -253,10 +262,17 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
 
 def parse_events(path: str) -> dict[str, EventRecord]:
     """Read events.toml; report every problem with its line."""
+    return read_events(path)[0]
+
+
+def read_events(path: str) -> tuple[dict[str, EventRecord], frozenset[str], bool]:
+    """Events of events.toml, the keys of entries reported as bad, and False if it is unreadable."""
     text, tables = _read_toml(path, "events")
     events: dict[str, EventRecord] = {}
-    for slug, entry in tables.items():
+    rejected: set[str] = set()
+    for slug, entry in (tables or {}).items():
         line = table_line(text, "events", slug)
+        rejected.add(slug)  # until the entry is accepted
         if not SLUG_RE.match(slug):
             errors.report(
                 path, line, f"event key '{slug}' must be lower-case letters, digits, _ or -"
@@ -288,7 +304,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
         if hashtags is None:
             errors.report(path, line, f"[events.{slug}] 'hashtags' must be a list of strings")
             bad = True
-        for key in ("place", "url", "note"):
+        for key in ("place", "url", "note", "provenance"):
             if key in entry and not isinstance(entry[key], str):
                 errors.report(path, line, f"[events.{slug}] '{key}' must be a string")
                 bad = True
@@ -311,8 +327,10 @@ def parse_events(path: str) -> dict[str, EventRecord]:
             hashtags=tuple(h.lstrip("#") for h in (hashtags or ())),
             url=url,
             note=entry.get("note", ""),
+            provenance=entry.get("provenance", ""),
         )
-    return events
+        rejected.discard(slug)
+    return events, frozenset(rejected), tables is not None
 
 
 _cache: dict[tuple, SiteData] = {}
@@ -330,11 +348,14 @@ def load_site_data(settings: Mapping[str, Any], *, fresh: bool = False) -> SiteD
     key = (people_path, file_state(people_path), events_path, file_state(events_path))
     if not fresh and key in _cache:
         return _cache[key]
+    events, rejected, readable = read_events(events_path)
     data = SiteData(
         people=parse_people(people_path),
-        events=parse_events(events_path),
+        events=events,
         people_path=people_path,
         events_path=events_path,
+        events_unloaded=not readable,
+        rejected_events=rejected,
     )
     _cache.clear()
     _cache[key] = data

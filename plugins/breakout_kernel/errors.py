@@ -33,6 +33,7 @@ def location(path: str | os.PathLike[str], line: int | None = None, base: str | 
 _base: str | None = None
 _content: str | None = None  # the content folder: Pelican names files relative to it
 _reported: set[str] = set()
+_followers: set[str] = set()
 
 
 def set_base(base: str | None, content: str | None = None) -> None:
@@ -48,9 +49,48 @@ def report(path: str | os.PathLike[str], line: int | None, message: str) -> None
     log.error("%s: %s", location(path, line, _base), message)
 
 
+def follows(path: str | os.PathLike[str]) -> None:
+    """Fail a content file silently: its problem only follows from an error reported elsewhere."""
+    _followers.add(os.path.abspath(os.fspath(path)))
+    _reported.add(os.path.abspath(os.fspath(path)))
+
+
+def was_reported(path: str | os.PathLike[str]) -> bool:
+    """True if this build reported an error about the file (or failed it with follows())."""
+    return os.path.abspath(os.fspath(path)) in _reported
+
+
+def followed(path: str | os.PathLike[str]) -> bool:
+    """True if a content file failed only because of an error reported elsewhere (follows())."""
+    return os.path.abspath(os.fspath(path)) in _followers
+
+
 def warn(path: str | os.PathLike[str], line: int | None, message: str) -> None:
     """Log one warning about a content file; it does not fail the build."""
     log.warning("%s: %s", location(path, line, _base), message)
+
+
+class PlainHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Console lines for people and editors: `file:line: message`, never wrapped or decorated.
+
+    Pelican's default handler (rich) wraps at the terminal width and adds the time and
+    the logging call's `errors.py:45`. Breakout's errors print as they are logged,
+    warnings as `file:line: warning: …`, other loggers' as `LEVEL: message`.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One plain line (plus a traceback, if the record carries one)."""
+        message = record.getMessage()
+        if record.name.startswith("breakout") and record.levelno == logging.WARNING:
+            where, sep, rest = message.partition(": ")
+            line = f"{where}: warning: {rest}" if sep else f"warning: {message}"
+        elif record.name.startswith("breakout") or record.levelno < logging.WARNING:
+            line = message
+        else:
+            line = f"{record.levelname}: {message}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
 
 
 class ErrorCounter(logging.Handler):
@@ -124,6 +164,7 @@ def start() -> None:
     _reset_pelican_dedup()
     _counter = ErrorCounter()
     _reported.clear()
+    _followers.clear()
     logging.getLogger().addHandler(_counter)
     logging.getLogger("pelican.generators").addFilter(_filter)
 

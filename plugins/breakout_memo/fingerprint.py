@@ -219,3 +219,8 @@ def listing_page(local: Mapping[str, Any], tokens: Tokens) -> str:
 def archives_page(local: Mapping[str, Any], tokens: Tokens) -> str:
     """Fingerprint of the archives (theme/templates/archives.html): every write-up's date, link and event."""
     return digest(tuple(tokens.card(a) for a in local.get("dates") or ()))
+
+
+def period_archives_page(local: Mapping[str, Any], tokens: Tokens) -> str:
+    """Fingerprint of a year's archive (theme/templates/period_archives.html): the year and its cards."""
+    return digest((tuple(local.get("period") or ()), archives_page(local, tokens)))

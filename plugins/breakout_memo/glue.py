@@ -25,7 +25,7 @@ from pelican.paginator import Paginator
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from .fingerprint import Tokens, archives_page, article_page, listing_page
+from .fingerprint import Tokens, archives_page, article_page, listing_page, period_archives_page
 from .stats import Stats, Timer
 
 log = logging.getLogger("breakout.memo")
@@ -38,6 +38,7 @@ PAGE_FINGERPRINTS: dict[str, Callable[[dict[str, Any], Tokens], str]] = {
     "article.html": lambda local, tokens: article_page(local["article"], tokens),
     "index.html": listing_page,
     "archives.html": archives_page,
+    "period_archives.html": period_archives_page,
 }
 # Libraries whose version changes what a template or Markdown renders.
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown")
@@ -211,7 +212,14 @@ def on_all_generators_finalized(generators: list[Any]) -> None:
     # LOAD_CONTENT_CACHE is off when breakout_content found its stamp changed: start afresh.
     old = manifest.read(path, stamp) if settings.get("LOAD_CONTENT_CACHE") else {}
     state.memo = Memo(
-        Manifest(str(settings["OUTPUT_PATH"]), stamp, old), path, verify=options["VERIFY"]
+        Manifest(
+            str(settings["OUTPUT_PATH"]),
+            stamp,
+            old,
+            previous=settings.get("LIVE_OUTPUT_PATH"),
+        ),
+        path,
+        verify=options["VERIFY"],
     )
 
 
@@ -243,6 +251,16 @@ class MemoWriter(Writer):
     Pages of the templates in PAGE_FINGERPRINTS only; a skipped page is still announced
     with content_written and counted as written (overwrite checks), as Pelican would.
     """
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        """Pelican's _open_w, first unlinking a page carried over from the live output by a link."""
+        if filename not in self._overridden_files:
+            try:
+                if os.stat(filename).st_nlink > 1:  # writing through would change the live page
+                    os.unlink(filename)
+            except FileNotFoundError:
+                pass
+        return super()._open_w(filename, encoding, override)
 
     def write_file(  # type: ignore[override]
         self,

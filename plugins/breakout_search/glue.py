@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from breakout_kernel import build
-from breakout_kernel.settings import Option, is_type
+from breakout_kernel.settings import Option, is_type, positive_int
 
 from .indexer import BUNDLE_DIR, build_index
 
@@ -18,6 +18,9 @@ PLUGIN = "breakout_search"
 
 SCHEMA = {
     "ENABLED": Option(True, is_type(bool), "True or False"),
+    "RESULTS_PER_STEP": Option(
+        20, positive_int, "a whole number above 0 (results shown at first and per 'Show more')"
+    ),
 }
 
 
@@ -43,6 +46,7 @@ def on_initialized(pelican: Any) -> None:
             "ENABLED": options["ENABLED"],
             "PAGE_URL": f"{siteurl}/{settings.get('SEARCH_URL', 'search/')}",
             "BUNDLE_URL": f"{siteurl}/{BUNDLE_DIR}/",
+            "RESULTS_PER_STEP": options["RESULTS_PER_STEP"],
         },
     }
 

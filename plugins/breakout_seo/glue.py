@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import jsonld
+from .card import Card, render_card
 from .meta import PageMeta
 from .sitemap import (
     SITEMAP_NAME,
@@ -37,12 +39,29 @@ def _string_list(value: Any) -> bool:
     return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
 
 
+CARD_NAME = "social-card.png"  # the generated default og:image, at the root of the output
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")
+
+
+def _colour(value: Any) -> bool:
+    """A #rrggbb colour."""
+    return isinstance(value, str) and bool(_COLOUR.match(value))
+
+
 SCHEMA = {
+    "IMAGE": Option(
+        "",
+        is_type(str),
+        "a site path such as 'images/card.png' or an http(s) URL ('' generates one)",
+    ),
+    "IMAGE_BACKGROUND": Option("#a33a0b", _colour, "a colour such as '#a33a0b'"),
+    "IMAGE_FOREGROUND": Option("#ffffff", _colour, "a colour such as '#ffffff'"),
     "SITEMAP": Option(True, is_type(bool), "True or False"),
     "ROBOTS": Option(True, is_type(bool), "True or False"),
     "SITEMAP_EXCLUDE": Option(["404.html"], _string_list, "a list of output-path globs"),
 }
 
+SCHEMA_DEFAULTS = {key: option.default for key, option in SCHEMA.items()}
 # Statuses Pelican writes a page for that are not meant to be found.
 UNLISTED = {"draft", "hidden"}
 # Listing pages and the <title> word that names them (og:title cannot read template blocks).
@@ -183,9 +202,34 @@ def _topic_meta(topic: Any, siteurl: str, sitename: str) -> PageMeta:
     return PageMeta(title=name, description=description, url=_url(siteurl, topic.url))
 
 
+def image_url(siteurl: str, image: str) -> str:
+    """An og:image URL: an http(s) URL as given, a site path under SITEURL."""
+    return image if is_absolute(image) else _url(siteurl, image.lstrip("/"))
+
+
+def _with_image(meta: PageMeta, ctx: Context) -> PageMeta:
+    """The page's PageMeta with its image: a write-up's own `Image:`, else the site's default."""
+    siteurl = str(ctx.get("SITEURL") or "")
+    article = ctx.get("article")
+    own = str((getattr(article, "metadata", None) or {}).get("image", "") or "")
+    if own:
+        alt = str(article.metadata.get("image_alt", "") or "")
+        return replace(meta, image=image_url(siteurl, own), image_alt=alt)
+    state = _state()
+    options = state.options if state is not None else SCHEMA_DEFAULTS
+    if options["IMAGE"]:
+        return replace(meta, image=image_url(siteurl, options["IMAGE"]))
+    return replace(meta, image=_url(siteurl, CARD_NAME), image_alt=str(ctx.get("SITENAME") or ""))
+
+
 @pass_context
 def seo_meta(ctx: Context) -> PageMeta:
-    """Jinja global: the PageMeta of the page being rendered, found from its context."""
+    """Jinja global: the PageMeta of the page being rendered, found from its context, with its image."""
+    return _with_image(_page_meta(ctx), ctx)
+
+
+def _page_meta(ctx: Context) -> PageMeta:
+    """The PageMeta of the page being rendered, found from its context."""
     siteurl = str(ctx.get("SITEURL") or "")
     sitename = str(ctx.get("SITENAME") or "")
     lang = str(ctx.get("DEFAULT_LANG") or "")
@@ -287,4 +331,12 @@ def on_finalized(pelican: Any) -> None:
             log.info("breakout_seo: SITEURL is not absolute (%r); no sitemap.xml", siteurl)
     if options["ROBOTS"]:
         (output / "robots.txt").write_text(render_robots(sitemap_url), encoding="utf-8")
+    if not options["IMAGE"]:  # the default og:image, drawn from the site's name and colours
+        card = Card(
+            name=str(settings.get("SITENAME") or ""),
+            subtitle=plain(settings.get("SITESUBTITLE") or ""),
+            background=options["IMAGE_BACKGROUND"],
+            foreground=options["IMAGE_FOREGROUND"],
+        )
+        (output / CARD_NAME).write_bytes(render_card(card))
     state.entries = []

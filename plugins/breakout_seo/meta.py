@@ -18,6 +18,8 @@ class PageMeta:
     modified: str = ""
     tags: tuple[str, ...] = ()
     jsonld: tuple[dict[str, Any], ...] = field(default=())
+    image: str = ""  # og:image: the page's own, or the site's default
+    image_alt: str = ""
 
     @property
     def url_is_absolute(self) -> bool:

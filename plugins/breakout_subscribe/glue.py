@@ -277,7 +277,10 @@ class SubscribeGenerator(Generator):
         stamp = subscribe_stamp(self.settings, opts)
         # LOAD_CONTENT_CACHE off (asked for, or breakout_content saw its stamp change): redo all.
         load = cache and bool(self.settings.get("LOAD_CONTENT_CACHE"))
-        known = Manifest(output_path, stamp, manifest.read(manifest_path, stamp) if load else {})
+        # Building into a fresh folder (tools/build.py): unchanged files come from the live output.
+        live = self.settings.get("LIVE_OUTPUT_PATH")
+        old = manifest.read(manifest_path, stamp) if load else {}
+        known = Manifest(output_path, stamp, old, previous=live)
         stats = write_outputs(output_path, outputs(self.settings, opts, index), known)
         if cache:
             known.save(manifest_path)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def result_paths(opened: Any) -> list[str]:
@@ -97,3 +100,70 @@ def test_without_javascript_the_page_explains_and_links(
     assert hrefs == ["/events/", "/people/", "/topics/", "/archives/"]
     assert result_paths(opened) == []
     assert opened.watch.problems() == []
+
+
+WRITEUP = re.compile(r"^/\d{4}/[^/]+/$")
+FURNITURE = re.compile(
+    r"Follow by feed|RSS · Atom|\d+ write-ups? ·|\d+ comments?\b|Comments \(\d+\)"
+)
+
+
+@pytest.fixture(scope="module")
+def stepped(
+    build_site: Callable[..., None],
+    serve_site: Callable[[Path], Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
+    """The launch site built with two results per step, so 'Show more' has work to do."""
+    out = tmp_path_factory.mktemp("stepped") / "output"
+    build_site(ROOT / "content", out, BREAKOUT_SEARCH={"RESULTS_PER_STEP": 2})
+    with serve_site(out) as served:
+        yield served
+
+
+def all_results(opened: Any) -> list[dict[str, str]]:
+    """Press 'Show more results' until every result is listed; each result's path, kind and text."""
+    page = opened.page
+    while page.is_visible("#search-more"):
+        before = page.locator("#search-results > li").count()
+        page.click("#search-more")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('#search-results > li').length > {before}"
+        )
+    return page.eval_on_selector_all(
+        "#search-results > li",
+        """(items) => items.map((li) => ({
+            path: new URL(li.querySelector('a').href).pathname,
+            meta: li.querySelector('.meta')?.textContent || '',
+            text: li.textContent,
+        }))""",
+    )
+
+
+def test_write_ups_rank_above_index_pages_and_every_result_is_reachable(
+    open_page: Callable[..., Any], stepped: Any, wait_for_search: Callable[[Any], None]
+) -> None:
+    opened = open_page(stepped.url("/search/?q=police"))
+    wait_for_search(opened)
+    assert opened.page.locator("#search-results > li").count() == 2  # one step at first
+    results = all_results(opened)
+    total = int((opened.page.text_content("#search-status") or "").split(" result")[0])
+    assert total == len(results) > 2
+    assert not opened.page.is_visible("#search-more")
+    kinds = [bool(WRITEUP.match(r["path"])) for r in results]
+    assert kinds == sorted(kinds, reverse=True), "every write-up before every index page"
+    assert kinds.count(True) >= 5 and "/topics/police/" in [r["path"] for r in results]
+    for result in results:
+        assert not FURNITURE.search(result["text"]), result
+        if WRITEUP.match(result["path"]):
+            assert result["meta"].startswith("Write-up · ")
+    assert opened.watch.problems() == []
+
+
+def test_only_pages_readers_search_for_are_indexed(search: Callable[[str], Any]) -> None:
+    opened = search("LocalGov group hug")
+    paths = result_paths(opened)
+    assert "/2010/ukgc10-localgov-group-hug/" in paths
+    # Session, year, archive and redirect pages only list what is indexed where it lives.
+    assert all(WRITEUP.match(p) or p.split("/")[1] in ("people", "topics", "events") for p in paths)
+    assert not any(p.count("/") > 3 for p in paths), paths

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from typing import Any
 
 from .hashing import file_state
@@ -54,12 +55,41 @@ def read(path: str, stamp: str) -> dict[str, Entry]:
     return entries
 
 
+def carry_over(source: str, target: str) -> bool:
+    """Put the previous output's file at target (a hard link; a copy across filesystems).
+
+    Builds write into a fresh folder (tools/build.py): an unchanged page or feed is carried
+    over from the live output instead of being rendered again. Writers unlink a linked file
+    before writing over it, so the live output never changes under a build.
+    """
+    try:
+        if os.path.lexists(target):
+            if os.path.samefile(source, target):
+                return True  # carried over already (VERIFY renders a kept page again)
+            os.unlink(target)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+    except OSError:
+        return False
+    return True
+
+
 class Manifest:
     """Last build's entries (read-only) and this build's (written at the end)."""
 
-    def __init__(self, output_path: str, stamp: str, old: dict[str, Entry] | None = None) -> None:
-        """A manifest for one output folder under one stamp."""
+    def __init__(
+        self,
+        output_path: str,
+        stamp: str,
+        old: dict[str, Entry] | None = None,
+        previous: str | None = None,
+    ) -> None:
+        """A manifest for one output folder under one stamp (previous: the live output)."""
         self.output_path = output_path
+        self.previous = previous
         self.stamp = stamp
         self.old: dict[str, Entry] = old or {}
         self.new: dict[str, Entry] = {}
@@ -69,14 +99,18 @@ class Manifest:
         entry = self.old.get(name)
         if entry is None or entry[0] != fingerprint:
             return False
-        state = file_state(path)
+        # Building into a fresh folder: the file to vouch for is the live output's.
+        source = os.path.join(self.previous, name) if self.previous else path
+        state = file_state(source)
         if state is None or state[0] != entry[1]:
             return False
         if state[1] != entry[2]:
             # Touched or copied since: only a recorded hash of its bytes can vouch for it.
-            if not entry[3] or _sha256_of(path) != entry[3]:
+            if not entry[3] or _sha256_of(source) != entry[3]:
                 return False
             entry = (entry[0], state[0], state[1], entry[3])
+        if source != path and not carry_over(source, path):
+            return False
         self.new[name] = entry
         return True
 
