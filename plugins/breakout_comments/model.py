@@ -38,6 +38,7 @@ class CommentSource:
     orphaned: bool = False
     body: str = ""
     lines: dict[str, int] = field(default_factory=dict)  # metadata key -> line number
+    body_line: int = 0  # the line the body starts on
 
 
 @dataclass(slots=True)

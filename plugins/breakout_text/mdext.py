@@ -28,7 +28,15 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX, AtomicString
 
-from .extract import extract_entities, name_hint_at, sentence_at, sentence_span, sentence_starts
+from .extract import (
+    Suspect,
+    extract_entities,
+    name_hint_at,
+    sentence_at,
+    sentence_span,
+    sentence_starts,
+    suspect_mentions,
+)
 
 # Never linked inside these (their text still counts for the sentence around a mention).
 SKIP_TAGS = frozenset(
@@ -83,7 +91,7 @@ class LinkingTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.identity = identity
         self._order = 0
-        self._found: list[tuple[int, int, str, Mention | TagRef]] = []
+        self._found: list[tuple[int, int, str, Mention | TagRef | Suspect]] = []
         self._starts: tuple[str, list[int]] | None = None
         # Sentences of the block being linked, by (start, end): people named in one
         # sentence share one string (findings live until the end of the build).
@@ -100,7 +108,7 @@ class LinkingTreeprocessor(Treeprocessor):
         self._found.sort(key=lambda f: (f[0], f[1]))
         result = _empty()
         for _, _, kind, finding in self._found:
-            result[kind].append(finding)
+            result.setdefault(kind, []).append(finding)  # "suspects" only when there are any
         self.md.breakout_metadata = result  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ walking
@@ -184,9 +192,16 @@ class LinkingTreeprocessor(Treeprocessor):
 
     def _link(self, block: etree.Element, text: str, slots: list[_Slot]) -> None:
         mentions, hashtags = extract_entities(text)
-        if not mentions and not hashtags:
+        suspects = [] if text.isascii() else suspect_mentions(text)
+        if not mentions and not hashtags and not suspects:
             return
         blocked = self._blocked(text) if STX in text else []
+        for suspect in suspects:  # left unlinked; the reader or comment glue reports it
+            slot = next((s for s in slots if s.start <= suspect.start < s.end), None)
+            if slot is not None and not any(
+                a < suspect.end and suspect.start < b for a, b in blocked
+            ):
+                self._found.append((slot.order, suspect.start, "suspects", suspect))
         by_slot: dict[int, list[tuple[int, int, etree.Element]]] = {}
         entities = sorted([*mentions, *hashtags], key=lambda e: e.start)
         for entity in entities:
