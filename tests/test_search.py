@@ -159,7 +159,7 @@ def test_a_rebuild_reindexes_only_when_an_html_page_changed(tmp_path: Path) -> N
     writeup = next((content / "writeups" / "2011").glob("*.md"))
     writeup.write_text(writeup.read_text(encoding="utf-8") + "\nZanzibarquokka.\n", "utf-8")
     build_site(content, out, **search_overrides())
-    assert entry.stat().st_ino != first_stat.st_ino
+    # Indexed again (not the inode: a file system may hand the freed one out again).
     assert "Zanzibarquokka" in indexed_text(out)
 
 
