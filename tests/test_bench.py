@@ -11,6 +11,8 @@ import hashlib
 import os
 import re
 import statistics
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +39,8 @@ MENTION = re.compile(r"(?<![\w@])@(\w{1,15}(?:@[\w-]+(?:\.[\w-]+)+)?)")
 HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
 EMAIL = re.compile(r"(?<![@\w.])[\w.]+@[\w-]+(?:\.[\w-]+)+")
 RATIOS = re.compile(
-    r"^ratios: cold=(?P<cold>\S+) warm_over_cold=(?P<warm>\S+) rss=(?P<rss>\S+) bytes=(?P<bytes>\S+)$"
+    r"^ratios: cold=(?P<cold>\S+) cold_wall=(?P<cold_wall>\S+) warm_over_cold=(?P<warm>\S+) "
+    r"rss=(?P<rss>\S+) bytes=(?P<bytes>\S+)$"
 )
 
 
@@ -295,7 +298,10 @@ def fake_builds(monkeypatch: pytest.MonkeyPatch, stamps: list[str]) -> list[str]
         warm = label.startswith("warm")
         site.output.mkdir(parents=True, exist_ok=True)
         (site.output / "index.html").write_bytes(b"x" * size)
-        return runner.Build(wall / 4 if warm else wall, cpu / 4 if warm else cpu, rss)
+        # The tree holds the build and a subprocess (Pagefind, say) beside it: 1.5× its peak.
+        return runner.Build(
+            wall / 4 if warm else wall, cpu / 4 if warm else cpu, rss, tree_rss_kib=rss * 3 // 2
+        )
 
     it = iter(stamps)
     monkeypatch.setattr(runner, "run_build", run_build)
@@ -309,10 +315,15 @@ def test_ratios_are_computed_from_cpu_medians(
     labels = fake_builds(monkeypatch, ["s"] * 8)
     figures = runner.main(posts=5, repeats=2, workdir=tmp_path)
     assert labels[:4] == ["vanilla:cold1", "breakout:cold1", "vanilla:warm1", "breakout:warm1"]
-    assert capsys.readouterr().out.splitlines()[-1] == (
-        "ratios: cold=0.750 warm_over_cold=0.250 rss=1.200 bytes=0.400"
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == (
+        "ratios: cold=0.750 cold_wall=0.800 warm_over_cold=0.250 rss=1.200 bytes=0.400"
     )
     assert figures["ratio_cold"] == pytest.approx(0.75)
+    assert figures["ratio_cold_wall"] == pytest.approx(0.8)
+    assert figures["breakout_tree_rss_kib"] == 180_000
+    assert "process tree: Breakout's peak RSS with every subprocess" in out
+    assert "184 MB ok (< 500 MB)" in out
 
 
 def test_a_warm_build_without_its_cache_is_measured_again(
@@ -324,3 +335,40 @@ def test_a_warm_build_without_its_cache_is_measured_again(
     out = capsys.readouterr().out
     assert "cache stamp changed between cold and warm; measuring it again" in out
     assert "breakout:warm1.2" in labels and "note:" not in out
+
+
+def test_tree_rss_sums_the_build_and_its_live_subprocesses() -> None:
+    """A subprocess holding 64 MiB beside this process raises the tree's sum by about that."""
+    alone = runner.tree_rss_kib(os.getpid())
+    assert alone > 0
+    hold = "import sys, time; b = bytearray(64 << 20); b[::4096] = b'x' * len(b[::4096]); "
+    hold += "print('ready', flush=True); time.sleep(60)"
+    child = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        with_child = runner.tree_rss_kib(os.getpid())
+        # The child is counted under its parent (this process), not only on its own.
+        assert with_child - alone > 60 * 1024
+        assert runner.tree_rss_kib(child.pid) > 60 * 1024
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_tree_rss_reads_fields_after_a_command_name_with_spaces(tmp_path: Path) -> None:
+    """/proc/PID/stat's comm may hold ') (': fields are counted after its last parenthesis."""
+
+    def proc(pid: int, comm: str, ppid: int, pages: int) -> None:
+        (tmp_path / str(pid)).mkdir()
+        rest = ["S", str(ppid), *["0"] * 19, str(pages), *["0"] * 5]
+        (tmp_path / str(pid) / "stat").write_text(f"{pid} ({comm}) " + " ".join(rest))
+
+    proc(10, "python3", 1, 100)
+    proc(11, "page find) (x", 10, 50)
+    proc(12, "grandchild", 11, 7)
+    proc(20, "unrelated", 1, 1000)
+    (tmp_path / "self").mkdir()
+    page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
+    assert runner.tree_rss_kib(10, tmp_path) == 157 * page_kib
+    assert runner.tree_rss_kib(11, tmp_path) == 57 * page_kib
+    assert runner.tree_rss_kib(99, tmp_path) == 0

@@ -136,6 +136,49 @@ def test_a_rebuild_leaves_no_stale_index_files(tmp_path: Path) -> None:
     assert (out / BUNDLE_DIR / "pagefind.js").is_file()
 
 
+def indexed_text(output: Path) -> str:
+    """Every fragment's content in a build's Pagefind index, joined."""
+    texts = []
+    for fragment in sorted((output / BUNDLE_DIR / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        texts.append(json.loads(data)["content"])
+    return "\n".join(texts)
+
+
+def test_a_rebuild_reindexes_only_when_an_html_page_changed(tmp_path: Path) -> None:
+    """Unchanged pages: the bundle is kept as it was; an edited write-up: Pagefind runs again."""
+    content, out = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(CONTENT, content)
+    build_site(content, out, **search_overrides())
+    entry = out / BUNDLE_DIR / "pagefind.js"
+    first, first_stat = bundle_files(out), entry.stat()
+    assert (tmp_path / "output-cache" / "breakout-search.json").is_file()
+
+    build_site(content, out, **search_overrides())
+    # Kept, not rewritten: build_index deletes the folder before Pagefind writes it afresh.
+    assert entry.stat().st_mtime_ns == first_stat.st_mtime_ns
+    assert entry.stat().st_ino == first_stat.st_ino
+    assert bundle_files(out) == first
+    assert "Zanzibarquokka" not in indexed_text(out)
+
+    writeup = next((content / "writeups" / "2011").glob("*.md"))
+    writeup.write_text(writeup.read_text(encoding="utf-8") + "\nZanzibarquokka.\n", "utf-8")
+    build_site(content, out, **search_overrides())
+    # Indexed again (not the inode: a file system may hand the freed one out again).
+    assert "Zanzibarquokka" in indexed_text(out)
+
+
+def test_an_altered_bundle_is_indexed_again(tmp_path: Path) -> None:
+    """A bundle that lost a file since it was written is rebuilt, even if no page changed."""
+    out = tmp_path / "output"
+    build_site(CONTENT, out, **search_overrides())
+    first = bundle_files(out)
+    lost = sorted((out / BUNDLE_DIR / "fragment").glob("*.pf_fragment"))[0]
+    lost.unlink()
+    build_site(CONTENT, out, **search_overrides())
+    assert bundle_files(out) == first
+
+
 def test_search_can_be_switched_off(tmp_path: Path) -> None:
     """ENABLED False: no bundle, no header box, and the search page says search is off."""
     out = tmp_path / "output"

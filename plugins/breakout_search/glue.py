@@ -10,11 +10,12 @@ from typing import Any
 from breakout_kernel import build
 from breakout_kernel.settings import Option, is_type, positive_int
 
-from .indexer import BUNDLE_DIR, build_index
+from .indexer import BUNDLE_DIR, index_site
 
 log = logging.getLogger("breakout.search")
 
 PLUGIN = "breakout_search"
+STATE_FILE = "breakout-search.json"  # in CACHE_PATH: the digest of the HTML last indexed
 
 SCHEMA = {
     "ENABLED": Option(True, is_type(bool), "True or False"),
@@ -60,5 +61,11 @@ def on_finalized(pelican: Any) -> None:
     if not options["ENABLED"]:
         log.info("breakout_search: BREAKOUT_SEARCH['ENABLED'] is False; no search index")
         return
-    bundle = build_index(Path(pelican.settings["OUTPUT_PATH"]))
-    log.info("breakout_search: Pagefind index written to %s", bundle)
+    settings = pelican.settings
+    state = Path(settings["CACHE_PATH"]) / STATE_FILE
+    live = settings.get("LIVE_OUTPUT_PATH")
+    run = index_site(Path(settings["OUTPUT_PATH"]), state, live=Path(live) if live else None)
+    if run.ran:
+        log.info("breakout_search: Pagefind index written to %s", run.bundle)
+    else:
+        log.info("breakout_search: no HTML page changed; Pagefind index kept in %s", run.bundle)
