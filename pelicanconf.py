@@ -140,6 +140,7 @@ PLUGINS = [
     "breakout_index",
     "breakout_seo",
     "breakout_memo",  # warm builds skip pages whose fingerprint is unchanged
+    "breakout_redirects",  # old addresses (content/redirects.toml) → redirect pages
     "breakout_search",  # last: Pagefind indexes the finished HTML
 ]
 

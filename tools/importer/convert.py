@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import markdown
 import nh3
@@ -126,6 +126,15 @@ def _plain_handles(soup: BeautifulSoup) -> None:
             link.replace_with(f"#{name}")
 
 
+def _absolute(soup: BeautifulSoup, base: str) -> None:
+    """Relative links and images pointed at the old blog: keep them pointing there."""
+    for tag, attr in (("a", "href"), ("img", "src")):
+        for element in soup.find_all(tag):
+            value = element.get(attr)
+            if value and not urlsplit(value).scheme and not value.startswith("#"):
+                element[attr] = urljoin(base, value) if base else value
+
+
 def unsafe_parts(text: str) -> list[str]:
     """What in the Markdown, once rendered as the site renders it, could run script."""
     rendered = markdown.markdown(text, extensions=["extra", "sane_lists"])
@@ -151,6 +160,7 @@ def html_to_markdown(
     attachments: Mapping[str, str] | None = None,
     children: list[str] | None = None,
     note: Callable[[str], None] | None = None,
+    base: str = "",
 ) -> Converted:
     """Convert one post's or comment's HTML into safe Markdown for the text engine."""
     result = Converted("")
@@ -168,6 +178,7 @@ def html_to_markdown(
         say(f"removed what could run script: {', '.join(risky)}")
     soup = BeautifulSoup(_CLEANER.clean(text), "html.parser")
     _plain_handles(soup)
+    _absolute(soup, base)
     converted = _Converter(
         heading_style=ATX, bullets="-", newline_style=BACKSLASH, escape_underscores=False
     ).convert_soup(soup)

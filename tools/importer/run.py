@@ -170,6 +170,7 @@ class Importer:
             attachments=self.attachments,
             children=self.children.get(post.key, []),
             note=notes.append,
+            base=post.link or self.site.base_url,
         ).markdown
         summary = " ".join(
             html_to_markdown(
