@@ -18,6 +18,7 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 APP = "http://purl.org/atom/app#"
 THREAD = "http://purl.org/syndication/thread/1.0"
 FEEDS = ("/feeds/posts/default", "/feeds/comments/default")
+STATES = {"spam_comment": "spam", "spam": "spam", "soft_trashed": "trash", "trashed": "trash"}
 # What Blogger leaves in place of a comment its author or the blog's owner removed.
 REMOVED = (
     "this comment has been removed by the author.",
@@ -95,7 +96,7 @@ def _comment(element: etree._Element, kids: dict[str, list[etree._Element]]) -> 
         date=parse_iso(text_of(kids, "published")),
         parent=entry_id(parent) if parent else "",
         html=body,
-        state="removed" if removed else ("approved" if live else status or "pending"),
+        state="removed" if removed else ("approved" if live else STATES.get(status, "pending")),
         line=element.sourceline,
     )
 

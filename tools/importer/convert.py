@@ -171,8 +171,7 @@ def html_to_markdown(
     if wordpress:
         text = shortcodes.expand(text, attachments or {}, children or [], say)
     text = shortcodes.embeds(text, say)
-    if wordpress:
-        text = shortcodes.wpautop(text)
+    text = shortcodes.wpautop(text) if wordpress else shortcodes.blogger_paragraphs(text)
     risky = sorted({m.group(0).strip().lower() for m in _RISKY.finditer(text)})
     if risky:
         say(f"removed what could run script: {', '.join(risky)}")
@@ -182,6 +181,9 @@ def html_to_markdown(
     converted = _Converter(
         heading_style=ATX, bullets="-", newline_style=BACKSLASH, escape_underscores=False
     ).convert_soup(soup)
+    converted = re.sub(
+        r"\\\n(?=\s*(\n|$))", "\n", converted.strip() + "\n"
+    )  # no break ends a block
     lines = [line.rstrip() for line in converted.strip().splitlines()]
     result.markdown = _BLANKS.sub("\n\n", "\n".join(lines)).strip()
     leftovers = unsafe_parts(result.markdown)

@@ -132,7 +132,17 @@ def embeds(text: str, note: Callable[[str], None]) -> str:
     return _BARE_URL_LINE.sub(lambda m: _link(m.group(1)), text)
 
 
-def wpautop(text: str) -> str:
+_BR_RUN = re.compile(r"(?:<br\s*/?>\s*){2,}", re.I)
+_BR_BEFORE_BLOCK = re.compile(rf"(?:<br\s*/?>\s*)+(?=</?{BLOCK}[\s/>])", re.I)
+
+
+def blogger_paragraphs(text: str) -> str:
+    """Blogger's paragraphs are runs of <br />: make them blank lines, then paragraphs."""
+    text = _BR_BEFORE_BLOCK.sub("\n\n", _BR_RUN.sub("\n\n", text))
+    return wpautop(text, breaks=False)
+
+
+def wpautop(text: str, breaks: bool = True) -> str:
     """WordPress's paragraphs: a blank line starts a <p>, a single newline is a <br>."""
     if not text.strip():
         return ""
@@ -153,7 +163,7 @@ def wpautop(text: str) -> str:
         lead, middle, trail = match.groups() if match else ("", chunk.strip(), "")
         middle = middle.strip()
         if middle and not re.fullmatch(r"\x02\d+\x03", middle):
-            middle = re.sub(r"\s*\n\s*", "<br />\n", middle)
+            middle = re.sub(r"\s*\n\s*", "<br />\n" if breaks else " ", middle)
             if not _INLINE_CONTAINERS.search(lead):
                 middle = f"<p>{middle}</p>"
         out.append(f"{lead.strip()}{middle}{trail.strip()}")
