@@ -9,6 +9,7 @@ its entities are how XML bombs and external-entity reads work). Parse errors bec
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,15 +39,23 @@ def _doctype_line(path: Path) -> int:
     return head.count(b"\n", 0, at) + 1 if at >= 0 else 1
 
 
-def _explain(exc: etree.XMLSyntaxError) -> str:
+def _complete(path: Path) -> bool:
+    """Whether the file ends with an export's closing tag (a cut-off download does not)."""
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 512))
+        tail = handle.read().strip()
+    return tail.endswith((b"</rss>", b"</feed>"))
+
+
+def _explain(exc: etree.XMLSyntaxError, path: Path) -> str:
     """A parser message in words an author can act on."""
-    message = (exc.msg or str(exc)).strip()
-    if "Premature end of data" in message or "Extra content at the end" in message:
-        return f"the file ends too early, probably a cut-off download ({message}); export it again"
+    message = re.sub(r", line \d+, column \d+$", "", (exc.msg or str(exc)).strip())
     if "Document is empty" in message or "Start tag expected" in message:
         return f"not an XML file ({message}); {WHAT}"
     if "huge" in message.lower():
         return f"a single text over the parser's 10 MB safety limit ({message})"
+    if not _complete(path):
+        return f"the file ends too early, probably a cut-off download ({message}); export it again"
     return f"invalid XML: {message}"
 
 
@@ -78,7 +87,7 @@ def stream(path: Path) -> Iterator[tuple[str, etree._Element]]:
                     )
             yield event, element
     except etree.XMLSyntaxError as exc:
-        raise ImportFailed([f"{name}:{exc.lineno or 1}: {_explain(exc)}"]) from None
+        raise ImportFailed([f"{name}:{exc.lineno or 1}: {_explain(exc, path)}"]) from None
     except OSError as exc:
         raise ImportFailed([f"{name}: cannot read the file: {exc.strerror or exc}"]) from None
 
