@@ -1,4 +1,4 @@
-"""Pelican glue: resolve content/redirects.toml against this build, write the files at the end."""
+"""Pelican glue: resolve content/redirects.toml against this build's pages and write the files."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from breakout_redirects.core import Entry, Redirect, parse_file, render, write
+from breakout_redirects.core import Entry, Redirect, page_file, parse_file, render, write
 
 log = logging.getLogger(__name__)
 FILE = "redirects.toml"
-_pending: dict[str, list[Redirect]] = {}  # by OUTPUT_PATH: one build at a time per folder
 
 
 def _shown(path: Path) -> str:
@@ -19,9 +18,10 @@ def _shown(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def _content_urls(generators: list[Any]) -> dict[str, str]:
-    """{source path relative to PATH: url} of every write-up, draft and page of the build."""
+def _content_pages(generators: list[Any]) -> tuple[dict[str, str], set[str]]:
+    """({source path relative to PATH: url}, {save_as}) of every write-up, draft and page."""
     urls: dict[str, str] = {}
+    saved: set[str] = set()
     for generator in generators:
         for name in ("articles", "drafts", "pages", "hidden_pages", "draft_pages",
                      "hidden_articles"):  # fmt: skip
@@ -30,7 +30,8 @@ def _content_urls(generators: list[Any]) -> dict[str, str]:
                 rel = getattr(item, "relative_source_path", "") or ""
                 if rel:
                     urls[rel.replace(os.sep, "/")] = item.url
-    return urls
+                saved.add(str(getattr(item, "save_as", "") or ""))
+    return urls, saved
 
 
 def resolve(
@@ -56,8 +57,12 @@ def resolve(
     return out
 
 
-def collect(generators: list[Any]) -> None:
-    """Read the redirects file and resolve its targets once every page's URL is known."""
+def write_redirects(generators: list[Any]) -> None:
+    """Resolve content/redirects.toml against this build's pages and write the files.
+
+    Written before Pelican writes its pages, so errors count towards this build's result;
+    an old address that is a write-up's or page's own address is an error, named by line.
+    """
     if not generators:
         return
     settings = generators[0].settings
@@ -65,18 +70,19 @@ def collect(generators: list[Any]) -> None:
     entries, problems = parse_file(source)
     for line, message in problems:
         log.error("%s:%s: %s", _shown(source), line, message)
-    redirects = resolve(
-        entries, _content_urls(generators), str(settings.get("SITEURL") or ""), source
-    )
-    _pending[str(settings["OUTPUT_PATH"])] = redirects
-
-
-def write_files(pelican: Any) -> None:
-    """Write the redirect pages, _redirects and the nginx map after everything else."""
-    redirects = _pending.pop(str(pelican.settings["OUTPUT_PATH"]), [])
-    clashes = write(Path(pelican.settings["OUTPUT_PATH"]), render(redirects))
-    source = _shown(Path(pelican.settings["PATH"]) / FILE)
-    for rel in clashes:
-        log.error(
-            "%s: the old address of %s is a page of this site: remove that redirect", source, rel
-        )
+    urls, saved = _content_pages(generators)
+    siteurl = str(settings.get("SITEURL") or "")
+    redirects = resolve(entries, urls, siteurl, source)
+    lines = {entry.old: entry.line for entry in entries}
+    kept = []
+    for redirect in redirects:
+        if page_file(redirect.old) in saved:
+            log.error(
+                "%s:%s: the old address %s is a page of this site: remove that redirect",
+                _shown(source), lines.get(redirect.old), redirect.old,
+            )  # fmt: skip
+        else:
+            kept.append(redirect)
+    for rel in write(Path(settings["OUTPUT_PATH"]), render(kept)):
+        log.error("%s: %s is a file of this site, not a redirect page: remove that redirect",
+                  _shown(source), rel)  # fmt: skip
