@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
+import lxml.html
 import markdown
 import nh3
 from bs4 import BeautifulSoup
@@ -135,21 +136,26 @@ def _absolute(soup: BeautifulSoup, base: str) -> None:
                 element[attr] = urljoin(base, value) if base else value
 
 
+_RENDERER = markdown.Markdown(extensions=["extra", "sane_lists"])
+
+
 def unsafe_parts(text: str) -> list[str]:
     """What in the Markdown, once rendered as the site renders it, could run script."""
-    rendered = markdown.markdown(text, extensions=["extra", "sane_lists"])
-    soup = BeautifulSoup(rendered, "html.parser")
+    _RENDERER.reset()
+    rendered = _RENDERER.convert(text)
+    if not rendered.strip():
+        return []
     found: list[str] = []
-    for tag in soup.find_all(True):
-        if tag.name in DROP_WITH_CONTENT or tag.name in ("form", "base", "link", "meta"):
-            found.append(f"<{tag.name}>")
-        for name, value in tag.attrs.items():
-            value = " ".join(value) if isinstance(value, list) else str(value)
-            if name.startswith("on") or name in ("style", "srcdoc", "formaction"):
-                found.append(f"{name}= on <{tag.name}>")
+    for tag in lxml.html.fragment_fromstring(rendered, create_parent="div").iter():
+        name = tag.tag if isinstance(tag.tag, str) else ""
+        if name in DROP_WITH_CONTENT or name in ("form", "base", "link", "meta"):
+            found.append(f"<{name}>")
+        for attr, value in tag.attrib.items():
+            if attr.startswith("on") or attr in ("style", "srcdoc", "formaction"):
+                found.append(f"{attr}= on <{name}>")
             scheme = value.split(":", 1)[0].strip().lower() if ":" in value.split("/")[0] else ""
-            if name in ("href", "src") and scheme not in ("", "http", "https", "mailto"):
-                found.append(f"{name}={value[:40]!r}")
+            if attr in ("href", "src") and scheme not in ("", "http", "https", "mailto"):
+                found.append(f"{attr}={value[:40]!r}")
     return found
 
 
