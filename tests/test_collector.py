@@ -1,4 +1,4 @@
-"""breakout_content.collector: rare full garbage collections during a build, restored after."""
+"""breakout_kernel.collector: rare full garbage collections during a build, restored after."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from breakout_content import collector
-from breakout_content.errors import BuildFailed
+from breakout_kernel import collector
+from breakout_kernel.errors import BuildFailed
 from conftest import FIXTURES, build_site
 from pelican import signals
 

@@ -190,8 +190,8 @@ def test_handles_and_hashtags_in_comments_are_linked_and_recorded(
     assert body.find("a", class_="mention")["href"] == "/people/nickkeane/"
     assert body.find("a", class_="hashtag")["href"] == "/topics/police/"
     first = next(c for c in capture["gen"].context["breakout_comments"] if c.id == "001")
-    assert [m["person"] for m in first.mentions] == ["nickkeane"]
-    assert [h["slug"] for h in first.hashtags] == ["police", "ukgovcamp-2011"]
+    assert [m.person.slug for m in first.mentions] == ["nickkeane"]
+    assert [h.slug for h in first.hashtags] == ["police", "ukgovcamp-2011"]
 
 
 def test_warm_build_renders_only_changed_comments(

@@ -6,7 +6,6 @@ import datetime as dt
 import random
 import sys
 import zoneinfo
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
@@ -15,13 +14,12 @@ from breakout_comments.assemble import assemble
 from breakout_comments.cache import RenderCache, make_stamp
 from breakout_comments.model import Comment, CommentSource, Problem, Rendered
 from breakout_comments.parse import parse_comment_file, split_metadata
-from breakout_comments.people import PersonFinder
 from breakout_comments.render import BodyRenderer, convert_plain, plain_paragraphs
 from breakout_comments.sanitize import sanitize_html
 from breakout_comments.thread import dedupe, thread
-from breakout_content.data import EventRecord, PersonRecord
+from breakout_kernel.data import EventRecord, PersonRecord
+from breakout_kernel.identity import Identity
 from breakout_text.api import new_markdown
-from breakout_text.identity import Resolver
 
 from tools.build import load_settings
 
@@ -410,31 +408,22 @@ def test_renderer_reuses_one_markdown_and_ignores_meta_extension() -> None:
     assert len(made) == 1
 
 
-@dataclass
-class FakePerson:
-    """The fields PersonFinder reads from a registry entry."""
-
-    slug: str
-    name: str = ""
-    handles: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    aliases: tuple[str, ...] = ()
-
-
-def test_person_by_handle_then_by_case_insensitive_name() -> None:
+def test_comment_author_by_handle_then_by_case_insensitive_name() -> None:
     people = {
-        "nick": FakePerson("nick", "Nick Keane", {"twitter": ("NickKeane",)}, ("nick_k",)),
-        "a1": FakePerson("a1", "Alex Smith"),
-        "a2": FakePerson("a2", "alex smith"),
-    }
-    finder = PersonFinder(people)
-    assert finder.find("Someone", "nickkeane") == "nick"
-    assert finder.find("Someone", "@Nick_K") == "nick"
-    assert finder.find("  nick   KEANE ", "") == "nick"
-    assert finder.find("Alex Smith", "") == ""  # two people share the name: link to neither
-    assert finder.find("Nick Keane", "unknown") == "nick"
-    assert (
-        PersonFinder(people, lambda h: "resolved" if h == "x" else "").find("Nobody", "x")
-        == "resolved"
+        "nick": PersonRecord("nick", "Nick Keane", handles={"twitter": ("NickKeane",)},
+                             aliases=("nick_k",)),
+        "a1": PersonRecord("a1", "Alex Smith"),
+        "a2": PersonRecord("a2", "alex smith"),
+    }  # fmt: skip
+    identity = Identity(people, {})
+    assert identity.comment_author("Someone", "nickkeane") == "nick"
+    assert identity.comment_author("Someone", "@Nick_K") == "nick"
+    assert identity.comment_author("  nick   KEANE ", "") == "nick"
+    assert identity.comment_author("Alex Smith", "") == ""  # two share the name: neither
+    # A handle nobody registered is a person of its own, whatever the name says.
+    assert identity.comment_author("Nick Keane", "unknown") == "unknown"
+    assert identity.comment_author("Nick Keane", "@nick@police.example") == (
+        "nick_at_police.example"
     )
 
 
@@ -485,7 +474,7 @@ def test_stamp_ignores_object_identity_but_not_values(tmp_path: Path) -> None:
 # The plain-prose fast path: comments Python-Markdown would only split into paragraphs
 # skip its block and inline passes. Its HTML and findings must equal the full path's.
 
-FAST_RESOLVER = Resolver(
+FAST_IDENTITY = Identity(
     people={
         "nickkeane": PersonRecord("nickkeane", "Nick Keane", handles={"twitter": ("nickkeane",)})
     },
@@ -534,7 +523,7 @@ NOT_PLAIN = [
 @pytest.fixture(scope="module")
 def text_md() -> markdown.Markdown:
     """The project's Markdown settings plus the text engine, meta left out (as for comments)."""
-    md = new_markdown(load_settings(ROOT / "pelicanconf.py"), FAST_RESOLVER)
+    md = new_markdown(load_settings(ROOT / "pelicanconf.py"), FAST_IDENTITY)
     assert BodyRenderer._plain_prose_is_paragraphs(md)
     return md
 

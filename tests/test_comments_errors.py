@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from breakout_content.errors import BuildFailed
+from breakout_kernel.errors import BuildFailed
 from conftest import FIXTURES, build_site
 from pelican.log import LimitFilter
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from breakout_content.errors import BuildFailed
 from breakout_content.glue import freeze_urls
 from breakout_content.reader import BreakoutMarkdownReader, valid_date
+from breakout_kernel.errors import BuildFailed
 from breakout_text import glue as text_glue
 from conftest import FIXTURES, ROOT, build_site
 from pelican.contents import Article
@@ -200,8 +200,8 @@ def test_one_reader_reads_each_file_as_a_fresh_one_would(site: Path) -> None:
     assert 'class="footnote"' not in plain and "National" not in plain
     assert "Hyper Text" in plain and "Hyper Text" not in stateful
     assert "tags" not in plain_meta and "summary" not in plain_meta
-    assert [m["handle"] for m in meta["mentions"]] == ["nickkeane", "nickkeane"]
-    assert [m["handle"] for m in plain_meta["mentions"]] == ["someone_else"]
+    assert [m.person.handle for m in meta["mentions"]] == ["nickkeane", "nickkeane"]
+    assert [m.person.handle for m in plain_meta["mentions"]] == ["someone_else"]
 
 
 @pytest.mark.parametrize(

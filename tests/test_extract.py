@@ -5,6 +5,14 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from breakout_kernel.handles import (
+    handle_identity,
+    handle_slug,
+    profile_url,
+    topic_key,
+    topic_slug,
+    unregistered_slug,
+)
 from breakout_text import _unicode_gen, unicode_tables
 from breakout_text.extract import (
     Hashtag,
@@ -13,15 +21,9 @@ from breakout_text.extract import (
     extract_hashtags,
     extract_mentions,
     extract_mentions_with_indices,
-    handle_identity,
-    handle_slug,
     in_url,
     name_hint_at,
-    profile_url,
     sentence_at,
-    topic_key,
-    topic_slug,
-    unregistered_slug,
 )
 
 # ---------------------------------------------------------------- mentions

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from breakout_content.settings import validate_settings
 from breakout_feeds import build
 from breakout_feeds.build import SiteInfo, Writeup, plan_feed_files, render_plans
 from breakout_feeds.options import SCHEMA
 from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
+from breakout_kernel.identity import TagRef
+from breakout_kernel.settings import validate_settings
 
 from tools.feedcheck import validate_feed_bytes
 
@@ -157,9 +158,9 @@ def test_categories_are_tags_then_topic_hashtags_once_each() -> None:
         tags=[Tag("Open Data", "open-data")],
         metadata={
             "hashtags": [
-                {"tag": "OpenData", "key": "opendata", "kind": "topic", "slug": "opendata"},
-                {"tag": "open-data", "key": "open-data", "kind": "topic", "slug": "open-data"},
-                {"tag": "ukgc11", "key": "ukgc11", "kind": "event", "slug": "ukgovcamp-2011"},
+                TagRef("OpenData", "opendata", "topic", "opendata"),
+                TagRef("open-data", "open-data", "topic", "open-data"),
+                TagRef("ukgc11", "ukgc11", "event", "ukgovcamp-2011"),
             ]
         },
     )

@@ -13,6 +13,8 @@ import feedparser
 import pytest
 from breakout_feeds import glue
 from breakout_feeds.glue import MANIFEST, write_if_changed
+from breakout_kernel.change import manifest
+from breakout_kernel.change.manifest import Manifest
 from conftest import FIXTURES, ROOT, build_site
 from lxml import etree
 
@@ -469,10 +471,14 @@ def test_the_manifest_belongs_to_one_stamp(tmp_path: Path) -> None:
     assert stamp != glue.feeds_stamp(
         opts, site, glue.FeedPaths({**paths.patterns, "PERSON_FEED_RSS": None})
     )
-    manifest = str(tmp_path / "cache" / MANIFEST)
-    records = {"feeds/all.rss.xml": {"fingerprint": "f", "size": 1, "mtime_ns": 1, "sha256": "s"}}
-    glue.write_manifest(manifest, stamp, records)
-    assert glue.read_manifest(manifest, stamp) == records
-    assert glue.read_manifest(manifest, "another stamp") == {}
-    Path(manifest).write_text("{not json", encoding="utf-8")
-    assert glue.read_manifest(manifest, stamp) == {}
+    path = str(tmp_path / "cache" / MANIFEST)
+    feed = tmp_path / "out" / "all.rss.xml"
+    feed.parent.mkdir()
+    feed.write_bytes(b"<rss/>")
+    feeds = Manifest(str(tmp_path / "out"), stamp)
+    feeds.record("feeds/all.rss.xml", str(feed), "f", b"<rss/>")
+    feeds.save(path)
+    assert set(manifest.read(path, stamp)) == {"feeds/all.rss.xml"}
+    assert manifest.read(path, "another stamp") == {}
+    Path(path).write_text("{not json", encoding="utf-8")
+    assert manifest.read(path, stamp) == {}

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from breakout_content import errors
-from breakout_content.data import EventRecord, PersonRecord
 from breakout_index.core import build_index, session_slug
-from breakout_index.identity import topic_slug
+from breakout_kernel import errors
+from breakout_kernel.data import EventRecord, PersonRecord, SiteData
+from breakout_kernel.identity import Identity, Mention, TagRef
 
 SETTINGS = {
     "PATH": "/site/content",
@@ -46,32 +46,17 @@ EVENTS = {
 }
 
 
-def mention(handle: str, sentence: str = "", hint: str = "", person: str = "") -> dict[str, Any]:
-    """A text-engine mention finding, its person slug resolved as breakout_text does."""
-    key = handle.lstrip("@").lower()
-    network = "mastodon" if "@" in key else "twitter"
-    if not person:
-        owners = [
-            slug
-            for slug, p in PEOPLE.items()
-            if key
-            in {h.lower() for hs in p.handles.values() for h in hs} | {a.lower() for a in p.aliases}
-        ]
-        derived = key.replace("@", "_at_")
-        person = owners[0] if owners else derived + f"-{network}" if derived in PEOPLE else derived
-    return {
-        "handle": handle.lstrip("@"),
-        "key": key,
-        "person": person,
-        "network": network,
-        "sentence": sentence,
-        "name_hint": hint,
-    }
+IDENTITY = Identity.from_settings(SETTINGS, SiteData(PEOPLE, EVENTS))
 
 
-def hashtag(tag: str, kind: str = "topic", slug: str = "") -> dict[str, Any]:
-    """A text-engine hashtag finding."""
-    return {"tag": tag, "key": tag.lower(), "kind": kind, "slug": slug or topic_slug(tag)}
+def mention(handle: str, sentence: str = "", hint: str = "") -> Mention:
+    """A text-engine mention finding, made by the identity service as the text engine does."""
+    return IDENTITY.mention(handle.lstrip("@"), sentence, hint)
+
+
+def hashtag(tag: str) -> TagRef:
+    """A text-engine hashtag finding (an event's hashtag is the event's, whatever its case)."""
+    return IDENTITY.tag(tag)
 
 
 def article(
@@ -83,8 +68,8 @@ def article(
     leaders: str = "",
     authors: tuple[str, ...] = (),
     tags: tuple[str, ...] = (),
-    mentions: tuple[dict[str, Any], ...] = (),
-    hashtags: tuple[dict[str, Any], ...] = (),
+    mentions: tuple[Any, ...] = (),
+    hashtags: tuple[Any, ...] = (),
     comments: tuple[Any, ...] = (),
     path: str = "",
 ) -> SimpleNamespace:
@@ -118,8 +103,8 @@ def comment(
     handle: str = "",
     person: str = "",
     day: str | None = None,
-    mentions: tuple[dict[str, Any], ...] = (),
-    hashtags: tuple[dict[str, Any], ...] = (),
+    mentions: tuple[Any, ...] = (),
+    hashtags: tuple[Any, ...] = (),
     status: str = "published",
 ) -> SimpleNamespace:
     """A breakout_comments-Comment-like fake."""
@@ -253,7 +238,7 @@ def test_two_writeups_of_one_session_and_the_article_links() -> None:
             mention("bobbaker"),
             mention("carol_c", "Again."),
         ),
-        hashtags=(hashtag("opendata"), hashtag("camp11", "event", "camp")),
+        hashtags=(hashtag("opendata"), hashtag("camp11")),
     )
     two = article(
         "two",
@@ -312,7 +297,7 @@ def test_event_hashtags_never_make_topics() -> None:
                 "one",
                 "2011-01-23",
                 tags=("camp11", "#Camp11"),
-                hashtags=(hashtag("camp11", "event", "camp"), hashtag("CAMP11")),
+                hashtags=(hashtag("camp11"), hashtag("CAMP11")),
             )
         ]
     )
@@ -452,7 +437,9 @@ def test_two_topics_on_one_slug_is_an_error_naming_both(tmp_path: Path) -> None:
         [
             article("a", "2011-01-01", tags=("cafe",), path=a_path),
             # A slug rule that folds accents would give #café the slug of "cafe".
-            article("b", "2011-01-02", hashtags=(hashtag("café", slug="cafe"),), path=b_path),
+            article(
+                "b", "2011-01-02", hashtags=(TagRef("café", "café", "topic", "cafe"),), path=b_path
+            ),
         ],
         report=report,
     )

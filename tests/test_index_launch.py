@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from breakout_text.extract import topic_key, topic_slug
+from breakout_kernel.handles import topic_key, topic_slug
 from bs4 import BeautifulSoup
 from conftest import ROOT
 

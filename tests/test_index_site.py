@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from breakout_content.errors import BuildFailed
 from breakout_index.entities import Person, SiteIndex
+from breakout_kernel.errors import BuildFailed
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, ROOT, build_site
 from pelican import signals

@@ -11,18 +11,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from breakout_memo import manifest
-from breakout_memo.fingerprint import (
-    Tokens,
-    Unstable,
-    archives_page,
-    article_page,
-    digest,
-    listing_page,
-    stable,
-)
-from breakout_memo.manifest import Manifest
-from breakout_memo.stamp import global_stamp
+from breakout_kernel.change import manifest
+from breakout_kernel.change.hashing import Unstable, digest, stable
+from breakout_kernel.change.manifest import Manifest
+from breakout_kernel.change.stamp import global_stamp
+from breakout_memo.fingerprint import Tokens, archives_page, article_page, listing_page
 from markupsafe import Markup
 
 # --- stable() and digest() ---------------------------------------------------------------
@@ -68,7 +61,7 @@ def test_stable_unknown_objects() -> None:
         stable({"x": Thing()})
     # Settings hold extension instances: outside strict mode they stand for their class.
     assert stable(Thing(), strict=False) == f"<{__name__}.{Thing.__qualname__}>"
-    assert stable(stable, strict=False) == "<breakout_memo.fingerprint.stable>"
+    assert stable(stable, strict=False) == "<breakout_kernel.change.hashing.stable>"
 
 
 def test_stable_sets_are_sorted() -> None:
@@ -178,6 +171,23 @@ def test_manifest_fresh_needs_same_fingerprint_and_untouched_file(tmp_path: Path
     assert not Manifest(str(tmp_path), "stamp", old).fresh("p.html", str(page), "fp1")
     page.unlink()
     assert not Manifest(str(tmp_path), "stamp", old).fresh("p.html", str(page), "fp1")
+
+
+def test_a_touched_file_is_vouched_for_only_by_a_recorded_hash(tmp_path: Path) -> None:
+    """Feeds record their bytes' hash: a copied or touched feed with the same bytes is kept."""
+    feed = tmp_path / "rss.xml"
+    feed.write_bytes(b"<rss>one</rss>")
+    first = Manifest(str(tmp_path), "s")
+    first.record("rss.xml", str(feed), "fp", b"<rss>one</rss>")
+    first.record("page.html", str(feed), "fp")  # a page: no hash recorded
+    st = feed.stat()
+    os.utime(feed, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    again = Manifest(str(tmp_path), "s", first.new)
+    assert again.fresh("rss.xml", str(feed), "fp")
+    assert again.new["rss.xml"][2] == feed.stat().st_mtime_ns  # the new mtime is kept
+    assert not again.fresh("page.html", str(feed), "fp")
+    feed.write_bytes(b"<rss>two</rss>")  # same size, other bytes
+    assert not Manifest(str(tmp_path), "s", first.new).fresh("rss.xml", str(feed), "fp")
 
 
 def test_manifest_keeps_only_this_builds_pages(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ VARIABLES = {
     "pages",  # the menu: global stamp
     # plugin globals made from settings (global stamp) and code (global stamp)
     "breakout_feeds", "breakout_search", "breakout_seo_meta", "breakout_events", "index_entry",
-    "breakout_macros",  # macro modules (breakout_content.writing): code and SITEURL
+    "breakout_macros",  # macro modules (breakout_kernel.writing): code and SITEURL
     "index_list",  # lists of index_entry entries (breakout_index.glue.list_memo): code
     # set or imported inside the templates themselves
     "event_ref", "session_ref", "writeup_card", "here", "ix", "wu", "feed_links", "prev_url",

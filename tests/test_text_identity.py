@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from breakout_content.data import EventRecord, PersonRecord
-from breakout_text.extract import topic_key
-from breakout_text.identity import Resolver
+from breakout_kernel.data import EventRecord, PersonRecord
+from breakout_kernel.handles import topic_key
+from breakout_kernel.identity import Identity
 
 from tools.build import load_settings
 
@@ -29,7 +29,7 @@ EVENTS = {"ukgovcamp-2011": EventRecord("ukgovcamp-2011", "UK GovCamp 2011", has
 
 def test_handles_are_case_insensitive_across_networks_and_aliases() -> None:
     """Every spelling, network and alias of a registry person resolves to their slug."""
-    r = Resolver(PEOPLE, EVENTS)
+    r = Identity(PEOPLE, EVENTS)
     for handle in (
         "nickkeane",
         "@NICKKEANE",
@@ -47,7 +47,7 @@ def test_handles_are_case_insensitive_across_networks_and_aliases() -> None:
 
 def test_people_not_in_the_registry_get_derived_slugs() -> None:
     """Unknown handles get pages too; a bare handle never takes a registry person's slug."""
-    r = Resolver(PEOPLE, EVENTS)
+    r = Identity(PEOPLE, EVENTS)
     assert r.person_slug("@Hotelalpha9") == "hotelalpha9"
     assert r.person_slug("ann@social.example") == "ann_at_social.example"
     assert r.person_slug("bob.bsky.social") == "bob.bsky.social"
@@ -56,7 +56,7 @@ def test_people_not_in_the_registry_get_derived_slugs() -> None:
 
 def test_default_network_for_bare_handles() -> None:
     """On a Bluesky-default site a bare handle is name.bsky.social."""
-    r = Resolver(PEOPLE, EVENTS, default_network="bluesky")
+    r = Identity(PEOPLE, EVENTS, default_network="bluesky")
     assert r.identity("Sasha") == ("bluesky", "sasha.bsky.social")
     assert r.person_slug("Sasha") == "sasha"
     assert r.person_slug("nickkeane") == "nickkeane.bsky.social"
@@ -64,7 +64,7 @@ def test_default_network_for_bare_handles() -> None:
 
 def test_hashtags_and_tags_share_topics_and_events_win() -> None:
     """#police, 'Police' and '#POLICE' are one topic; an event's hashtag names the event."""
-    r = Resolver(PEOPLE, EVENTS)
+    r = Identity(PEOPLE, EVENTS)
     assert r.hashtag("#police") == r.hashtag("Police") == ("topic", topic_key("POLICE"))
     assert r.hashtag("ukgc11") == ("event", "ukgovcamp-2011")
     assert r.hashtag("#Open_Data") == ("topic", "open-data")
@@ -72,7 +72,7 @@ def test_hashtags_and_tags_share_topics_and_events_win() -> None:
 
 def test_urls_names_and_profiles() -> None:
     """Final URLs use SITEURL and the URL patterns; profiles come from the registry."""
-    r = Resolver(PEOPLE, EVENTS, siteurl="https://b.example", person_pattern="who/{slug}.html")
+    r = Identity(PEOPLE, EVENTS, siteurl="https://b.example", person_pattern="who/{slug}.html")
     assert r.person_url("nickkeane") == "https://b.example/who/nickkeane.html"
     assert r.topic_url("café") == "https://b.example/topics/café/"
     assert r.event_url("ukgovcamp-2011") == "https://b.example/events/ukgovcamp-2011/"
@@ -89,7 +89,7 @@ def test_urls_names_and_profiles() -> None:
 
 def test_answers_are_remembered_and_stay_the_same() -> None:
     """Repeated questions get the first answer back (one object), equal to a fresh resolver's."""
-    r = Resolver(PEOPLE, EVENTS, siteurl="https://b.example")
+    r = Identity(PEOPLE, EVENTS, siteurl="https://b.example")
     for _ in range(2):
         assert r.identity("NickKeane") == ("twitter", "nickkeane")
         assert r.identity("nk@old.example") == ("mastodon", "nk@old.example")
@@ -111,7 +111,7 @@ def test_a_handle_given_twice_is_a_problem() -> None:
         "a": PersonRecord("a", handles={"twitter": ("same",)}),
         "b": PersonRecord("b", aliases=("Same",)),
     }
-    r = Resolver(people, {}, people_path="content/people.toml")
+    r = Identity(people, {}, people_path="content/people.toml")
     assert r.problems == [
         ("content/people.toml", None, "handle @Same is given for both [people.a] and [people.b]")
     ]
@@ -122,7 +122,7 @@ def test_from_settings_reads_the_data_files() -> None:
     """from_settings uses PATH's people.toml and events.toml, SITEURL and BREAKOUT_TEXT."""
     settings = load_settings(ROOT / "pelicanconf.py", path=SITE)
     settings["SITEURL"] = "https://b.example"
-    r = Resolver.from_settings(settings)
+    r = Identity.from_settings(settings)
     assert r.person_slug("Nick_Keane") == "nickkeane"
     assert r.person_url("nickkeane") == "https://b.example/people/nickkeane/"
     assert r.hashtag("UKGC11") == ("event", "ukgovcamp-2011")

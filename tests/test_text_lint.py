@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from breakout_content.data import EventRecord, PersonRecord
-from breakout_text.identity import Resolver
+from breakout_kernel.data import EventRecord, PersonRecord
+from breakout_kernel.identity import Identity
 from breakout_text.lint import Occurrence, edit_distance, lint_findings, lint_site, prose_only
 
 from tools.build import load_settings
@@ -16,7 +16,7 @@ LINT_SITE = ROOT / "tests" / "fixtures" / "text-lint"
 
 def test_lint_findings_transcript() -> None:
     """The issue's example line, once per file, and nothing for known or far-off handles."""
-    resolver = Resolver(
+    resolver = Identity(
         {
             "sasha_taylor": PersonRecord(
                 "sasha_taylor", "Sasha Taylor", handles={"twitter": ("sasha_taylor",)}
@@ -52,7 +52,7 @@ def test_topic_spellings_transcript() -> None:
         Occurrence("content/writeups/2011/c.md", 3, "ukgc11", "hashtag"),  # an event's
         Occurrence("content/writeups/2011/c.md", 4, "UKGC11", "hashtag"),
     ]
-    resolver = Resolver(
+    resolver = Identity(
         {},
         {"ukgovcamp-2011": EventRecord("ukgovcamp-2011", "UK GovCamp 2011", hashtags=("ukgc11",))},
     )

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import markdown
 import pytest
-from breakout_content.data import EventRecord, PersonRecord
+from breakout_kernel.data import EventRecord, PersonRecord
+from breakout_kernel.identity import Identity, Mention, PersonRef, TagRef
 from breakout_text.api import new_markdown
-from breakout_text.identity import Resolver
 
 from tools.build import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-RESOLVER = Resolver(
+RESOLVER = Identity(
     people={
         "nickkeane": PersonRecord(
             "nickkeane",
@@ -177,26 +177,20 @@ def test_findings_in_document_order(md: markdown.Markdown) -> None:
     )
     assert md.breakout_metadata == {
         "mentions": [
-            {
-                "handle": "Nickkeane",
-                "key": "nickkeane",
-                "person": "nickkeane",
-                "network": "twitter",
-                "sentence": "Led by Nick Keane (Twitter @Nickkeane).",
-                "name_hint": "Nick Keane",
-            },
-            {
-                "handle": "pigsonthewing",
-                "key": "pigsonthewing",
-                "person": "pigsonthewing",
-                "network": "twitter",
-                "sentence": "after the nested list, Andy Mabbett (@pigsonthewing) at #ukgc11",
-                "name_hint": "Andy Mabbett",
-            },
+            Mention(
+                PersonRef("nickkeane", "twitter", "nickkeane", "Nickkeane", registered=True),
+                sentence="Led by Nick Keane (Twitter @Nickkeane).",
+                name_hint="Nick Keane",
+            ),
+            Mention(
+                PersonRef("pigsonthewing", "twitter", "pigsonthewing", "pigsonthewing", False),
+                sentence="after the nested list, Andy Mabbett (@pigsonthewing) at #ukgc11",
+                name_hint="Andy Mabbett",
+            ),
         ],
         "hashtags": [
-            {"tag": "police", "key": "police", "kind": "topic", "slug": "police"},
-            {"tag": "ukgc11", "key": "ukgc11", "kind": "event", "slug": "ukgovcamp-2011"},
+            TagRef("police", "police", "topic", "police"),
+            TagRef("ukgc11", "ukgc11", "event", "ukgovcamp-2011"),
         ],
     }
 
@@ -205,7 +199,7 @@ def test_federated_findings(md: markdown.Markdown) -> None:
     """Other networks' handles are recorded with their network and identity key."""
     render(md, "**Sasha Taylor** (@Sasha.bsky.social) and @ann@social.example")
     assert [
-        (m["network"], m["key"], m["person"], m["name_hint"])
+        (m.person.network, m.person.key, m.person.slug, m.name_hint)
         for m in md.breakout_metadata["mentions"]
     ] == [
         ("bluesky", "sasha.bsky.social", "sasha_taylor", "Sasha Taylor"),
@@ -217,7 +211,7 @@ def test_sentence_is_plain_text(md: markdown.Markdown) -> None:
     """The sentence drops markup and raw HTML but keeps code, link text and entities."""
     render(md, "See [the notes](/n) on `C#` &amp; <b>more</b> from @sasha_taylor. Next.")
     (mention,) = md.breakout_metadata["mentions"]
-    assert mention["sentence"] == "See the notes on C# & more from @sasha_taylor."
+    assert mention.sentence == "See the notes on C# & more from @sasha_taylor."
 
 
 def test_findings_share_strings_across_mentions(md: markdown.Markdown) -> None:
@@ -226,12 +220,12 @@ def test_findings_share_strings_across_mentions(md: markdown.Markdown) -> None:
         md, "Nick Keane (@nickkeane) met @sasha_taylor at #police. Then @nickkeane left #police."
     )
     first, second, third = md.breakout_metadata["mentions"]
-    assert first["sentence"] == "Nick Keane (@nickkeane) met @sasha_taylor at #police."
-    assert second["sentence"] is first["sentence"]
-    assert third["sentence"] == "Then @nickkeane left #police."
-    assert third["handle"] is first["handle"]
+    assert first.sentence == "Nick Keane (@nickkeane) met @sasha_taylor at #police."
+    assert second.sentence is first.sentence
+    assert third.sentence == "Then @nickkeane left #police."
+    assert third.person is first.person  # one PersonRef per handle as written
     tags = md.breakout_metadata["hashtags"]
-    assert tags[0]["tag"] is tags[1]["tag"]
+    assert tags[0].tag is tags[1].tag
 
 
 def test_findings_reset(md: markdown.Markdown) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from breakout_content.errors import BuildFailed
+from breakout_kernel.errors import BuildFailed
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent

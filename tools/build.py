@@ -35,8 +35,11 @@ def detach_unlisted_plugins(settings: Mapping[str, Any]) -> None:
 
     Pelican's signals are process-wide and plugins connect at each build, so without
     this a plugin of an earlier in-process build (livereload, tests) would still run in
-    a later build that does not list it. Other receivers (e.g. a test's) are left alone.
+    a later build that does not list it. Other receivers (e.g. a test's) are left alone,
+    and so are those of a library package there (one without register(), such as
+    breakout_kernel, whose receivers count every build's errors).
     """
+    import sys
     import weakref
 
     from blinker import NamedSignal
@@ -53,7 +56,11 @@ def detach_unlisted_plugins(settings: Mapping[str, Any]) -> None:
         p if isinstance(p, str) else getattr(p, "__name__", "")
         for p in settings.get("PLUGINS") or []
     }
-    unwanted = known - {name.split(".")[0] for name in enabled}
+    unwanted = {
+        name
+        for name in known - {name.split(".")[0] for name in enabled}
+        if hasattr(sys.modules.get(name), "register")
+    }
     for name in dir(signals):
         sig = getattr(signals, name)
         if not isinstance(sig, NamedSignal):

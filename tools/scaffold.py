@@ -34,7 +34,7 @@ def _one_line(name: str, value: str) -> str:
 
 def known_events(content_dir: Path) -> dict[str, str]:
     """{slug: name} of the events in content/events.toml."""
-    from breakout_content.data import parse_events
+    from breakout_kernel.data import parse_events
 
     events = parse_events(str(content_dir / "events.toml"))
     return {slug: record.name for slug, record in sorted(events.items())}

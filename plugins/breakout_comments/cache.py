@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from breakout_kernel.change.stamp import Stamp
+
 from .model import Rendered
 
-FORMAT = 2  # bump when Rendered/CommentSource or the file layout change shape
-Signature = tuple[int, int]  # (mtime_ns, size)
-
-
-def stable(value: Any) -> Any:
-    """Value with objects replaced by their type name: a repr with a memory address would
-    change every build (breakout_text puts an extension instance in MARKDOWN)."""
-    if isinstance(value, Mapping):
-        return {str(k): stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [stable(v) for v in value]
-        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+FORMAT = 3  # bump when Rendered/CommentSource or the file layout change shape
+Signature = tuple[int, int] | None  # change.hashing.file_state: (size, mtime_ns)
 
 
 def make_stamp(settings: Mapping[str, Any], keys: Iterable[str], files: Iterable[str]) -> str:
-    """Hash of the given settings (stable form) and files' bytes: what shapes a rendering."""
-    h = hashlib.sha256()
-    for key in keys:
-        h.update(f"{key}={stable(settings.get(key))!r}\0".encode())
-    for path in files:
-        h.update(path.encode() + b"\0")
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                h.update(f.read())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def signature(path: str) -> Signature:
-    """What tells us a file changed without reading it."""
-    st = os.stat(path)
-    return st.st_mtime_ns, st.st_size
+    """Hash of the given settings (stable form), files' bytes and Breakout's code."""
+    return Stamp("comments").settings(settings, keys).files("files", files).code().hexdigest()
 
 
 class RenderCache:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import glob
-import importlib.util
 import logging
 import os
 import zoneinfo
@@ -11,16 +9,17 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
 
-import markdown
-from breakout_content import data, errors
-from breakout_content.settings import Option, is_type, validated
+from breakout_kernel import build, data, errors
+from breakout_kernel.change.hashing import file_state
+from breakout_kernel.identity import Identity, for_site
+from breakout_kernel.settings import Option, is_type
+from breakout_text import api
 from pelican.utils import strftime
 
 from .assemble import Assembly, assemble
-from .cache import RenderCache, make_stamp, signature
+from .cache import RenderCache, make_stamp
 from .model import Comment, Problem, Rendered
 from .parse import COMMENT_EXTENSIONS, parse_comment_file
-from .people import PersonFinder
 from .render import BodyRenderer
 from .scan import find_comment_files
 
@@ -32,51 +31,26 @@ SCHEMA = {
 }
 CACHE_FILE = "breakout-comments.pickle"
 # Settings that change a rendered comment (links, dates, Markdown); the data files and the
-# plugins' code are hashed as well (see stamp()).
+# Breakout's code are hashed as well (see stamp()).
 STAMP_SETTINGS = (
     "SITEURL", "PERSON_URL", "TOPIC_URL", "EVENT_URL", "TIMEZONE", "MARKDOWN",
     "BREAKOUT_TEXT", "BREAKOUT_COMMENTS",
 )  # fmt: skip
-PLUGINS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-_state: dict[str, Any] = {}
 
 
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_COMMENTS before anything is read."""
-    _state["options"] = validated(pelican.settings, "BREAKOUT_COMMENTS", SCHEMA)
+    _options(pelican.settings)
 
 
 def _options(settings: dict[str, Any]) -> dict[str, Any]:
     """The validated BREAKOUT_COMMENTS of this build."""
-    if "options" not in _state:
-        _state["options"] = validated(settings, "BREAKOUT_COMMENTS", SCHEMA)
-    return _state["options"]
+    return build.options(settings, "BREAKOUT_COMMENTS", SCHEMA)
 
 
 def markdown_factory(settings: dict[str, Any]) -> Callable[[], Any]:
-    """The text engine's Markdown (links @handles and #hashtags); plain Markdown only if it has no api."""
-    if importlib.util.find_spec("breakout_text.api") is not None:
-        from breakout_text import api
-
-        return lambda: api.new_markdown(settings)
-    log.info("breakout_text.api not found: comment @handles and #hashtags are not linked")
-    config = dict(settings["MARKDOWN"])
-    # Pelican adds extensions from extension_configs only inside its reader; do the same.
-    config["extensions"] = list(
-        dict.fromkeys([*config.get("extensions", []), *config.get("extension_configs", {})])
-    )
-    return lambda: markdown.Markdown(**config)
-
-
-def handle_lookup(settings: dict[str, Any]) -> Callable[[str], str] | None:
-    """Handle -> person slug from breakout_text's Resolver; None (registry fallback) without it."""
-    if importlib.util.find_spec("breakout_text.identity") is None:
-        return None
-    from breakout_text.identity import Resolver
-
-    resolver = Resolver.from_settings(settings)
-    return lambda handle: resolver.person_slug(handle) or ""
+    """The text engine's Markdown: comment bodies link @handles and #hashtags as write-ups do."""
+    return lambda: api.new_markdown(settings)
 
 
 def _writeups(generator: Any) -> list[Any]:
@@ -105,13 +79,7 @@ def _unreadable_slugs(settings: dict[str, Any], known: set[str]) -> set[str]:
 
 def stamp(settings: dict[str, Any]) -> str:
     """What, besides a comment file's own bytes, its cached rendering depends on."""
-    sources = sorted(
-        os.path.join(folder, name)
-        for folder in glob.glob(os.path.join(PLUGINS_DIR, "breakout_*"))
-        for name in os.listdir(folder)
-        if name.endswith(".py")
-    )
-    return make_stamp(settings, STAMP_SETTINGS, [*data.data_paths(settings), *sources])
+    return make_stamp(settings, STAMP_SETTINGS, data.data_paths(settings))
 
 
 def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache) -> list[Rendered]:
@@ -120,7 +88,7 @@ def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache)
     renderer = BodyRenderer(markdown_factory(settings))
     out: list[Rendered] = []
     for path in paths:
-        sig = signature(path)
+        sig = file_state(path)
         hit = cache.get(path, sig)
         if hit is None:
             with open(path, encoding="utf-8", errors="replace") as f:
@@ -146,14 +114,12 @@ def _attach(article: Any, roots: list[Comment], flat: list[Comment]) -> None:
     article.comment_count = sum(1 for c in flat if not c.removed)
 
 
-def _decorate(
-    comment: Comment, article: Any, settings: dict[str, Any], finder: PersonFinder
-) -> None:
+def _decorate(comment: Comment, article: Any, settings: dict[str, Any], identity: Identity) -> None:
     """Fill in what needs the article and settings: url, person page, formatted date."""
     comment.article = article
     comment.url = f"{article.url}#{comment.anchor}"
     if not comment.removed:
-        comment.person = finder.find(comment.author, comment.handle)
+        comment.person = identity.comment_author(comment.author, comment.handle)
         if comment.person:
             comment.person_url = settings["PERSON_URL"].format(slug=comment.person)
     if comment.date is not None:
@@ -196,15 +162,14 @@ def on_article_generator_finalized(generator: Any) -> None:
     )
     report([*problems, *assembly.problems])
 
-    site = data.load_site_data(settings)
-    finder = PersonFinder(site.people, handle_lookup(settings))
+    identity = for_site(settings)
     shown: list[Comment] = []
     drafts = {id(a) for a in generator.drafts}
     for article in writeups:
         thread = assembly.threads.get(article.slug) if by_slug[article.slug] is article else None
         roots, flat = (thread.roots, thread.flat) if thread else ([], [])
         for comment in flat:
-            _decorate(comment, article, settings, finder)
+            _decorate(comment, article, settings, identity)
         _attach(article, roots, flat)
         if id(article) not in drafts:
             # A draft's comments stay on the draft: person and topic pages must not link to it.
@@ -221,5 +186,5 @@ def on_article_generator_finalized(generator: Any) -> None:
 
 
 def _base(settings: dict[str, Any]) -> str:
-    """Folder that reported paths are relative to (as breakout_content.errors shows them)."""
+    """Folder that reported paths are relative to (as breakout_kernel.errors shows them)."""
     return os.path.dirname(os.path.abspath(settings["PATH"]))

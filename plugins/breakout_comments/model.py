@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from breakout_kernel.identity import Mention, TagRef
+
 PUBLISHED = "published"
 REMOVED = "removed"
 
@@ -45,8 +47,8 @@ class Rendered:
     source: CommentSource
     problems: list[Problem]
     body_html: str = ""
-    mentions: list[dict[str, Any]] = field(default_factory=list)
-    hashtags: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    hashtags: list[TagRef] = field(default_factory=list)
 
 
 # eq=False: comments compare by identity; field-wise equality would walk whole threads.
@@ -71,8 +73,8 @@ class Comment:
     person: str = ""
     person_url: str = ""  # relative to SITEURL, like Pelican urls; "" when no person page
     locale_date: str = ""  # date formatted with DEFAULT_DATE_FORMAT, "" when undated
-    mentions: list[dict[str, Any]] = field(default_factory=list, repr=False)
-    hashtags: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    mentions: list[Mention] = field(default_factory=list, repr=False)
+    hashtags: list[TagRef] = field(default_factory=list, repr=False)
     duplicates: list[str] = field(default_factory=list)
     source_path: str = ""
     article: Any = field(default=None, repr=False)  # the Pelican article it belongs to

@@ -1,7 +1,8 @@
-"""breakout_content: validated reading of write-ups, data files, and fail-once error reporting."""
+"""breakout_content: the validating reader plugin (write-ups' metadata, the content-cache stamp)."""
 
 from __future__ import annotations
 
+from breakout_kernel.build import attach
 from pelican import signals
 
 from . import glue
@@ -9,8 +10,8 @@ from . import glue
 
 def register() -> None:
     """Connect the receivers."""
-    # initialized: settings and data files must be checked before any file is read (and
-    # full garbage collections made rare before the site fills memory: collector.py).
+    attach()  # first: the kernel counts this build's errors from initialized on
+    # initialized: settings and data files must be checked before any file is read.
     signals.initialized.connect(glue.on_initialized)
     # readers_init: the only place to swap the Markdown reader class.
     signals.readers_init.connect(glue.on_readers_init)
@@ -20,5 +21,5 @@ def register() -> None:
     signals.page_generator_finalized.connect(glue.on_page_generator_finalized)
     # all_generators_finalized: the shared context is complete and no page is written yet.
     signals.all_generators_finalized.connect(glue.on_all_generators_finalized)
-    # finalized: every generator has run, so all problems have been logged.
+    # finalized: after the kernel's check, so the stamp is kept only by a build that passed.
     signals.finalized.connect(glue.on_finalized)

@@ -1,18 +1,20 @@
-"""Pelican receivers for breakout_content: settings, data files, errors, cache stamp."""
+"""Pelican receivers for breakout_content: its settings, the reader, the cache stamp, frozen URLs."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from . import collector, data, errors
+from breakout_kernel import build, data
+from breakout_kernel.change.stamp import Stamp
+from breakout_kernel.settings import Option, is_type
+from breakout_kernel.writing import MACROS, macro_modules
+
 from .reader import BreakoutMarkdownReader
-from .settings import Option, is_type, validated
-from .writing import MACROS, macro_modules
 
 SCHEMA = {
     "FAIL_ON_ERRORS": Option(True, is_type(bool), "True or False"),
@@ -22,46 +24,33 @@ STAMP_SETTINGS = (
     "SITEURL", "PERSON_URL", "TOPIC_URL", "EVENT_URL", "SESSION_URL", "ARTICLE_URL",
     "MARKDOWN", "TIMEZONE", "DEFAULT_DATE_FORMAT",
 )  # fmt: skip
-PLUGINS_DIR = Path(__file__).resolve().parent.parent
-
-_state: dict[str, Any] = {}
 
 
-def _stable_repr(value: Any) -> str:
-    """repr() that names objects by class, so extension instances don't change the stamp."""
-    if isinstance(value, dict):
-        items = sorted((str(k), _stable_repr(v)) for k, v in value.items())
-        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_stable_repr(v) for v in value) + "]"
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return repr(value)
-    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+@dataclass
+class ContentState:
+    """breakout_content's part of one build: the content-cache stamp and where it goes."""
+
+    stamp: str = ""
+    stamp_path: str = ""
 
 
 def content_stamp(settings: dict[str, Any]) -> str:
     """Hash of everything besides a file's own bytes that shapes its cached reading."""
-    h = hashlib.sha256()
-    for path in data.data_paths(settings):
-        if os.path.exists(path):
-            h.update(Path(path).read_bytes())
-        h.update(b"\0")
-    for key in sorted(k for k in settings if k.startswith("BREAKOUT_")):
-        h.update(f"{key}={_stable_repr(settings[key])}\0".encode())
-    for key in STAMP_SETTINGS:
-        h.update(f"{key}={_stable_repr(settings.get(key))}\0".encode())
-    for src in sorted(PLUGINS_DIR.glob("breakout_*/*.py")):
-        h.update(src.name.encode() + src.read_bytes())
-    return h.hexdigest()
+    keys = [*sorted(k for k in settings if k.startswith("BREAKOUT_")), *STAMP_SETTINGS]
+    return (
+        Stamp("content")
+        .files("data", data.data_paths(settings))
+        .settings(settings, keys)
+        .code()
+        .hexdigest()
+    )
 
 
 def on_initialized(pelican: Any) -> None:
-    """Start error counting, validate settings, read data files, decide on the cache."""
+    """Validate settings, read data files, decide on the cache (the kernel counts errors already)."""
     settings = pelican.settings
-    collector.relax()
-    errors.start()
-    errors.set_base(os.path.dirname(os.path.abspath(settings["PATH"])))
-    _state["options"] = validated(settings, "BREAKOUT_CONTENT", SCHEMA)
+    options = build.options(settings, "BREAKOUT_CONTENT", SCHEMA)
+    this = build.current(settings)
     data.load_site_data(settings, fresh=True)
     stamp = content_stamp(settings)
     stamp_path = os.path.join(settings["CACHE_PATH"], "breakout.stamp")
@@ -72,7 +61,9 @@ def on_initialized(pelican: Any) -> None:
     if old != stamp:
         # Data files, URL patterns or plugin code changed: cached HTML may hold stale links.
         settings["LOAD_CONTENT_CACHE"] = False
-    _state["stamp"], _state["stamp_path"] = stamp, stamp_path
+    if this is not None:
+        this.fail_on_errors = options["FAIL_ON_ERRORS"]
+        this.part(ContentState).stamp, this.part(ContentState).stamp_path = stamp, stamp_path
 
 
 def on_readers_init(readers: Any) -> None:
@@ -118,15 +109,12 @@ def on_page_generator_finalized(generator: Any) -> None:
 
 
 def on_finalized(pelican: Any) -> None:
-    """Fail the build once, after every problem was logged; keep the cache stamp if it passed."""
-    collector.restore()  # first: failing raises
-    fail = _state.get("options", {}).get("FAIL_ON_ERRORS", True)
-    if errors.error_count() and fail:
-        errors.finish()
-    errors.stop()
-    if pelican.settings.get("CACHE_CONTENT") and _state.get("stamp_path"):
-        os.makedirs(os.path.dirname(_state["stamp_path"]), exist_ok=True)
-        Path(_state["stamp_path"]).write_text(_state["stamp"])
+    """Keep the cache stamp: the kernel's receiver, before this one, raised if the build failed."""
+    this = build.current(pelican.settings)
+    state = this.part(ContentState) if this is not None else None
+    if pelican.settings.get("CACHE_CONTENT") and state is not None and state.stamp_path:
+        os.makedirs(os.path.dirname(state.stamp_path), exist_ok=True)
+        Path(state.stamp_path).write_text(state.stamp)
 
 
 def on_all_generators_finalized(generators: list[Any]) -> None:

@@ -7,11 +7,10 @@ import os
 import re
 from typing import Any
 
+from breakout_kernel import data, errors
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, get_date, pelican_open
-
-from . import data, errors
 
 # Keys Pelican or Breakout understands; anything else close to one of them is a typo.
 PELICAN_KEYS = {

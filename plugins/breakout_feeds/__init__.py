@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from breakout_kernel.build import attach
 from pelican import signals
 
 from . import glue
@@ -9,6 +10,7 @@ from . import glue
 
 def register() -> None:
     """Connect the receivers."""
+    attach()  # first: the kernel counts this build's errors from initialized on
     # initialized: settings are checked once, before any content is read.
     signals.initialized.connect(glue.on_initialized)
     # get_generators: feeds are written by a generator that runs after the index and comments.

@@ -11,11 +11,12 @@ last build.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
+
+from breakout_kernel.change.hashing import parts_digest
 
 from .ids import comment_id
 from .model import EPOCH, Category, CleanEntry, FeedEntry, FeedMeta
@@ -70,16 +71,6 @@ def fixed(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     )  # fmt: skip
 
 
-def digest(*parts: object) -> str:
-    """A short stable hash of strings (and str() of anything else), unambiguously joined."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = (part if isinstance(part, str) else str(part)).encode("utf-8", "surrogatepass")
-        h.update(b"%d:" % len(data))  # length prefix: ("ab", "c") and ("a", "bc") differ
-        h.update(data)
-    return h.hexdigest()
-
-
 def _name(value: Any) -> str:
     """Display text of an author, entity or plain string."""
     return html_to_text(str(getattr(value, "name", value) or ""))
@@ -126,15 +117,12 @@ class ArticleFacts:
                 (str(getattr(t, "slug", t)), str(getattr(t, "name", t) or ""))
                 for t in getattr(a, "tags", None) or []
             ),
-            hashtags=tuple(
-                (str(h.get("kind") or ""), str(h.get("slug") or ""), str(h.get("tag") or ""))
-                for h in meta.get("hashtags", []) or []
-            ),
+            hashtags=tuple((h.kind, h.slug, h.tag) for h in meta.get("hashtags", []) or []),
         )
 
     def fingerprint(self) -> str:
         """Hash of every fact (cheap: no HTML parsing, no rendering)."""
-        return digest(
+        return parts_digest(
             self.id, self.title, self.url, self.slug, self.date.isoformat(),
             self.modified.isoformat() if self.modified else "", self.content, self.summary_html,
             repr(self.authors), repr(self.tags), repr(self.hashtags), repr(self.replies),
@@ -288,7 +276,7 @@ def writeup_items(
         # Unknown date: the write-up's date is the earliest the comment can be, and stable.
         date = fixed(c.date, site.timezone) if getattr(c, "date", None) else facts.date
         cid = comment_id(w.id, str(c.id))
-        fp = digest(
+        fp = parts_digest(
             cid, facts.title, facts.url, date.isoformat(), str(getattr(c, "author", "") or ""),
             str(getattr(c, "url", "") or ""), str(c.id), str(getattr(c, "body_html", "") or ""),
         )  # fmt: skip
@@ -319,8 +307,8 @@ class FeedPlan:
 
     def fingerprints(self) -> dict[Kind, str]:
         """Per format, a hash of everything its file's bytes depend on but code and settings."""
-        common = digest(repr(self.meta), *(f"{i.id} {i.fingerprint}" for i in self.items))
-        return {kind: digest(common, kind, path) for kind, path in self.paths.items()}
+        common = parts_digest(repr(self.meta), *(f"{i.id} {i.fingerprint}" for i in self.items))
+        return {kind: parts_digest(common, kind, path) for kind, path in self.paths.items()}
 
     def render(self, kinds: Iterable[Kind] | None = None) -> dict[Kind, bytes]:
         """The bytes of each format asked for (default: all); builds entries not built yet."""

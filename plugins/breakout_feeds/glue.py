@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import zoneinfo
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from breakout_content import errors
-from breakout_content.settings import validated
+from breakout_kernel import errors
+from breakout_kernel.change import manifest
+from breakout_kernel.change.manifest import Manifest
+from breakout_kernel.change.stamp import Stamp, library_versions
+from breakout_kernel.settings import validated
 from pelican.generators import Generator
 
-from .build import FeedPlan, SiteInfo, Writeup, digest, plan_batches, render_order
+from .build import FeedPlan, SiteInfo, Writeup, plan_batches, render_order
 from .ids import WriteupId, read_ledger, read_meta, resolve_id, valid_id
 from .options import SCHEMA, options
 from .paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
@@ -219,16 +219,14 @@ class FeedsGenerator(Generator):
         stamp = feeds_stamp(opts, site, paths)
         # LOAD_CONTENT_CACHE off (asked for, or breakout_content saw its stamp change): redo all.
         load = cache and bool(self.settings.get("LOAD_CONTENT_CACHE"))
-        previous = read_manifest(manifest_path, stamp) if load else {}
-        records: dict[str, dict[str, Any]] = {}
+        previous = manifest.read(manifest_path, stamp) if load else {}
+        feeds = Manifest(str(self.output_path), stamp, previous)
         stats = FeedStats()
         for plans in batches:
-            done, batch_stats = write_feeds(self.output_path, plans, previous)
-            records.update(done)
+            batch_stats = write_feeds(self.output_path, plans, feeds)
             stats.rendered += batch_stats.rendered
             stats.reused += batch_stats.reused
             del plans  # before the next batch is planned: its items can go
-        records = dict(sorted(records.items()))
         stats.rendered.sort()
         last_stats.rendered, last_stats.reused = stats.rendered, stats.reused
         log.debug(
@@ -237,94 +235,35 @@ class FeedsGenerator(Generator):
             stats.reused,
         )
         if cache:
-            write_manifest(manifest_path, stamp, records)
+            feeds.save(manifest_path)
 
 
 def feeds_stamp(opts: Mapping[str, Any], site: SiteInfo, paths: FeedPaths) -> str:
-    """Hash of what shapes every feed besides its entries: options, site, paths, code."""
-    versions = []
-    for dist in ("feedgen", "lxml"):
-        try:
-            versions.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{dist}=?")
-    sources = [
-        f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}"
-        for p in sorted(PLUGIN_DIR.glob("*.py"))
-    ]
-    return digest(
-        MANIFEST_VERSION,
-        json.dumps(dict(opts), sort_keys=True, default=str),
-        repr(site),
-        json.dumps(dict(paths.patterns), sort_keys=True),
-        *versions,
-        *sources,
+    """Hash of what shapes every feed besides its entries: options, site, paths, code, libraries."""
+    return (
+        Stamp("feeds")
+        .values("feeds", MANIFEST_VERSION, dict(opts), repr(site), dict(paths.patterns))
+        .values("versions", library_versions(("feedgen", "lxml")))
+        .code()
+        .hexdigest()
     )
 
 
-def read_manifest(path: str, stamp: str) -> dict[str, dict[str, Any]]:
-    """The last build's feed records, or nothing if absent, unreadable or from other code."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("stamp") != stamp:
-        return {}
-    feeds = data.get("feeds")
-    return feeds if isinstance(feeds, dict) else {}
-
-
-def write_manifest(path: str, stamp: str, records: Mapping[str, dict[str, Any]]) -> None:
-    """Save this build's feed records (atomically: a killed build leaves the old one)."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        # Compact: with indent, json falls back from its C encoder to Python (10x slower).
-        json.dump(
-            {"stamp": stamp, "feeds": dict(sorted(records.items()))}, f, separators=(",", ":")
-        )
-    os.replace(tmp, path)
-
-
-def _unchanged(target: str, record: Mapping[str, Any]) -> int | None:
-    """The file's mtime_ns if it still holds what the record says was written there."""
-    try:
-        st = os.stat(target)
-    except OSError:
-        return None
-    if st.st_size != record.get("size"):
-        return None
-    if st.st_mtime_ns == record.get("mtime_ns"):
-        return st.st_mtime_ns
-    # Touched or copied since: compare the bytes' hash before trusting it.
-    with open(target, "rb") as f:
-        same = hashlib.sha256(f.read()).hexdigest() == record.get("sha256")
-    return st.st_mtime_ns if same else None
-
-
 def write_feeds(
-    output_path: str | os.PathLike[str],
-    plans: list[FeedPlan],
-    previous: Mapping[str, Mapping[str, Any]],
-) -> tuple[dict[str, dict[str, Any]], FeedStats]:
+    output_path: str | os.PathLike[str], plans: list[FeedPlan], manifest: Manifest
+) -> FeedStats:
     """Render and write each feed file unless its fingerprint and file match the last build."""
     output_path = os.path.abspath(output_path)
-    records: dict[str, dict[str, Any]] = {}
     stats = FeedStats()
     todo: list[tuple[FeedPlan, dict[Kind, str]]] = []
     for plan in plans:
         stale: dict[Kind, str] = {}
         for kind, fingerprint in plan.fingerprints().items():
             path = plan.paths[kind]
-            old = previous.get(path)
-            if old is not None and old.get("fingerprint") == fingerprint:
-                mtime = _unchanged(_target(output_path, path), old)
-                if mtime is not None:
-                    records[path] = {**old, "mtime_ns": mtime}
-                    stats.reused += 1
-                    continue
-            stale[kind] = fingerprint
+            if manifest.fresh(path, _target(output_path, path), fingerprint):
+                stats.reused += 1
+            else:
+                stale[kind] = fingerprint
         if stale:
             todo.append((plan, stale))
     # An entry is kept only until the last feed holding it is written: memory stays flat.
@@ -335,21 +274,14 @@ def write_feeds(
         for kind, data in plan.render(stale).items():
             path = plan.paths[kind]
             mtime = write_if_changed(output_path, path, data, new_dirs)
-            records[path] = {
-                "fingerprint": stale[kind],
-                "size": len(data),
-                "mtime_ns": os.stat(_target(output_path, path)).st_mtime_ns
-                if mtime is None
-                else mtime,
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
+            manifest.record(path, _target(output_path, path), stale[kind], data, mtime)
             stats.rendered.append(path)
         for item in plan.items:
             uses[id(item)] -= 1
             if not uses[id(item)]:
                 item.release()
     stats.rendered.sort()
-    return dict(sorted(records.items())), stats
+    return stats
 
 
 def get_generators(pelican: Any) -> type[Generator]:

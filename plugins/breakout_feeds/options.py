@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from breakout_content.settings import Option, is_type, one_of, positive_int, validate_settings
+from breakout_kernel.settings import Option, is_type, one_of, positive_int, validate_settings
 
 from .ids import valid_authority
 

@@ -52,10 +52,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from breakout_content import errors
+from breakout_kernel import errors
+from breakout_kernel.data import SiteData
+from breakout_kernel.handles import NETWORKS, ascii_slug, fold_name, name_slug
+from breakout_kernel.identity import Identity, PersonRef
 
 from .entities import Counts, Event, Leader, Person, Session, SiteIndex, Topic, WriteupLinks
-from .identity import NETWORKS, HandleId, Identity, ascii_slug, fold_name, name_slug
 
 DEFAULTS: dict[str, Any] = {
     "TOP_N": 10,  # length of every "most often" list
@@ -336,9 +338,9 @@ class _Builder:
         self.person_handles[person] = {}
         return person
 
-    def handle_person(self, hid: HandleId, source: Source) -> Person | None:
+    def handle_person(self, hid: PersonRef, source: Source) -> Person | None:
         """The Person of a resolved handle; an unregistered handle on a registry slug is a collision."""
-        if not hid.slug:
+        if not hid.slug or not self.identity.is_named(hid.slug):
             return None
         if hid.registered and hid.slug in self.registry:
             person = self.registry_person(hid.slug)
@@ -346,7 +348,7 @@ class _Builder:
             return person
         if hid.slug in self.registry:
             self.registry_person(hid.slug)  # the registry owns its slugs
-        self._claim(self.person_claims, "person", hid.slug, hid.key, source)
+        self._claim(self.person_claims, "person", hid.slug, hid.identity, source)
         person = self.persons.get(hid.slug) or self._new_person(hid.slug, "")
         self.person_handles[person].setdefault((hid.network, hid.handle.casefold()), hid.handle)
         self.person_written_as[person].add("@" + hid.handle, self.rank)
@@ -358,10 +360,10 @@ class _Builder:
         if not text:
             return None
         if text.startswith("@"):
-            return self.handle_person(self.identity.handle(text), source)
+            return self.handle_person(self.identity.ref(text), source)
         slugs = self.identity.registry_name(text)
         if len(slugs) == 1:
-            return self.registry_person(slugs[0])
+            return self.registry_person(slugs[0]) if self.identity.is_named(slugs[0]) else None
         if len(slugs) > 1:
             key = ("ambiguous", source.path, text)
             if key not in self.reported:
@@ -376,7 +378,7 @@ class _Builder:
         if not self.name_people or fold_name(text) in self.anonymous:
             return None
         slug = name_slug(text)
-        if not slug:
+        if not slug or not self.identity.is_named(slug):
             return None
         if slug in self.registry:
             self.registry_person(slug)
@@ -461,24 +463,23 @@ class _Builder:
 
         mentioned: dict[Person, str] = {}  # insertion order = order of first mention
         for finding in meta.get("mentions") or []:
-            hid = self.identity.mention(finding)
+            hid = finding.person
             what = "@" + hid.handle
             person = self.handle_person(hid, Source(path, needle=what, what=what))
             if person is None:
                 continue
-            hint = str(finding.get("name_hint") or "").strip()
+            hint = finding.name_hint.strip()
             if hint:
                 self.person_hints[person].add(hint, self.rank)
             if person not in mentioned:
-                mentioned[person] = self._sentence(str(finding.get("sentence") or ""))
+                mentioned[person] = self._sentence(finding.sentence)
         links.people = list(mentioned)
 
         topics: dict[Topic, None] = {}
-        for finding in meta.get("hashtags") or []:
-            tid = self.identity.hashtag(finding)
+        for tid in meta.get("hashtags") or []:
             if tid.kind != "topic":
                 continue  # event hashtags link to the event page and never make a topic
-            written = str(finding.get("tag", "")).lstrip("#")
+            written = tid.tag
             topic = self.topic(
                 tid.key, tid.slug, written, Source(path, needle="#" + written, what="#" + written)
             )
@@ -569,11 +570,11 @@ class _Builder:
         handle = str(get(comment, "handle", "") or "")
         author = str(get(comment, "author", "") or "")
         if slug and slug in self.registry:
-            writer = self.registry_person(slug)
+            writer = self.registry_person(slug) if self.identity.is_named(slug) else None
         elif handle:
             what = "@" + handle.lstrip("@")
             writer = self.handle_person(
-                self.identity.handle(handle), Source(path, needle="handle:", what=what)
+                self.identity.ref(handle), Source(path, needle="handle:", what=what)
             )
         elif author:
             writer = self.named_person(author, Source(path, needle="author:", what=author))
@@ -582,26 +583,23 @@ class _Builder:
             self.person_comments.setdefault(writer, []).append(comment)
         named: dict[Person, None] = {}
         for finding in get(comment, "mentions", None) or []:
-            hid = self.identity.mention(finding)
+            hid = finding.person
             what = "@" + hid.handle
             person = self.handle_person(hid, Source(path, needle=what, what=what))
             if person is not None and person not in named:
                 named[person] = None
-                hint = str(finding.get("name_hint") or "").strip()
+                hint = finding.name_hint.strip()
                 if hint:
                     self.person_hints[person].add(hint, self.rank)
                 person.comments_mentioning.append(comment)
-                person.mentioned_in_comments.append(
-                    (comment, self._sentence(str(finding.get("sentence") or "")))
-                )
+                person.mentioned_in_comments.append((comment, self._sentence(finding.sentence)))
                 if person is not writer:
                     self.person_comments.setdefault(person, []).append(comment)
         topics: dict[Topic, None] = {}
-        for finding in get(comment, "hashtags", None) or []:
-            tid = self.identity.hashtag(finding)
+        for tid in get(comment, "hashtags", None) or []:
             if tid.kind != "topic":
                 continue
-            written = str(finding.get("tag", "")).lstrip("#")
+            written = tid.tag
             topic = self.topic(
                 tid.key, tid.slug, written, Source(path, needle="#" + written, what="#" + written)
             )
@@ -733,7 +731,7 @@ def build_index(
     """Index write-ups (with their comment_list) against the people and events registries."""
     people = people or {}
     events = events or {}
-    identity = identity or Identity(people, events, settings)
+    identity = identity or Identity.from_settings(settings, SiteData(people, events))
     builder = _Builder(
         settings,
         people,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import gc
-import importlib.util
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from breakout_content.data import load_site_data
-from breakout_content.settings import Option, is_type, positive_int, validated
-from breakout_content.writing import local_context, macro_module
+from breakout_kernel import build
+from breakout_kernel.change.hashing import digest, stable
+from breakout_kernel.data import load_site_data
+from breakout_kernel.identity import for_site
+from breakout_kernel.settings import Option, is_type, positive_int
+from breakout_kernel.writing import local_context, macro_module
+from breakout_memo.glue import Memo
+from breakout_memo.glue import current as current_memo
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -21,23 +25,6 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from .core import DEFAULTS, build_index
 from .entities import Entity, SiteIndex
-from .identity import Identity
-
-# breakout_memo is optional: without it (or with it off) every index page is rendered.
-if importlib.util.find_spec("breakout_memo") is not None:
-    from breakout_memo import fingerprint as fp
-    from breakout_memo.glue import Memo
-    from breakout_memo.glue import current as current_memo
-else:  # pragma: no cover - the plugin ships beside this one
-    fp = None
-    Memo = Any  # type: ignore[misc,assignment]
-
-    def current_memo(settings: dict[str, Any]) -> Any:
-        """No memo: render every page."""
-        return None
-
-
-_state: dict[str, Any] = {}
 
 
 def _strings(value: Any) -> bool:
@@ -63,7 +50,7 @@ SCHEMA = {
 
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_INDEX once per build."""
-    _state["options"] = validated(pelican.settings, "BREAKOUT_INDEX", SCHEMA)
+    build.options(pelican.settings, "BREAKOUT_INDEX", SCHEMA)
 
 
 def get_generators(pelican: Any) -> type[Generator]:
@@ -256,11 +243,11 @@ def _event_page(event: Any, tokens: Any) -> tuple[Any, ...]:
     """event.html: its record (date, place, hashtags, url, note), sessions with leaders and write-ups."""
     return (
         tokens.ref(event),
-        fp.stable(event.date),
-        fp.stable(event.end_date),
+        stable(event.date),
+        stable(event.end_date),
         event.place,
         tuple(event.hashtags),
-        fp.stable(event.record, strict=False),
+        stable(event.record, strict=False),
         tuple(
             (tokens.ref(s), tokens.leaders(s.leaders), _entries(s.articles, tokens))
             for s in event.sessions
@@ -277,7 +264,7 @@ def _session_page(session: Any, tokens: Any) -> tuple[Any, ...]:
     return (
         tokens.ref(session),
         tokens.ref(event),
-        fp.stable(event.date),
+        stable(event.date),
         event.place,
         tokens.leaders(session.leaders),
         _entries(session.articles, tokens),
@@ -300,8 +287,7 @@ def _topics_page(topics: Any, tokens: Any) -> tuple[Any, ...]:
 def _events_page(events: Any, tokens: Any) -> tuple[Any, ...]:
     """events.html: each event's link, date, place and numbers of sessions and write-ups."""
     return tuple(
-        (tokens.ref(e), fp.stable(e.date), e.place, len(e.sessions), len(e.articles))
-        for e in events
+        (tokens.ref(e), stable(e.date), e.place, len(e.sessions), len(e.articles)) for e in events
     )
 
 
@@ -321,10 +307,10 @@ def page_fingerprint(
 ) -> str | None:
     """Fingerprint of one index page (None for a template without a PAGE_TOKENS entry)."""
     make = PAGE_TOKENS.get(template)
-    if make is None or fp is None:
+    if make is None:
         return None
     page = make(variables[template], tokens)
-    return fp.digest((template, name, siteurl, variables.get("page_name"), page))
+    return digest((template, name, siteurl, variables.get("page_name"), page))
 
 
 def entry_memo() -> Any:
@@ -436,14 +422,14 @@ class IndexGenerator(Generator):
         """Index the articles (comments are already attached) and publish context['breakout_index']."""
         settings = self.settings
         site = load_site_data(settings)
-        options = _state.get("options") or validated(settings, "BREAKOUT_INDEX", SCHEMA)
+        options = build.options(settings, "BREAKOUT_INDEX", SCHEMA)
         with gc_paused():
             self.index = build_index(
                 self.context.get("articles", []),
                 settings=settings,
                 people=site.people,
                 events=site.events,
-                identity=Identity.for_site(site.people, site.events, settings),
+                identity=for_site(settings, site),
                 options=options,
                 people_path=site.people_path,
                 base=os.path.dirname(os.path.abspath(settings["PATH"])),

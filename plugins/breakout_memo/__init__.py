@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from breakout_kernel.build import attach
 from pelican import signals
 
 from . import glue
@@ -9,6 +10,7 @@ from . import glue
 
 def register() -> None:
     """Connect the receivers."""
+    attach()  # first: the kernel counts this build's errors from initialized on
     # initialized: BREAKOUT_MEMO is checked, and the last build's state dropped, before anything is read.
     signals.initialized.connect(glue.on_initialized)
     # all_generators_finalized: every page's data and the menu are known, and nothing is written yet.

@@ -8,29 +8,25 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from breakout_content.data import data_paths
-from breakout_content.settings import Option, is_type, validated
-from breakout_content.writing import local_context
+from breakout_kernel import build
+from breakout_kernel.change import manifest
+from breakout_kernel.change.hashing import Unstable, digest, stable
+from breakout_kernel.change.manifest import Manifest
+from breakout_kernel.change.stamp import global_stamp, library_versions
+from breakout_kernel.data import data_paths
+from breakout_kernel.settings import Option, is_type
+from breakout_kernel.writing import local_context
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.paginator import Paginator
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from . import manifest
-from .fingerprint import (
-    Tokens,
-    Unstable,
-    archives_page,
-    article_page,
-    digest,
-    listing_page,
-    stable,
-)
-from .manifest import Manifest, Timer
-from .stamp import global_stamp
+from .fingerprint import Tokens, archives_page, article_page, listing_page
+from .stats import Stats, Timer
 
 log = logging.getLogger("breakout.memo")
 
@@ -65,8 +61,6 @@ SCHEMA = {
     ),
 }
 
-_state: dict[str, Any] = {}
-
 
 class Memo:
     """This build's memo: last build's manifest, this build's entries and the per-build tokens."""
@@ -77,7 +71,7 @@ class Memo:
         self.path = path
         self.verify = verify
         self.tokens = Tokens()
-        self.stats = manifest.stats
+        self.stats = Stats()
 
     def timer(self) -> Timer:
         """A `with` block whose CPU time counts as fingerprinting."""
@@ -116,28 +110,32 @@ class Memo:
             )
 
 
-def _listed(settings: dict[str, Any]) -> bool:
-    """True when this build lists the plugin (receivers stay connected across builds in a process)."""
-    return any(str(p).rsplit(".", 1)[-1] == PLUGIN for p in settings.get("PLUGINS", []))
+@dataclass
+class MemoState:
+    """breakout_memo's part of one build: its options (None: not listed) and the memo."""
+
+    options: dict[str, Any] | None = None
+    memo: Memo | None = None
+
+
+def _state(settings: dict[str, Any]) -> MemoState | None:
+    """The MemoState of the build with these settings, if that build lists breakout_memo."""
+    this = build.current(settings)
+    if this is None or not this.listed(PLUGIN):
+        return None
+    state = this.part(MemoState)
+    return state if state.options is not None else None
 
 
 def current(settings: dict[str, Any]) -> Memo | None:
     """This build's memo, or None when pages must all be rendered (plugin off, no cache, other build)."""
-    if _state.get("settings") is not settings:
-        return None
-    memo = _state.get("memo")
-    return memo if isinstance(memo, Memo) else None
+    state = _state(settings)
+    return state.memo if state is not None else None
 
 
 def _versions() -> dict[str, str]:
     """Versions of Python and the rendering libraries."""
-    found = {"python": sys.version}
-    for name in LIBRARIES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = ""
-    return found
+    return {"python": sys.version, **library_versions(LIBRARIES)}
 
 
 def _code_roots(settings: dict[str, Any]) -> list[str]:
@@ -162,13 +160,12 @@ def _menu(context: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def on_initialized(pelican: Any) -> None:
-    """Forget the last build, validate BREAKOUT_MEMO."""
-    _state.clear()
+    """Validate BREAKOUT_MEMO (the kernel's Build has forgotten the last build)."""
     settings = pelican.settings
-    if not _listed(settings):
+    this = build.current(settings)
+    if this is None or not this.listed(PLUGIN):
         return
-    _state["settings"] = settings
-    options = _state["options"] = validated(settings, "BREAKOUT_MEMO", SCHEMA)
+    options = this.part(MemoState).options = build.options(settings, "BREAKOUT_MEMO", SCHEMA)
     if options["ENABLED"] and options["JINJA_CACHE"] and settings.get("CACHE_CONTENT"):
         use_bytecode_cache(settings)
 
@@ -192,11 +189,14 @@ def use_bytecode_cache(settings: dict[str, Any]) -> None:
 
 def on_all_generators_finalized(generators: list[Any]) -> None:
     """Compute the global stamp and read last build's manifest (every page's data is known now)."""
-    _state["memo"] = None  # Pelican's autoreload runs one Pelican (one initialized) many times
-    settings = _state.get("settings")
-    if settings is None or not generators or generators[0].settings is not settings:
+    if not generators:
         return
-    options = _state["options"]
+    settings = generators[0].settings
+    state = _state(settings)
+    if state is None:
+        return
+    state.memo = None  # Pelican's autoreload runs one Pelican (one initialized) many times
+    options = state.options
     if not options["ENABLED"] or not settings.get("CACHE_CONTENT"):
         return  # no cache, no memory of earlier builds: render everything
     stamp = global_stamp(
@@ -210,14 +210,14 @@ def on_all_generators_finalized(generators: list[Any]) -> None:
     path = os.path.join(settings["CACHE_PATH"], options["MANIFEST"])
     # LOAD_CONTENT_CACHE is off when breakout_content found its stamp changed: start afresh.
     old = manifest.read(path, stamp) if settings.get("LOAD_CONTENT_CACHE") else {}
-    _state["memo"] = Memo(
+    state.memo = Memo(
         Manifest(str(settings["OUTPUT_PATH"]), stamp, old), path, verify=options["VERIFY"]
     )
 
 
 def get_writer(pelican: Any) -> type[Writer] | None:
     """MemoWriter for builds that list the plugin."""
-    return MemoWriter if _state.get("settings") is pelican.settings else None
+    return MemoWriter if _state(pelican.settings) is not None else None
 
 
 def on_finalized(pelican: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from breakout_kernel.build import attach
 from pelican import signals
 
 from . import glue
@@ -9,6 +10,7 @@ from . import glue
 
 def register() -> None:
     """Connect the receivers."""
+    attach()  # first: the kernel counts this build's errors from initialized on
     # initialized: templates read the search switch, so it must be set before generators exist.
     signals.initialized.connect(glue.on_initialized)
     # finalized: Pagefind indexes the written HTML, so every page must be on disk first.

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from breakout_content.settings import Option, is_type, validated
+from breakout_kernel import build
+from breakout_kernel.settings import Option, is_type
 
 from .indexer import BUNDLE_DIR, build_index
 
@@ -18,22 +20,21 @@ SCHEMA = {
     "ENABLED": Option(True, is_type(bool), "True or False"),
 }
 
-_state: dict[str, Any] = {}
 
+@dataclass
+class SearchState:
+    """breakout_search's part of one build: its validated options, if the build lists it."""
 
-def _listed(settings: dict[str, Any]) -> bool:
-    """True when this build lists the plugin (receivers stay connected across builds in a process)."""
-    return any(str(p).rsplit(".", 1)[-1] == PLUGIN for p in settings.get("PLUGINS", []))
+    options: dict[str, Any] | None = None
 
 
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_SEARCH and tell the templates whether search exists and where."""
     settings = pelican.settings
-    _state["options"] = None
-    if not _listed(settings):
+    this = build.current(settings)
+    if this is None or not this.listed(PLUGIN):
         return
-    options = validated(settings, "BREAKOUT_SEARCH", SCHEMA)
-    _state["options"] = options
+    options = this.part(SearchState).options = build.options(settings, "BREAKOUT_SEARCH", SCHEMA)
     siteurl = settings.get("SITEURL", "")
     # Templates see this dict as `breakout_search`; a new dict keeps Pelican's defaults unshared.
     settings["JINJA_GLOBALS"] = {
@@ -48,8 +49,9 @@ def on_initialized(pelican: Any) -> None:
 
 def on_finalized(pelican: Any) -> None:
     """Index the written site with Pagefind, or do nothing when search is switched off."""
-    options = _state.get("options")
-    if options is None or not _listed(pelican.settings):
+    this = build.current(pelican.settings)
+    options = this.part(SearchState).options if this is not None else None
+    if options is None or not this.listed(PLUGIN):
         return
     if not options["ENABLED"]:
         log.info("breakout_search: BREAKOUT_SEARCH['ENABLED'] is False; no search index")

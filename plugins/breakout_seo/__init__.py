@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from breakout_kernel.build import attach
 from pelican import signals
 
 from . import glue
@@ -9,6 +10,7 @@ from . import glue
 
 def register() -> None:
     """Connect the receivers."""
+    attach()  # first: the kernel counts this build's errors from initialized on
     # initialized: Jinja helpers must be in settings before the generators build their environments.
     signals.initialized.connect(glue.on_initialized)
     # content_written: the only place that sees every page a build writes, with its context.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from breakout_content.settings import Option, is_type, validated
+from breakout_kernel import build
+from breakout_kernel.settings import Option, is_type
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -52,12 +54,23 @@ LISTING_TITLES = {
     "SEARCH_SAVE_AS": "Search",
 }
 
-_state: dict[str, Any] = {"active": False, "entries": []}
+
+@dataclass
+class SeoState:
+    """breakout_seo's part of one build: its options and the pages written, for sitemap.xml."""
+
+    options: dict[str, Any] | None = None  # None: the build does not list breakout_seo
+    siteurl: str = ""
+    entries: list[Entry] = field(default_factory=list)
 
 
-def _listed(settings: dict[str, Any]) -> bool:
-    """True when this build lists the plugin (receivers stay connected across builds in a process)."""
-    return any(str(p).rsplit(".", 1)[-1] == PLUGIN for p in settings.get("PLUGINS", []))
+def _state(settings: dict[str, Any] | None = None) -> SeoState | None:
+    """This build's SeoState if the build lists breakout_seo (receivers outlive their build)."""
+    this = build.current(settings)
+    if this is None or not this.listed(PLUGIN):
+        return None
+    state = this.part(SeoState)
+    return state if state.options is not None else None
 
 
 # --- page facts from Pelican objects -------------------------------------------------------
@@ -222,13 +235,13 @@ def jsonld_script(data: Any) -> Markup:
 def on_initialized(pelican: Any) -> None:
     """Validate BREAKOUT_SEO, start this build's page list, and give templates the helpers."""
     settings = pelican.settings
-    _state["active"] = _listed(settings)
-    _state["entries"] = []
-    # Settings' SITEURL, not a page's: with RELATIVE_URLS each page gets a relative one.
-    _state["siteurl"] = str(settings.get("SITEURL") or "")
-    if not _state["active"]:
+    this = build.current(settings)
+    if this is None or not this.listed(PLUGIN):
         return
-    _state["options"] = validated(settings, "BREAKOUT_SEO", SCHEMA)
+    state = this.part(SeoState)
+    # Settings' SITEURL, not a page's: with RELATIVE_URLS each page gets a relative one.
+    state.siteurl = str(settings.get("SITEURL") or "")
+    state.options = build.options(settings, "BREAKOUT_SEO", SCHEMA)
     # New dicts, so Pelican's shared defaults are never mutated between builds.
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "breakout_seo_meta": seo_meta}
     settings["JINJA_FILTERS"] = {
@@ -239,10 +252,11 @@ def on_initialized(pelican: Any) -> None:
 
 def on_content_written(path: str, context: dict[str, Any] | None = None) -> None:
     """Remember each HTML page this build wrote, with its date, unless it is unlisted."""
-    if not _state["active"] or context is None or not str(path).endswith(".html"):
+    state = _state()
+    if state is None or context is None or not str(path).endswith(".html"):
         return
     save_as = str(context.get("output_file") or os.path.basename(path)).replace(os.sep, "/")
-    if excluded(save_as, _state["options"]["SITEMAP_EXCLUDE"]):
+    if excluded(save_as, state.options["SITEMAP_EXCLUDE"]):
         return
     obj = context.get("article") or context.get("page")
     if obj is not None and getattr(obj, "status", "published") in UNLISTED:
@@ -251,27 +265,26 @@ def on_content_written(path: str, context: dict[str, Any] | None = None) -> None
     if context.get("article") is not None:
         article = context["article"]
         lastmod = _iso(getattr(article, "modified", None) or article.date)
-    _state["entries"].append(
-        Entry(loc=_url(_state["siteurl"], page_path(save_as)), lastmod=lastmod)
-    )
+    state.entries.append(Entry(loc=_url(state.siteurl, page_path(save_as)), lastmod=lastmod))
 
 
 def on_finalized(pelican: Any) -> None:
     """Write sitemap.xml (only with an absolute SITEURL) and robots.txt pointing at it."""
-    if not _state["active"] or not _listed(pelican.settings):
+    state = _state(pelican.settings)
+    if state is None:
         return
     settings = pelican.settings
-    options = _state["options"]
+    options = state.options
     output = Path(settings["OUTPUT_PATH"])
     siteurl = str(settings.get("SITEURL") or "")
     sitemap_url = ""
     if options["SITEMAP"]:
         if is_absolute(siteurl):
-            (output / SITEMAP_NAME).write_text(render_sitemap(_state["entries"]), encoding="utf-8")
+            (output / SITEMAP_NAME).write_text(render_sitemap(state.entries), encoding="utf-8")
             sitemap_url = f"{siteurl}/{SITEMAP_NAME}"
         else:
             # A sitemap must hold absolute URLs: a local build has none to give.
             log.info("breakout_seo: SITEURL is not absolute (%r); no sitemap.xml", siteurl)
     if options["ROBOTS"]:
         (output / "robots.txt").write_text(render_robots(sitemap_url), encoding="utf-8")
-    _state["entries"] = []
+    state.entries = []

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import markdown
+from breakout_kernel.identity import Identity, for_site
 
-from .identity import Resolver
 from .mdext import BreakoutTextExtension
 
 META_EXTENSIONS = ("meta", "markdown.extensions.meta")
@@ -20,16 +20,16 @@ def is_text_extension(ext: object) -> bool:
     )
 
 
-def resolver_for(settings: Mapping[str, Any]) -> Resolver:
-    """The resolver of this build (the one glue put in MARKDOWN), else one built from settings."""
+def identity_for(settings: Mapping[str, Any]) -> Identity:
+    """The identity service of this build (the one glue put in MARKDOWN), else for_site's."""
     for ext in (settings.get("MARKDOWN") or {}).get("extensions", []):
         if is_text_extension(ext):
-            return ext.resolver
-    return Resolver.from_settings(settings)
+            return ext.identity
+    return for_site(settings)
 
 
 def new_markdown(
-    settings: Mapping[str, Any], resolver: Resolver | None = None
+    settings: Mapping[str, Any], identity: Identity | None = None
 ) -> markdown.Markdown:
     """A Markdown configured like Pelican's reader (settings["MARKDOWN"]) plus the text engine.
 
@@ -48,6 +48,6 @@ def new_markdown(
         name for name in configs if name not in extensions and name not in META_EXTENSIONS
     ]
     configs = {k: v for k, v in configs.items() if k not in META_EXTENSIONS}
-    extensions.append(BreakoutTextExtension(resolver or resolver_for(settings)))
+    extensions.append(BreakoutTextExtension(identity or identity_for(settings)))
     config.update(extensions=extensions, extension_configs=configs)
     return markdown.Markdown(**config)

@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
-from collections.abc import Container
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TypeVar
 
 from .unicode_tables import DECIMAL_NUMERALS, LETTERS_AND_MARKS
-
-NETWORKS = ("twitter", "mastodon", "bluesky")
 
 # twitter-text's character sets (js/src/regexp/*.js), spelled for Python's re.
 _LATIN_ACCENTS = (
@@ -198,112 +193,6 @@ def extract_entities(text: str) -> tuple[list[Mention], list[Hashtag]]:
     if not has_sigil(text):
         return [], []
     return extract_mentions_with_indices(text), extract_hashtags_with_indices(text)
-
-
-# ---------------------------------------------------------------- identity keys and URLs
-
-
-def handle_identity(
-    handle: str, *, default_network: str = "twitter", mastodon_host: str = ""
-) -> tuple[str, str]:
-    """(network, key) for a handle as written; the key is lower-case and canonical.
-
-    `user@host` is Mastodon, a dotted name is Bluesky, a bare name belongs to the default
-    network (on Bluesky it gets `.bsky.social`, on Mastodon `@mastodon_host`).
-    """
-    h = handle.strip().lstrip("@＠").lower()
-    if "@" in h:
-        return "mastodon", h
-    if "." in h:
-        return "bluesky", h
-    if default_network == "bluesky":
-        return "bluesky", f"{h}.bsky.social"
-    if default_network == "mastodon":
-        return "mastodon", f"{h}@{mastodon_host.lower()}" if mastodon_host else h
-    return "twitter", h
-
-
-def network_identity(network: str, handle: str) -> tuple[str, str]:
-    """(network, key) for a handle the registry files under a named network."""
-    h = handle.strip().lstrip("@＠").lower()
-    if network == "bluesky" and "." not in h:
-        h = f"{h}.bsky.social"  # a bare Bluesky name lives on bsky.social
-    return network, h
-
-
-def handle_slug(network: str, key: str) -> str:
-    """Person slug for a handle nobody in the registry has.
-
-    Twitter: the handle (`[a-z0-9_]`, never a '.' or '-'). Mastodon: `user_at_host.example`
-    (always a '.', and the last `_at_` splits it, since host names have no '_'). Bluesky: the
-    domain (always a '.', never a '_'). So the three never collide with each other, and the
-    last two never with a registry slug (which has no '.').
-    """
-    if network == "mastodon":
-        user, _, host = key.rpartition("@")
-        return f"{user}_at_{host}" if user else key
-    return key
-
-
-def unregistered_slug(network: str, key: str, registry_slugs: Container[str]) -> str:
-    """Slug of a handle nobody in the registry has; `-<network>` is added if a registry person
-    already has that slug (a bare handle can equal the slug of someone who does not own it)."""
-    slug = handle_slug(network, key)
-    return f"{slug}-{network}" if slug in registry_slugs else slug
-
-
-def profile_url(network: str, handle: str) -> str:
-    """The public profile page of a handle on its network ("" if it cannot be built).
-
-    Twitter links go to twitter.com, the name the launch content (2011) used; it still
-    redirects to x.com.
-    """
-    h = handle.strip().lstrip("@＠")
-    if network == "twitter":
-        return f"https://twitter.com/{h}" if h else ""
-    if network == "mastodon":
-        user, _, host = h.rpartition("@")
-        return f"https://{host}/@{user}" if user and host else ""
-    if network == "bluesky":
-        return f"https://bsky.app/profile/{h}" if h else ""
-    return ""
-
-
-def display_handle(network: str, handle: str) -> str:
-    """A handle as shown to readers, with its at-sign."""
-    return "@" + handle.strip().lstrip("@＠")
-
-
-# ---------------------------------------------------------------- topics
-
-
-@lru_cache(maxsize=8192)
-def topic_key(text: str) -> str:
-    """Normalised topic identity of a hashtag or a Tags entry ("" if it has no letter or digit).
-
-    NFKC (so fullwidth letters are plain ones), case-folded, format characters (ZWJ, ZWNJ)
-    dropped, every run of anything but letters, marks and digits made one '-'. Letters are
-    not stripped of accents: #café and #cafe are two topics.
-    """
-    s = unicodedata.normalize("NFKC", text).strip().lstrip("#")
-    s = unicodedata.normalize("NFKC", s.casefold())
-    out: list[str] = []
-    gap = False
-    for ch in s:
-        cat = unicodedata.category(ch)
-        if cat[0] in "LMN":
-            if gap and out:
-                out.append("-")
-            gap = False
-            out.append(ch)
-        elif cat != "Cf":
-            gap = True
-    return "".join(out)
-
-
-def topic_slug(text: str) -> str:
-    """URL slug of a topic: its key, so two topics share a slug only if they are one topic."""
-    return topic_key(text)
 
 
 # ---------------------------------------------------------------- sentences and names

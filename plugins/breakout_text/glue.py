@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from breakout_content import errors
-from breakout_content.data import load_site_data
-from breakout_content.settings import Option, is_type, one_of, validated
+from breakout_kernel import build, errors
+from breakout_kernel.data import load_site_data
+from breakout_kernel.handles import NETWORKS
+from breakout_kernel.identity import Identity, use
+from breakout_kernel.settings import Option, is_type, one_of
 
 from .api import is_text_extension
-from .extract import NETWORKS
-from .identity import Resolver
 from .mdext import BreakoutTextExtension
 
 SCHEMA = {
@@ -22,23 +22,24 @@ SCHEMA = {
 
 
 def on_initialized(pelican: Any) -> None:
-    """Validate BREAKOUT_TEXT, build this build's resolver and add the extension to MARKDOWN."""
+    """Validate BREAKOUT_TEXT, make this build's identity service and add the extension to MARKDOWN."""
     settings = pelican.settings
-    options = validated(settings, "BREAKOUT_TEXT", SCHEMA)
+    options = build.options(settings, "BREAKOUT_TEXT", SCHEMA)
     if options["DEFAULT_NETWORK"] == "mastodon" and "." not in options["MASTODON_HOST"]:
         errors.log.error(
             "pelicanconf: BREAKOUT_TEXT['MASTODON_HOST'] must name a server (e.g. "
             "'mastodon.social') when DEFAULT_NETWORK is 'mastodon'"
         )
-    resolver = Resolver.from_settings(
+    identity = Identity.from_settings(
         {**settings, "BREAKOUT_TEXT": options}, load_site_data(settings)
     )
-    for path, line, message in resolver.problems:
+    use(settings, identity)  # the one service of this build: comments and the index ask it too
+    for path, line, message in identity.problems:
         errors.report(path, line, message)
     config = dict(settings.get("MARKDOWN") or {})
-    # A fresh list every build: tests build many sites in one process, and a resolver
+    # A fresh list every build: tests build many sites in one process, and a service
     # belongs to one build's settings and data files.
     extensions = [ext for ext in config.get("extensions", []) if not is_text_extension(ext)]
-    extensions.append(BreakoutTextExtension(resolver))
+    extensions.append(BreakoutTextExtension(identity))
     config["extensions"] = extensions
     settings["MARKDOWN"] = config

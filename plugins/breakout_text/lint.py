@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .api import new_markdown, resolver_for
-from .extract import display_handle, topic_key
-from .identity import KnownHandle, Resolver
+from breakout_kernel.handles import display_handle, topic_key
+from breakout_kernel.identity import Identity, KnownHandle
+
+from .api import identity_for, new_markdown
 
 _HEADER_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
@@ -100,12 +101,12 @@ def _show(occ: Occurrence) -> str:
     return f"#{occ.text}" if occ.kind == "hashtag" else json.dumps(occ.text, ensure_ascii=False)
 
 
-def _topic_lines(occurrences: Sequence[Occurrence], resolver: Resolver) -> list[str]:
+def _topic_lines(occurrences: Sequence[Occurrence], identity: Identity) -> list[str]:
     groups: dict[str, list[Occurrence]] = {}
     for occ in sorted(occurrences):
         if occ.kind not in ("hashtag", "tag") or not topic_key(occ.text):
             continue
-        if resolver.hashtag(occ.text)[0] == "event":
+        if identity.hashtag(occ.text)[0] == "event":
             continue  # an event's hashtag is not a topic
         groups.setdefault(_stages(occ.text)[3], []).append(occ)
     lines: list[str] = []
@@ -141,22 +142,22 @@ def _toml_list(items: Sequence[str]) -> str:
 
 
 def _handle_lines(
-    occurrences: Sequence[Occurrence], resolver: Resolver, people_file: str
+    occurrences: Sequence[Occurrence], identity: Identity, people_file: str
 ) -> list[str]:
     lines: list[str] = []
     seen: set[tuple[str, str, str]] = set()
-    known = resolver.known_handles()
+    known = identity.known_handles()
     for occ in sorted(occurrences):
-        if occ.kind != "mention" or resolver.person(occ.text) is not None:
+        if occ.kind != "mention" or identity.person(occ.text) is not None:
             continue
-        network, key = resolver.identity(occ.text)
+        network, key = identity.identity(occ.text)
         if (occ.path, network, key) in seen:
             continue
         seen.add((occ.path, network, key))
         match = closest_known(network, key, known)
         if match is None:
             continue
-        person = resolver.people[match.slug]
+        person = identity.people[match.slug]
         aliases = [*person.aliases, occ.text]
         lines.append(
             f"{occ.path}:{occ.line}: {display_handle(network, occ.text)} looks like "
@@ -168,7 +169,7 @@ def _handle_lines(
 
 def lint_findings(
     occurrences: Iterable[Occurrence],
-    resolver: Resolver,
+    identity: Identity,
     *,
     people_file: str = "content/people.toml",
 ) -> list[str]:
@@ -176,7 +177,7 @@ def lint_findings(
     handle, with the people.toml alias to add) and topic spellings that differ only by case,
     punctuation or plural from the spelling used most."""
     occs = sorted(occurrences)
-    lines = _handle_lines(occs, resolver, people_file) + _topic_lines(occs, resolver)
+    lines = _handle_lines(occs, identity, people_file) + _topic_lines(occs, identity)
     return sorted(lines, key=_line_order)
 
 
@@ -262,12 +263,12 @@ def file_occurrences(path: str, text: str, md: Any, *, writeup: bool) -> list[Oc
     prose = prose_only(body)
     cursor = 0
     for mention in findings["mentions"]:
-        at, cursor = _locate(prose, _mention_pattern(mention["handle"]), cursor)
-        occs.append(Occurrence(path, skip + at + 1, mention["handle"], "mention"))
+        at, cursor = _locate(prose, _mention_pattern(mention.person.handle), cursor)
+        occs.append(Occurrence(path, skip + at + 1, mention.person.handle, "mention"))
     cursor = 0
     for tag in findings["hashtags"]:
-        at, cursor = _locate(prose, _hashtag_pattern(tag["tag"]), cursor)
-        occs.append(Occurrence(path, skip + at + 1, tag["tag"], "hashtag"))
+        at, cursor = _locate(prose, _hashtag_pattern(tag.tag), cursor)
+        occs.append(Occurrence(path, skip + at + 1, tag.tag, "hashtag"))
     return occs
 
 
@@ -285,8 +286,8 @@ def lint_site(settings: Mapping[str, Any]) -> list[str]:
     def shown(path: Path) -> str:
         return os.path.relpath(path, base).replace(os.sep, "/")
 
-    resolver = resolver_for(settings)
-    md = new_markdown(settings, resolver)
+    identity = identity_for(settings)
+    md = new_markdown(settings, identity)
     occs: list[Occurrence] = []
     writeups = [
         p for sub in settings.get("ARTICLE_PATHS", []) for p in _markdown_files(content / sub)
@@ -295,4 +296,4 @@ def lint_site(settings: Mapping[str, Any]) -> list[str]:
         occs += file_occurrences(shown(path), path.read_text(encoding="utf-8"), md, writeup=True)
     for path in _markdown_files(content / "comments"):
         occs += file_occurrences(shown(path), path.read_text(encoding="utf-8"), md, writeup=False)
-    return lint_findings(occs, resolver, people_file=shown(content / "people.toml"))
+    return lint_findings(occs, identity, people_file=shown(content / "people.toml"))

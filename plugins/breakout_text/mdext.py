@@ -20,21 +20,15 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
+from breakout_kernel.handles import topic_key
+from breakout_kernel.identity import Identity, Mention, TagRef
 from markdown import Markdown
 from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX, AtomicString
 
-from .extract import (
-    extract_entities,
-    name_hint_at,
-    sentence_at,
-    sentence_span,
-    sentence_starts,
-    topic_key,
-)
-from .identity import Resolver
+from .extract import extract_entities, name_hint_at, sentence_at, sentence_span, sentence_starts
 
 # Never linked inside these (their text still counts for the sentence around a mention).
 SKIP_TAGS = frozenset(
@@ -55,7 +49,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);\Z")
 _SIGIL = re.compile("[@#\uff20\uff03]").search
 
 
-def _empty() -> dict[str, list[dict[str, str]]]:
+def _empty() -> dict[str, list[Any]]:
     return {"mentions": [], "hashtags": []}
 
 
@@ -85,11 +79,11 @@ class _Slot:
 class LinkingTreeprocessor(Treeprocessor):
     """Split prose text into text and <a> links; record what it found on the Markdown instance."""
 
-    def __init__(self, md: Markdown, resolver: Resolver) -> None:
+    def __init__(self, md: Markdown, identity: Identity) -> None:
         super().__init__(md)
-        self.resolver = resolver
+        self.identity = identity
         self._order = 0
-        self._found: list[tuple[int, int, str, dict[str, str]]] = []
+        self._found: list[tuple[int, int, str, Mention | TagRef]] = []
         self._starts: tuple[str, list[int]] | None = None
         # Sentences of the block being linked, by (start, end): people named in one
         # sentence share one string (findings live until the end of the build).
@@ -202,6 +196,8 @@ class LinkingTreeprocessor(Treeprocessor):
             written = text[entity.start : entity.end]
             if hasattr(entity, "handle"):
                 link = self._mention(text, entity.handle, entity.start, entity.end, slot.order)
+                if link is None:
+                    continue
             else:
                 link = self._hashtag(entity.tag, entity.start, slot.order)
             link.text = AtomicString(written)
@@ -241,35 +237,28 @@ class LinkingTreeprocessor(Treeprocessor):
             sentence = self._sentences[span] = self._clean(sentence_at(text, start, end, starts))
         return sentence
 
-    def _mention(self, text: str, handle: str, start: int, end: int, order: int) -> etree.Element:
-        network, key = self.resolver.identity(handle)
-        slug = self.resolver.person_slug(handle)
+    def _mention(
+        self, text: str, handle: str, start: int, end: int, order: int
+    ) -> etree.Element | None:
+        slug = self.identity.ref(handle).slug
+        if not self.identity.is_named(slug):
+            return None  # the site names this person nowhere: the handle stays plain text
         sentence = self._sentence(text, start, end)
-        finding = {
-            "handle": self.resolver.shared(handle),
-            "key": key,
-            "person": slug,
-            "network": network,
-            "sentence": sentence,
-            "name_hint": self._clean(name_hint_at(text, start, end)),
-        }
+        finding = self.identity.mention(
+            handle, sentence, self._clean(name_hint_at(text, start, end))
+        )
         self._found.append((order, start, "mentions", finding))
-        return etree.Element("a", {"href": self.resolver.person_url(slug), "class": "mention"})
+        return etree.Element("a", {"href": self.identity.person_url(slug), "class": "mention"})
 
     def _hashtag(self, tag: str, start: int, order: int) -> etree.Element:
-        kind, slug = self.resolver.hashtag(tag)
-        finding = {
-            "tag": self.resolver.shared(tag),
-            "key": topic_key(tag),
-            "kind": kind,
-            "slug": slug,
-        }
+        kind, slug = self.identity.hashtag(tag)
+        finding = TagRef(self.identity.shared(tag), topic_key(tag), kind, slug)
         self._found.append((order, start, "hashtags", finding))
         if kind == "event":
             return etree.Element(
-                "a", {"href": self.resolver.event_url(slug), "class": "hashtag event-tag"}
+                "a", {"href": self.identity.event_url(slug), "class": "hashtag event-tag"}
             )
-        return etree.Element("a", {"href": self.resolver.topic_url(slug), "class": "hashtag"})
+        return etree.Element("a", {"href": self.identity.topic_url(slug), "class": "hashtag"})
 
 
 def _split(slot: _Slot, links: list[tuple[int, int, etree.Element]]) -> None:
@@ -307,10 +296,10 @@ class _FindingsReset:
 
 
 class BreakoutTextExtension(Extension):
-    """Links @handles and #hashtags through a Resolver; `# Heading` needs its space."""
+    """Links @handles and #hashtags through the identity service; `# Heading` needs its space."""
 
-    def __init__(self, resolver: Resolver | None = None, **kwargs: Any) -> None:
-        self.resolver = resolver if resolver is not None else Resolver()
+    def __init__(self, identity: Identity | None = None, **kwargs: Any) -> None:
+        self.identity = identity if identity is not None else Identity()
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -318,7 +307,7 @@ class BreakoutTextExtension(Extension):
         md.parser.blockprocessors.register(SpacedHashHeaderProcessor(md.parser), "hashheader", 70)
         # After inline parsing (20), footnotes and attr_list (8) so code spans, links and
         # `{#id}` are settled; before abbr (7), which leaves our atomic link text alone.
-        md.treeprocessors.register(LinkingTreeprocessor(md, self.resolver), "breakout_text", 7.5)
+        md.treeprocessors.register(LinkingTreeprocessor(md, self.identity), "breakout_text", 7.5)
         md.registerExtension(_FindingsReset(md))  # type: ignore[arg-type]
         md.breakout_metadata = _empty()  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import errors
+from .change.hashing import file_state
 
 NETWORKS = ("twitter", "mastodon", "bluesky")
 PERSON_KEYS = {"name", "affiliation", "aliases", "links", *NETWORKS}
@@ -226,14 +227,6 @@ def parse_events(path: str) -> dict[str, EventRecord]:
 _cache: dict[tuple, SiteData] = {}
 
 
-def _stamp(path: str) -> tuple:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (path, None)
-    return (path, st.st_mtime_ns, st.st_size)
-
-
 def data_paths(settings: Mapping[str, Any]) -> tuple[str, str]:
     """Paths of people.toml and events.toml for these settings."""
     content = settings["PATH"]
@@ -243,7 +236,7 @@ def data_paths(settings: Mapping[str, Any]) -> tuple[str, str]:
 def load_site_data(settings: Mapping[str, Any], *, fresh: bool = False) -> SiteData:
     """Read (or reuse) the site's data files; problems are reported, not raised."""
     people_path, events_path = data_paths(settings)
-    key = (_stamp(people_path), _stamp(events_path))
+    key = (people_path, file_state(people_path), events_path, file_state(events_path))
     if not fresh and key in _cache:
         return _cache[key]
     data = SiteData(

@@ -1,8 +1,13 @@
-"""Who a handle is and what a hashtag names: the people and events registries, resolved.
+"""The one identity service: who a handle, alias or name is, and what a hashtag names.
 
 Pure (no Pelican): built from the registry records and a few settings. Handles are
-case-insensitive; aliases and every network's handles of a registry person resolve to
-their slug; anyone else gets a slug derived from the handle (extract.handle_slug).
+case-insensitive; aliases and every network's handles (Twitter, Mastodon `user@host`,
+Bluesky) of a registry person resolve to their slug; anyone else gets a slug derived
+from the handle (handles.handle_slug). The text engine records what it resolved as typed
+values (`Mention`, `PersonRef`, `TagRef`: picklable, so they live in Pelican's content
+cache), and the index, comments, feeds, SEO, lint and `invoke check` use them as they
+are. `is_named(slug)` is the one place that decides whether a person is named in the
+built site: whatever lists or links a person asks it.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from breakout_content.data import EventRecord, PersonRecord, SiteData, load_site_data
-
-from .extract import (
+from . import build
+from .data import EventRecord, PersonRecord, SiteData, load_site_data
+from .handles import (
     NETWORKS,
     display_handle,
+    fold_name,
     handle_identity,
     network_identity,
     profile_url,
@@ -42,6 +48,52 @@ def _table_line(path: str, table: str, key: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    """A handle resolved to a person, as every consumer takes it (no re-deriving)."""
+
+    slug: str  # person page slug
+    network: str  # "twitter" | "mastodon" | "bluesky"
+    key: str  # the handle's canonical key on its network (lower case)
+    handle: str  # as written, without the sigil
+    registered: bool  # the registry describes this person
+
+    @property
+    def identity(self) -> str:
+        """Equal identities are one person: the registry slug, else network and key."""
+        return f"person:{self.slug}" if self.registered else f"{self.network}:{self.key}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as a call with the fields: half the time of a slotted dataclass's state
+        # (Pelican's content cache holds every finding of the site).
+        return (PersonRef, (self.slug, self.network, self.key, self.handle, self.registered))
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An @handle found in prose: who it is, the sentence around it, a name the text gave."""
+
+    person: PersonRef
+    sentence: str  # plain text of the sentence holding it
+    name_hint: str  # a name learnt from the text ("Nick Keane (@nickkeane)"), or ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Mention, (self.person, self.sentence, self.name_hint))  # as PersonRef's
+
+
+@dataclass(frozen=True, slots=True)
+class TagRef:
+    """A #hashtag or Tags entry resolved to a topic or an event."""
+
+    tag: str  # as written, without the sigil
+    key: str  # topic identity: equal keys are one topic
+    kind: str  # "topic" | "event"
+    slug: str  # topic slug or event slug
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TagRef, (self.tag, self.key, self.kind, self.slug))  # as PersonRef's
+
+
 @dataclass(frozen=True)
 class KnownHandle:
     """A handle the registry gives for a person: as spelled there, and whether it is an alias."""
@@ -54,8 +106,8 @@ class KnownHandle:
 
 
 @dataclass
-class Resolver:
-    """Handle → person slug, hashtag → topic or event, and the site URLs of each."""
+class Identity:
+    """Handle → person, name → person, hashtag → topic or event, and the site URLs of each."""
 
     people: Mapping[str, PersonRecord] = field(default_factory=dict)
     events: Mapping[str, EventRecord] = field(default_factory=dict)
@@ -73,6 +125,8 @@ class Resolver:
     problems: list[tuple[str, int | None, str]] = field(init=False, repr=False)
     _slugs: dict[str, str] = field(init=False, repr=False)
     _ids: dict[str, tuple[str, str]] = field(init=False, repr=False)
+    _refs: dict[str, PersonRef] = field(init=False, repr=False)
+    _names: dict[str, list[str]] = field(init=False, repr=False)
     _tags: dict[str, tuple[str, str]] = field(init=False, repr=False)
     _urls: dict[tuple[str, str], str] = field(init=False, repr=False)
     _strings: dict[str, str] = field(init=False, repr=False)
@@ -82,6 +136,11 @@ class Resolver:
         # over and over, and findings holding one shared string each stay small.
         self._slugs = {}  # handle as written -> slug
         self._ids = {}  # handle as written -> (network, key)
+        self._refs = {}  # handle as written -> PersonRef (one object per spelling)
+        self._names = {}  # folded registry name -> slugs having it (more than one: ambiguous)
+        for slug in sorted(self.people):
+            if self.people[slug].name:
+                self._names.setdefault(fold_name(self.people[slug].name), []).append(slug)
         self._tags = {}  # hashtag as written -> (kind, slug)
         self._urls = {}  # (kind, slug) -> URL
         self._strings = {}  # handle or hashtag as written -> the one copy findings keep
@@ -119,7 +178,7 @@ class Resolver:
             self.known[ident] = KnownHandle(ident[0], ident[1], spelling, slug, alias)
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any], site: Any = None) -> Resolver:
+    def from_settings(cls, settings: Mapping[str, Any], site: Any = None) -> Identity:
         """Build from Pelican-shaped settings and the site's data files (read if not given)."""
         if site is None and settings.get("PATH"):
             site = load_site_data(settings)
@@ -153,6 +212,38 @@ class Resolver:
     def shared(self, text: str) -> str:
         """One string object for each handle or hashtag as written (findings keep many)."""
         return self._strings.setdefault(text, text)
+
+    def ref(self, handle: str) -> PersonRef:
+        """The person a handle (with or without @) stands for; unknown handles get their own slug."""
+        ref = self._refs.get(handle)
+        if ref is None:
+            written = handle.strip().lstrip("@")
+            network, key = self.identity(written)
+            slug = self.person_slug(written)
+            registered = self.person(written) is not None
+            ref = self._refs[handle] = PersonRef(slug, network, key, written, registered)
+        return ref
+
+    def mention(self, handle: str, sentence: str, name_hint: str) -> Mention:
+        """The typed finding of one @handle in prose."""
+        return Mention(self.ref(self.shared(handle)), sentence, name_hint)
+
+    def registry_name(self, name: str) -> list[str]:
+        """Registry slugs whose name is `name` (case and spacing ignored)."""
+        return self._names.get(fold_name(name), [])
+
+    def comment_author(self, author: str, handle: str) -> str:
+        """Person slug of a comment's author: by handle first, else a registry name only one has."""
+        if handle:
+            slug = self.ref(handle).slug
+            if slug and self.is_named(slug):
+                return slug
+        slugs = self.registry_name(author)
+        return slugs[0] if len(slugs) == 1 and self.is_named(slugs[0]) else ""
+
+    def is_named(self, slug: str) -> bool:
+        """Whether the built site may name (list or link) this person: everyone, for now."""
+        return True
 
     def person(self, handle: str) -> PersonRecord | None:
         """The registry person a handle (or alias) means, or None."""
@@ -203,6 +294,12 @@ class Resolver:
 
     # ------------------------------------------------------------ topics and events
 
+    def tag(self, text: str) -> TagRef:
+        """A Tags entry or #hashtag text: an event (its hashtag is in events.toml) or a topic."""
+        written = text.strip().lstrip("#")
+        kind, slug = self.hashtag(written)
+        return TagRef(written, topic_key(written), kind, slug)
+
     def hashtag(self, tag: str) -> tuple[str, str]:
         """("event", event slug) for an event's hashtag, else ("topic", topic slug)."""
         found = self._tags.get(tag)
@@ -223,3 +320,34 @@ class Resolver:
     def known_handles(self) -> list[KnownHandle]:
         """Every handle and alias the registry gives, in registry order."""
         return list(self.known.values())
+
+    @staticmethod
+    def profile_url(network: str, handle: str) -> str:
+        """The public profile page of a handle on its network ("" if it cannot be built)."""
+        return profile_url(network, handle)
+
+
+@dataclass
+class IdentityState:
+    """The identity service of one build (kernel Build part)."""
+
+    service: Identity | None = None
+
+
+def for_site(settings: Mapping[str, Any], site: Any = None) -> Identity:
+    """This build's identity service (made once per build), else a new one for these settings."""
+    this = build.current(settings)
+    state = this.part(IdentityState) if this is not None else None
+    if state is not None and state.service is not None:
+        return state.service
+    service = Identity.from_settings(settings, site)
+    if state is not None:
+        state.service = service
+    return service
+
+
+def use(settings: Mapping[str, Any], service: Identity) -> None:
+    """Make `service` this build's identity service (the text engine's, with its validated options)."""
+    this = build.current(settings)
+    if this is not None:
+        this.part(IdentityState).service = service

@@ -1,0 +1,121 @@
+"""Stable hashing: values reduced to tuples of primitives whose repr() is the same in every process.
+
+The one hasher of Breakout's change detection: content and comment cache stamps, feed and
+page fingerprints and the build's global stamp all reduce their inputs with `stable()`
+and hash them with `digest()`. Also the one test of whether a file is as it was left
+(`file_state`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import operator
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DIGEST_SIZE = 16  # bytes; 128 bits make an accidental collision between two page states moot
+
+
+_PRIMITIVES = frozenset({str, int, float, bool, type(None)})
+_first = operator.itemgetter(0)  # sort mappings by key only: values may not be comparable
+
+
+class Unstable(ValueError):
+    """A value with no stable form: the page holding it is rendered every build, never skipped."""
+
+
+def digest(value: Any) -> str:
+    """Hex digest of repr(value); value must be made of primitives and tuples (see stable())."""
+    data = repr(value).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+
+
+def text_digest(text: str) -> str:
+    """Digest of a long string (a page's HTML): hashing its bytes is cheaper than repr() of it."""
+    data = str(text).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+
+
+def stable(value: Any, *, strict: bool = True) -> Any:
+    """value as nested tuples of primitives whose repr() is the same in every process.
+
+    Strings keep their type name when it is not plain str (Markup renders differently
+    from str); dates become ISO strings with their zone; URLWrapper-like objects (name
+    and slug) become (class, name, slug): their URL follows from the slug and settings.
+    Any other object raises Unstable when strict, else stands for its class name
+    (settings hold extension instances whose repr would carry a memory address).
+    """
+    kind = type(value)
+    # Exact types first: metadata is mostly dicts, lists and strings (findings lists are long).
+    if kind in _PRIMITIVES:
+        return value
+    if kind is dict:
+        items = value.items()
+        if all(type(k) is str and type(v) in _PRIMITIVES for k, v in items):
+            return ("map", tuple(sorted(items)))  # keys are unique: values are never compared
+        return (
+            "map",
+            tuple(sorted(((str(k), stable(v, strict=strict)) for k, v in items), key=_first)),
+        )
+    if kind is list or kind is tuple:
+        if all(type(v) in _PRIMITIVES for v in value):
+            return tuple(value)
+        return tuple([stable(v, strict=strict) for v in value])
+    if isinstance(value, str):
+        return (type(value).__name__, str(value))
+    if isinstance(value, dt.datetime):
+        return ("datetime", value.isoformat(), str(value.tzinfo))
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return (type(value).__name__, str(value))
+    if isinstance(value, Mapping):
+        return (
+            "map",
+            tuple(
+                sorted(((str(k), stable(v, strict=strict)) for k, v in value.items()), key=_first)
+            ),
+        )
+    if isinstance(value, list | tuple):
+        return tuple(stable(v, strict=strict) for v in value)
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted((stable(v, strict=strict) for v in value), key=repr)))
+    if isinstance(value, int | float):  # bool/int subclasses such as IntEnum
+        return (type(value).__name__, repr(value))
+    if hasattr(value, "slug") and hasattr(value, "name") and not callable(value):
+        return (type(value).__name__, str(value.name), str(value.slug))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = tuple(
+            (f.name, stable(getattr(value, f.name), strict=strict))
+            for f in dataclasses.fields(value)
+        )
+        return (type(value).__name__, fields)
+    if strict:
+        raise Unstable(f"no stable form for {type(value).__module__}.{type(value).__qualname__}")
+    name = getattr(value, "__qualname__", None) if callable(value) else None
+    module = getattr(value, "__module__", None) or type(value).__module__
+    if name:  # functions and classes (Jinja filters and globals): named by where they live
+        return f"<{module}.{name}>"
+    if type(value).__name__ == "module":
+        return f"<module {getattr(value, '__name__', '')}>"
+    return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+def parts_digest(*parts: object) -> str:
+    """A short stable hash of strings (and str() of anything else), unambiguously joined."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = (part if isinstance(part, str) else str(part)).encode("utf-8", "surrogatepass")
+        h.update(b"%d:" % len(data))  # length prefix: ("ab", "c") and ("a", "bc") differ
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_state(path: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file, None when it is missing or unreadable."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
