@@ -23,7 +23,7 @@ def main(
     plugins = str(conf.resolve().parent / "plugins")
     if plugins not in sys.path:
         sys.path.insert(0, plugins)
-    from breakout_content.data import parse_events
+    from breakout_kernel.data import parse_events
 
     from tools.build import load_settings
 
