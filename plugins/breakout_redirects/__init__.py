@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from breakout_kernel.build import attach
 from pelican import signals
+
+from . import glue
 
 
 def register() -> None:
     """Connect the receivers."""
-    from breakout_redirects import glue
-
-    # Every write-up's and page's URL is known here, and errors still fail this build.
+    attach()  # first: the kernel counts this build's errors from initialized on
+    # all_generators_finalized: every write-up's and page's URL is known, and errors
+    # logged here still fail this build.
     signals.all_generators_finalized.connect(glue.write_redirects)

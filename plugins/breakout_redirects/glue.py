@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
 
+from breakout_kernel.errors import report
+
 from breakout_redirects.core import Entry, Redirect, page_file, parse_file, render, write
 
-log = logging.getLogger(__name__)
 FILE = "redirects.toml"
-
-
-def _shown(path: Path) -> str:
-    rel = os.path.relpath(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def _content_pages(generators: list[Any]) -> tuple[dict[str, str], set[str]]:
@@ -45,10 +40,11 @@ def resolve(
         if target in urls:
             target = urls[target]
         elif target.endswith((".md", ".markdown")):
-            log.error(
-                "%s:%s: redirect '%s' → '%s': no such write-up or page",
-                _shown(source), entry.line, entry.old, entry.target,
-            )  # fmt: skip
+            report(
+                source,
+                entry.line,
+                f"redirect '{entry.old}' → '{entry.target}': no such write-up or page",
+            )
             continue
         if target.strip("/") == entry.old.strip("/"):
             continue  # the page is still where it was: nothing to redirect
@@ -69,7 +65,7 @@ def write_redirects(generators: list[Any]) -> None:
     source = Path(settings["PATH"]) / FILE
     entries, problems = parse_file(source)
     for line, message in problems:
-        log.error("%s:%s: %s", _shown(source), line, message)
+        report(source, line, message)
     urls, saved = _content_pages(generators)
     siteurl = str(settings.get("SITEURL") or "")
     redirects = resolve(entries, urls, siteurl, source)
@@ -77,12 +73,14 @@ def write_redirects(generators: list[Any]) -> None:
     kept = []
     for redirect in redirects:
         if page_file(redirect.old) in saved:
-            log.error(
-                "%s:%s: the old address %s is a page of this site: remove that redirect",
-                _shown(source), lines.get(redirect.old), redirect.old,
-            )  # fmt: skip
+            report(
+                source,
+                lines.get(redirect.old),
+                f"the old address {redirect.old} is a page of this site: remove that redirect",
+            )
         else:
             kept.append(redirect)
     for rel in write(Path(settings["OUTPUT_PATH"]), render(kept)):
-        log.error("%s: %s is a file of this site, not a redirect page: remove that redirect",
-                  _shown(source), rel)  # fmt: skip
+        report(
+            source, None, f"{rel} is a file of this site, not a redirect page: remove that redirect"
+        )
