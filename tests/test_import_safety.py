@@ -86,7 +86,11 @@ def test_an_authors_own_file_with_the_same_name_is_never_overwritten(content: Pa
     own.parent.mkdir(parents=True)
     own.write_text("Title: Mine\nDate: 2011-01-23\nEvent: ukgovcamp-2011\nSession: S\n\nMine.\n")
     status, out, _ = run("wordpress-1.2.xml", content)
-    assert status == 0 and f"  kept content/{POST}" in out
+    assert status == 0
+    assert (
+        f"  kept content/{POST}: a file of yours has this name (--force overwrites it after a backup)"
+        in out
+    )
     assert own.read_text().endswith("Mine.\n")
 
 

@@ -38,13 +38,18 @@ class Report:
             verb = " (would be)" if self.dry_run else ""
             out.append(
                 f"  files{verb}: {len(p.new)} new, {len(p.updated)} updated, "
-                f"{len(p.unchanged)} unchanged, {len(p.edited)} edited since the import (kept), "
+                f"{len(p.unchanged)} unchanged, {len(p.edited) + len(p.foreign)} kept, "
                 f"{len(p.forced)} overwritten after a backup, "
                 f"{len(p.deleted)} deleted since the import (not recreated)"
             )
             for rel in p.edited:
                 out.append(
                     f"  kept content/{rel}: edited since the import (--force overwrites it after a backup)"
+                )
+            for rel in p.foreign:
+                out.append(
+                    f"  kept content/{rel}: a file of yours has this name "
+                    "(--force overwrites it after a backup)"
                 )
             for rel in p.deleted:
                 out.append(f"  not recreated content/{rel}: deleted since the import")

@@ -64,6 +64,7 @@ class Plan:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)  # changed by the author: left alone
+    foreign: list[str] = field(default_factory=list)  # the author's own file of that name
     forced: list[str] = field(default_factory=list)  # changed by the author: backed up, overwritten
     deleted: list[str] = field(default_factory=list)  # deleted by the author: not recreated
     ledger: dict[str, str] = field(default_factory=dict)
@@ -116,7 +117,7 @@ def plan(stage: Stage, content: Path, *, force: bool) -> Plan:
             elif force:
                 out.forced.append(rel)
             else:
-                out.edited.append(rel)
+                (out.edited if rel in recorded else out.foreign).append(rel)
                 continue
         out.ledger[rel] = wanted
     return out
