@@ -203,6 +203,7 @@ def test_default_checks_are_the_real_ones() -> None:
         check.feeds,
         check.feed_ids,
         check.lint,
+        check.redirects,
     ) == check.DEFAULT_CHECKS
 
 

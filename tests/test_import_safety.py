@@ -237,3 +237,12 @@ def test_invoke_import_exits_non_zero_without_a_traceback(tmp_path: Path) -> Non
         ":1: not an XML file (Start tag expected, '<' not found); expected a WordPress "
         "export (WXR, from Tools → Export) or a Blogger export (Atom)"
     )
+
+
+def test_wxr_1_0_reads_like_1_1(content: Path, tmp_path: Path) -> None:
+    old = (FIXTURES / "wordpress-1.1.xml").read_text().replace("export/1.1/", "export/1.0/")
+    path = _bad(tmp_path, "wordpress-1.0.xml", old)
+    status, out, _ = run(path, content)
+    assert status == 0 and "2 write-ups (1 drafts), 0 pages, 2 comments" in out
+    assert "Event: bluelightcamp-2012" in (content / "writeups/2012/pccs-blc12.md").read_text()
+    assert (content / "comments/pccs-blc12/4.md").read_text().startswith("Author: Mike Hill\n")
