@@ -44,6 +44,8 @@ FEED_TARGETS = {
     "blogger": ("feeds/all.atom.xml", "feeds/comments.atom.xml"),
 }
 NO_DATE = dt.datetime(2000, 1, 1)
+# Statuses that mean "not published yet" in WordPress and Blogger; any other is reported.
+DRAFT_STATUSES = ("draft", "pending", "private", "future", "auto-draft", "scheduled")
 
 
 @dataclass
@@ -114,72 +116,22 @@ class Importer:
 
     def post(self, post: SourcePost, deferred: bool = False) -> None:
         """A post, page, attachment or other item."""
-        wordpress = self.format == "wordpress"
-        if post.kind == "attachment":
-            if post.attachment_url:
-                self.attachments[post.key] = post.attachment_url
-                self.children.setdefault(post.parent_key, []).append(post.attachment_url)
-                self.report.attachments.append(post.attachment_url)
+        if not self.is_content(post):
             return
-        if post.kind == "other":
-            self.report.not_imported[f"'{post.post_type}' items (custom post type)"] += 1
-            self.skip_comments(post.comments, "comments on items not imported")
-            return
-        if post.status in ("trash", "soft_trashed", "deleted") or post.status == "inherit":
-            self.report.not_imported[f"{post.kind}s in the trash"] += 1
-            self.skip_comments(post.comments, "comments on posts not imported")
-            return
-        if wordpress and "[gallery" in post.html and not deferred:
+        if self.format == "wordpress" and "[gallery" in post.html and not deferred:
             self.deferred.append(post)  # its attachments may come later in the file
             return
-        kind = post.kind
-        title = post.title
-        if not title:
-            self.warn(post.line, f"{kind} {post.key} has no title: written as 'Untitled'")
-        slug = slugify(post.slug) or slugify(title) or f"{kind}-{comment_id(post.key)}"
-        if slug in self.slugs:
-            self.warn(
-                post.line, f"slug '{slug}' is used twice: this {kind} gets '{slug}-{post.key}'"
-            )
-            slug = f"{slug}-{comment_id(post.key)}"
-        self.slugs.add(slug)
+        slug = self.slug_of(post)
         date = local_time(post.date, self.options.timezone)
         if date is None:
-            self.warn(post.line, f"{kind} '{slug}' has no date: written as 2000-01-01, set Date")
+            self.warn(
+                post.line, f"{post.kind} '{slug}' has no date: written as 2000-01-01, set Date"
+            )
             date = local_time(NO_DATE, self.options.timezone)
         assert date is not None
-        draft = not post.published or post.password
-        if post.password:
-            self.warn(post.line, f"'{slug}' was password-protected: kept as a draft")
-        elif not post.published and post.status not in (
-            "draft",
-            "pending",
-            "private",
-            "future",
-            "auto-draft",
-            "scheduled",
-        ):
-            self.warn(
-                post.line, f"'{slug}' has status '{post.status}', not understood: kept as a draft"
-            )
-
-        notes: list[str] = []
-        body = html_to_markdown(
-            post.html,
-            wordpress=wordpress,
-            attachments=self.attachments,
-            children=self.children.get(post.key, []),
-            note=notes.append,
-            base=post.link or self.site.base_url,
-        ).markdown
-        summary = " ".join(
-            html_to_markdown(
-                post.excerpt_html, wordpress=wordpress, note=notes.append
-            ).markdown.split()
-        )
-        for note in notes:
-            self.warn(post.line, f"'{slug}': {note}")
-        if kind == "page":
+        draft = self.is_draft(post, slug)
+        body, summary = self.convert(post, slug)
+        if post.kind == "page":
             rel = f"pages/{slug}.md"
             text = writeup_text(
                 post, slug=slug, date=date, event="", draft=draft, summary="", body=body, page=True
@@ -187,7 +139,7 @@ class Importer:
             self.report.counts["pages"] += 1
             self.skip_comments(post.comments, "comments on pages (pages take no comments)")
         else:
-            choice = choose_event([title, body], post.tags, self.hashtags, self.options.event)
+            choice = choose_event([post.title, body], post.tags, self.hashtags, self.options.event)
             if not choice.slug and choice.reason:
                 self.warn(post.line, f"'{slug}' carries {choice.reason}: no event chosen")
             rel = f"writeups/{date.year}/{slug}.md"
@@ -206,12 +158,70 @@ class Importer:
             self.report.counts["writeups"] += 1
             self.report.counts["drafts"] += int(draft)
         self.put(rel, text)
-        self.posts[post.key] = (kind, slug)
+        self.posts[post.key] = (post.kind, slug)
         if post.published:  # only addresses the public could have seen
             self.record_redirect(post, rel)
-        if kind == "post":
+        if post.kind == "post":
             for comment in post.comments:
                 self.comment(comment, slug)
+
+    def is_content(self, post: SourcePost) -> bool:
+        """Posts and pages are; attachments, other post types and trashed items are counted."""
+        if post.kind == "attachment":
+            if post.attachment_url:
+                self.attachments[post.key] = post.attachment_url
+                self.children.setdefault(post.parent_key, []).append(post.attachment_url)
+                self.report.attachments.append(post.attachment_url)
+            return False
+        if post.kind == "other":
+            self.report.not_imported[f"'{post.post_type}' items (custom post type)"] += 1
+            self.skip_comments(post.comments, "comments on items not imported")
+            return False
+        if post.status in ("trash", "soft_trashed", "deleted", "inherit"):
+            self.report.not_imported[f"{post.kind}s in the trash"] += 1
+            self.skip_comments(post.comments, "comments on posts not imported")
+            return False
+        return True
+
+    def slug_of(self, post: SourcePost) -> str:
+        """The old slug, else one from the title, else kind and id; unique in this export."""
+        if not post.title:
+            self.warn(post.line, f"{post.kind} {post.key} has no title: written as 'Untitled'")
+        slug = slugify(post.slug) or slugify(post.title) or f"{post.kind}-{comment_id(post.key)}"
+        if slug in self.slugs:
+            self.warn(
+                post.line, f"slug '{slug}' is used twice: this {post.kind} gets '{slug}-{post.key}'"
+            )
+            slug = f"{slug}-{comment_id(post.key)}"
+        self.slugs.add(slug)
+        return slug
+
+    def is_draft(self, post: SourcePost, slug: str) -> bool:
+        """Anything but a plainly published, unprotected post stays a draft."""
+        if post.password:
+            self.warn(post.line, f"'{slug}' was password-protected: kept as a draft")
+        elif not post.published and post.status not in DRAFT_STATUSES:
+            self.warn(
+                post.line, f"'{slug}' has status '{post.status}', not understood: kept as a draft"
+            )
+        return not post.published or post.password
+
+    def convert(self, post: SourcePost, slug: str) -> tuple[str, str]:
+        """The body as Markdown and the excerpt as one line; notes become warnings."""
+        wordpress = self.format == "wordpress"
+        notes: list[str] = []
+        body = html_to_markdown(
+            post.html,
+            wordpress=wordpress,
+            attachments=self.attachments,
+            children=self.children.get(post.key, []),
+            note=notes.append,
+            base=post.link or self.site.base_url,
+        ).markdown
+        excerpt = html_to_markdown(post.excerpt_html, wordpress=wordpress, note=notes.append)
+        for note in notes:
+            self.warn(post.line, f"'{slug}': {note}")
+        return body, " ".join(excerpt.markdown.split())
 
     def record_redirect(self, post: SourcePost, rel: str) -> None:
         """The old permalink's path → the new file (query-string addresses cannot be pages)."""
