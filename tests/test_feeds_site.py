@@ -399,7 +399,7 @@ def test_a_warm_build_renders_only_the_feeds_holding_the_edited_writeup(
     out, cache = tmp_path / "out", tmp_path / "cache"
     build_site(content, out, cache=cache)
     everything = {p.relative_to(out).as_posix() for p in feeds_in(out)}
-    assert sorted(glue.last_stats.rendered) == sorted(everything)
+    assert sorted(glue.last_stats().rendered) == sorted(everything)
     assert (cache / MANIFEST).is_file()
     holding_fish = {rel for rel in everything if FISH_ID in _ids_in(out, rel)}
     assert {
@@ -411,9 +411,9 @@ def test_a_warm_build_renders_only_the_feeds_holding_the_edited_writeup(
     _edit(content / "writeups/2011/fish.md", "Notes.", "Notes, edited.")
     caplog.set_level(logging.DEBUG, logger="breakout.feeds")
     build_site(content, out, cache=cache)
-    assert set(glue.last_stats.rendered) == holding_fish
-    assert glue.last_stats.reused == len(everything) - len(holding_fish)
-    assert f"rendered {len(holding_fish)} feeds, reused {glue.last_stats.reused}" in caplog.text
+    assert set(glue.last_stats().rendered) == holding_fish
+    assert glue.last_stats().reused == len(everything) - len(holding_fish)
+    assert f"rendered {len(holding_fish)} feeds, reused {glue.last_stats().reused}" in caplog.text
     assert "Notes, edited." in (out / "feeds/all.atom.xml").read_text(encoding="utf-8")
 
     # Byte for byte what a cold build of the edited content writes.
@@ -427,10 +427,10 @@ def test_a_warm_build_without_changes_renders_nothing_but_repairs_touched_files(
 ) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     build_site(FEEDS_SITE, out, cache=cache)
-    total = len(glue.last_stats.rendered)
+    total = len(glue.last_stats().rendered)
     build_site(FEEDS_SITE, out, cache=cache)
-    assert glue.last_stats.rendered == []
-    assert glue.last_stats.reused == total
+    assert glue.last_stats().rendered == []
+    assert glue.last_stats().reused == total
 
     good = (out / "topics/fish/rss.xml").read_bytes()
     (out / "topics/fish/rss.xml").unlink()
@@ -438,7 +438,7 @@ def test_a_warm_build_without_changes_renders_nothing_but_repairs_touched_files(
     atom = out / "events/ukgovcamp-2011/atom.xml"
     os.utime(atom, ns=(1, 1))  # touched, same bytes: checked by hash and kept
     build_site(FEEDS_SITE, out, cache=cache)
-    assert sorted(glue.last_stats.rendered) == ["feeds/all.atom.xml", "topics/fish/rss.xml"]
+    assert sorted(glue.last_stats().rendered) == ["feeds/all.atom.xml", "topics/fish/rss.xml"]
     assert (out / "topics/fish/rss.xml").read_bytes() == good
     assert feedparser.parse((out / "feeds/all.atom.xml").read_bytes()).entries
 
@@ -446,9 +446,9 @@ def test_a_warm_build_without_changes_renders_nothing_but_repairs_touched_files(
 def test_changed_feed_settings_render_every_feed_again(tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     build_site(FEEDS_SITE, out, cache=cache)
-    total = len(glue.last_stats.rendered)
+    total = len(glue.last_stats().rendered)
     build_site(FEEDS_SITE, out, cache=cache, BREAKOUT_FEEDS={"SUMMARY_LENGTH": 3})
-    assert len(glue.last_stats.rendered) == total
+    assert len(glue.last_stats().rendered) == total
     assert parse(out, "feeds/all.atom.xml").entries[0].summary.endswith("…")
 
 
@@ -456,7 +456,7 @@ def test_without_the_content_cache_there_is_no_manifest(tmp_path: Path) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     for _ in range(2):
         build_site(FEEDS_SITE, out, cache=cache, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
-        assert glue.last_stats.reused == 0
+        assert glue.last_stats().reused == 0
     assert not (cache / MANIFEST).exists()
 
 

@@ -96,3 +96,26 @@ def test_the_person_page_counts_every_use_and_no_other_page_is_made(built: Path)
         meta = _soup(built / "people" / slug / "index.html").find("p", class_="meta").get_text()
         k = len(forms)
         assert " ".join(meta.split()) == (f"{k} write-ups · {k} sessions led · {k} comments"), slug
+
+
+def test_is_named_is_the_one_place_that_lets_a_person_be_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the service saying no for one person, no page, list or link of the site names them."""
+    from breakout_kernel.identity import Identity
+
+    monkeypatch.setattr(Identity, "is_named", lambda self, slug: slug != "nick")
+    out = tmp_path / "output"
+    build_site(_site(tmp_path), out)
+    assert sorted(p.parent.name for p in (out / "people").glob("*/index.html")) == [
+        "ann_at_social.example"
+    ]
+    linked = [
+        path.relative_to(out).as_posix()
+        for path in out.rglob("*")
+        if path.suffix in (".html", ".xml", ".json")
+        and "/people/nick/" in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert linked == []
+    # The text is left as written: the handles are there, only not linked.
+    assert "@nickkeane" in (out / "2011" / "w1" / "index.html").read_text(encoding="utf-8")

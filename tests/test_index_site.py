@@ -374,7 +374,7 @@ def test_index_list_writes_exactly_what_the_macro_loops_write() -> None:
     import datetime as dt
     from types import SimpleNamespace as NS
 
-    from breakout_index.glue import entry_memo, list_memo
+    from breakout_index.entries import entry_memo, list_memo
     from jinja2 import Environment, FileSystemLoader
     from pelican.utils import DateFormatter
 
@@ -433,7 +433,7 @@ def test_install_memos_empties_the_memo_it_replaces() -> None:
     """Cached macro modules keep the replaced index_entry reachable: its entries must go."""
     from types import SimpleNamespace as NS
 
-    from breakout_index.glue import MACROS, install_memos
+    from breakout_index.entries import MACROS, install_memos
     from jinja2 import DictLoader, Environment
 
     env = Environment(

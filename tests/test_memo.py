@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import breakout_index.glue as index_glue
+import breakout_index.fingerprints as index_fingerprints
 import breakout_memo.glue as memo_glue
 import pytest
 from breakout_kernel import build as kernel_build
@@ -276,7 +276,7 @@ def _blind(monkeypatch: pytest.MonkeyPatch, target: str) -> None:
     if target == "article":
         monkeypatch.setitem(memo_glue.PAGE_FINGERPRINTS, "article.html", lambda local, t: "same")
     else:
-        monkeypatch.setitem(index_glue.PAGE_TOKENS, "person", lambda person, t: ())
+        monkeypatch.setitem(index_fingerprints.PAGE_TOKENS, "person", lambda person, t: ())
 
 
 BLIND = [("article", PCC), ("person", "people/sasha_taylor/index.html")]

@@ -3,7 +3,7 @@
 breakout_memo skips a page when its fingerprint is unchanged, so a template that starts
 showing something new must have it added to the fingerprint of its pages
 (breakout_memo.fingerprint for write-up, home and archives pages,
-breakout_index.glue.PAGE_TOKENS for people/topic/event/session pages) and then here.
+breakout_index.fingerprints.PAGE_TOKENS for people/topic/event/session pages) and then here.
 The lists below say what covers each name.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import breakout_index.glue as index_glue
+import breakout_index.fingerprints as index_fingerprints
 import breakout_memo.glue as memo_glue
 from conftest import ROOT
 from jinja2 import Environment, FileSystemLoader, meta, nodes
@@ -29,7 +29,7 @@ VARIABLES = {
     # plugin globals made from settings (global stamp) and code (global stamp)
     "breakout_feeds", "breakout_search", "breakout_seo_meta", "breakout_events", "index_entry",
     "breakout_macros",  # macro modules (breakout_kernel.writing): code and SITEURL
-    "index_list",  # lists of index_entry entries (breakout_index.glue.list_memo): code
+    "index_list",  # lists of index_entry entries (breakout_index.entries.list_memo): code
     # set or imported inside the templates themselves
     "event_ref", "session_ref", "writeup_card", "here", "ix", "wu", "feed_links", "prev_url",
     "seo",
@@ -70,7 +70,7 @@ ATTRIBUTE_FILTERS = {"groupby", "sort", "map", "selectattr", "rejectattr", "sum"
 
 def memoised_templates() -> list[str]:
     """Templates whose pages have a fingerprint."""
-    index_pages = [f"{name}.html" for name in index_glue.PAGE_TOKENS]
+    index_pages = [f"{name}.html" for name in index_fingerprints.PAGE_TOKENS]
     return sorted({*memo_glue.PAGE_FINGERPRINTS, *index_pages})
 
 
@@ -129,5 +129,5 @@ def test_memoised_templates_read_only_covered_names() -> None:
     assert not unknown_variables and not unknown_attributes, (
         f"variables {unknown_variables}, attributes {unknown_attributes}: add them to the "
         "fingerprint of the pages showing them (breakout_memo.fingerprint, "
-        "breakout_index.glue.PAGE_TOKENS), then to the lists in this test"
+        "breakout_index.fingerprints.PAGE_TOKENS), then to the lists in this test"
     )

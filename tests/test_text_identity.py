@@ -1,4 +1,4 @@
-"""Who a handle is and what a hashtag names: the registry resolved by breakout_text.identity."""
+"""Who a handle is and what a hashtag names: the registry resolved by the identity service (breakout_kernel.identity)."""
 
 from __future__ import annotations
 

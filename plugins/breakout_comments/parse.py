@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from .model import PUBLISHED, REMOVED, CommentSource, Problem
@@ -89,6 +90,9 @@ def split_metadata(text: str) -> tuple[list[tuple[str, str, int]], str]:
     return entries, "\n".join(lines[body_start:]).strip("\n")
 
 
+Report = Callable[..., None]  # problem(line, message, error=True)
+
+
 def parse_comment_file(text: str, path: str, tz: dt.tzinfo) -> tuple[CommentSource, list[Problem]]:
     """Parse one comment file; every problem comes with the line it is on (None if no line)."""
     slug, comment_id = ids_from_path(path)
@@ -105,6 +109,26 @@ def parse_comment_file(text: str, path: str, tz: dt.tzinfo) -> tuple[CommentSour
             f"comment id '{comment_id}' (the file name) may use only letters, digits, - and _; rename the file",
         )
     entries, body = split_metadata(text.lstrip("\ufeff"))
+    values = _known_values(entries, source, problem)
+    _who(source, values, problem)
+    status = _when_and_where(source, values, tz, problem)
+    source.body = body
+    if status == REMOVED or normalise_space(body) in REMOVED_BODIES:
+        source.status = REMOVED
+        source.body = ""
+    elif not body.strip():
+        line = max([*source.lines.values(), 1])
+        problem(
+            line,
+            "the comment has no text: write it after a blank line below the metadata, or set 'Status: removed'",
+        )
+    return source, problems
+
+
+def _known_values(
+    entries: list[tuple[str, str, int]], source: CommentSource, problem: Report
+) -> dict[str, str]:
+    """The metadata by lower-case key (lines noted in source.lines); unknown and repeated keys reported."""
     values: dict[str, str] = {}
     for key, value, line in entries:
         lower = key.lower()
@@ -121,7 +145,11 @@ def parse_comment_file(text: str, path: str, tz: dt.tzinfo) -> tuple[CommentSour
             continue
         values[lower] = value
         source.lines[lower] = line
+    return values
 
+
+def _who(source: CommentSource, values: dict[str, str], problem: Report) -> None:
+    """Author, Handle and Website, checked."""
     source.author = normalise_space(values.get("author", ""))
     if not source.author:
         problem(
@@ -147,16 +175,22 @@ def parse_comment_file(text: str, path: str, tz: dt.tzinfo) -> tuple[CommentSour
                 f"Website '{website}' is not an http(s) URL; the author is shown without a link",
                 error=False,
             )
+
+
+def _when_and_where(
+    source: CommentSource, values: dict[str, str], tz: dt.tzinfo, problem: Report
+) -> str:
+    """Date, Replyto, Status and Orphaned, checked; returns the Status given (lower case)."""
     date = values.get("date", "").strip()
     if date:
         source.date = parse_date(date, tz)
         if source.date is None:
             problem(source.lines["date"], f"unparseable Date '{date}' ({DATE_HELP})")
     source.replyto = values.get("replyto", "").strip()
-    if source.replyto == comment_id:
+    if source.replyto == source.id:
         problem(
             source.lines["replyto"],
-            f"Replyto '{comment_id}' names this comment itself; remove the Replyto line",
+            f"Replyto '{source.id}' names this comment itself; remove the Replyto line",
         )
         source.replyto = ""
     status = values.get("status", "").strip().lower()
@@ -174,15 +208,4 @@ def parse_comment_file(text: str, path: str, tz: dt.tzinfo) -> tuple[CommentSour
                 source.lines["orphaned"],
                 f"Orphaned must be 'yes' or 'no', not '{values['orphaned']}'",
             )
-
-    source.body = body
-    if status == REMOVED or normalise_space(body) in REMOVED_BODIES:
-        source.status = REMOVED
-        source.body = ""
-    elif not body.strip():
-        line = max([*source.lines.values(), 1])
-        problem(
-            line,
-            "the comment has no text: write it after a blank line below the metadata, or set 'Status: removed'",
-        )
-    return source, problems
+    return status

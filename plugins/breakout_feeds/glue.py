@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from breakout_kernel import errors
+from breakout_kernel import build, errors
 from breakout_kernel.change import manifest
 from breakout_kernel.change.manifest import Manifest
 from breakout_kernel.change.stamp import Stamp, library_versions
@@ -28,7 +28,6 @@ log = logging.getLogger("breakout.feeds")
 
 MANIFEST = "breakout_feeds.json"  # under CACHE_PATH: last build's feed fingerprints
 MANIFEST_VERSION = 1
-PLUGIN_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -39,7 +38,10 @@ class FeedStats:
     reused: int = 0  # files whose fingerprint matched: not rendered, left alone
 
 
-last_stats = FeedStats()
+def last_stats() -> FeedStats:
+    """What the feeds of the last build did (a Build part of the kernel)."""
+    this = build.current()
+    return this.part(FeedStats) if this is not None else FeedStats()
 
 
 def on_initialized(pelican: Any) -> None:
@@ -228,7 +230,9 @@ class FeedsGenerator(Generator):
             stats.reused += batch_stats.reused
             del plans  # before the next batch is planned: its items can go
         stats.rendered.sort()
-        last_stats.rendered, last_stats.reused = stats.rendered, stats.reused
+        this = build.current(self.settings)
+        if this is not None:
+            this.parts[FeedStats] = stats
         log.debug(
             "breakout_feeds: rendered %d feeds, reused %d unchanged",
             len(stats.rendered),
