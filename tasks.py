@@ -240,24 +240,38 @@ def feed_ids(c: Context) -> None:
         "dest": "local folder or user@host:path (rsync); default $BREAKOUT_DEST",
         "gh_pages": "git repository (path or URL) to publish to with ghp-import",
         "branch": "branch for --gh-pages (default gh-pages)",
+        "s3": "s3://bucket/prefix in S3-compatible storage (AWS_* settings from the environment)",
+        "prefix": "key prefix for --s3 s3://bucket; '/' means the whole bucket",
         "dry_run": "show what would be added, changed and removed; touch nothing",
     }
 )
 def publish(
-    c: Context, dest: str = "", gh_pages: str = "", branch: str = "", dry_run: bool = False
+    c: Context,
+    dest: str = "",
+    gh_pages: str = "",
+    branch: str = "",
+    s3: str = "",
+    prefix: str = "",
+    dry_run: bool = False,
 ) -> None:
     """Build with publishconf.py into a fresh staging folder, check it, and deploy if all pass."""
     from tools.publish import PublishError, publish_site
 
     _load_local_env()
-    if not (dest or gh_pages):  # a destination on the command line overrides the environment's
+    if not (
+        dest or gh_pages or s3
+    ):  # a destination on the command line overrides the environment's
         dest = os.environ.get("BREAKOUT_DEST", "")
         gh_pages = os.environ.get("BREAKOUT_GH_PAGES", "")
+        s3 = os.environ.get("BREAKOUT_S3", "")
+        prefix = prefix or os.environ.get("BREAKOUT_S3_PREFIX", "")
     try:
         publish_site(
             root=ROOT,
             dest=dest,
             gh_pages=gh_pages,
+            s3=s3,
+            prefix=prefix,
             branch=branch or os.environ.get("BREAKOUT_BRANCH", "") or "gh-pages",
             dry_run=dry_run,
         )

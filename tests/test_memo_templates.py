@@ -28,6 +28,7 @@ VARIABLES = {
     "pages",  # the menu: global stamp
     # plugin globals made from settings (global stamp) and code (global stamp)
     "breakout_feeds", "breakout_search", "breakout_seo_meta", "breakout_events", "index_entry",
+    "breakout_assets",  # hashed names of the theme's static files: global stamp
     "breakout_macros",  # macro modules (breakout_kernel.writing): code and SITEURL
     "index_list",  # lists of index_entry entries (breakout_index.entries.list_memo): code
     # set or imported inside the templates themselves
@@ -58,7 +59,7 @@ ATTRIBUTES = {
     "for_article", "for_entity", "site", "href", "type", "label", "description",
     "og_type", "published", "url_is_absolute", "jsonld", "ENABLED", "PAGE_URL",
     # values' own methods and loop/macro helpers
-    "isoformat", "startswith", "year", "first", "last", "previtem",
+    "isoformat", "startswith", "year", "first", "last", "previtem", "get",
     "link", "plural", "writeup", "writeup_list", "entity_list",
     # macros of partials/writeup.html, read off its module (wu)
     "event_ref", "session_ref", "writeup_card",

@@ -138,14 +138,65 @@ def test_refuses_remote_paths_that_reach_too_far(root: Path, dest: str, reason: 
     assert refusal(root, dest=dest) == f"refusing destination {dest}: it is {reason}"
 
 
+@pytest.mark.parametrize(
+    ("dest", "advice"),
+    [
+        (
+            "u@h://srv",
+            "'u@h' is not a URL scheme; for rsync over ssh write u@h:/srv "
+            "(user@host: then the remote folder)",
+        ),
+        (
+            "deploy@web.example.org://srv/www/site",
+            "'deploy@web.example.org' is not a URL scheme; for rsync over ssh write "
+            "deploy@web.example.org:/srv/www/site (user@host: then the remote folder)",
+        ),
+        (
+            "ssh://deploy@web.example.org/srv/www/site",
+            "for rsync over ssh write deploy@web.example.org:/srv/www/site",
+        ),
+        (
+            "ssh://web.example.org:2222/srv/www/site",
+            "for rsync over ssh write web.example.org:/srv/www/site "
+            "(and give the port with RSYNC_RSH='ssh -p 2222')",
+        ),
+        (
+            "rsync://web.example.org/site",
+            "rsync daemons are not supported; for rsync over ssh write web.example.org:/site",
+        ),
+        ("s3://bucket/blog", "for object storage use --s3 s3://bucket/blog"),
+        (
+            "https://github.com/example/site.git",
+            "for a git repository use --gh-pages https://github.com/example/site.git",
+        ),
+        ("file:///srv/www/site", "for a local folder write /srv/www/site"),
+    ],
+)
+def test_refuses_a_dest_that_looks_like_a_url(root: Path, dest: str, advice: str) -> None:
+    # Before: "u@h://srv" was taken as a relative local folder named "u@h:".
+    assert refusal(root, dest=dest) == (
+        f"refusing destination {dest}: --dest takes a local folder or user@host:path, "
+        f"not a URL; {advice}"
+    )
+    assert not (root / "u@h:").exists()
+
+
 def test_needs_exactly_one_destination(root: Path) -> None:
     assert refusal(root) == (
-        "no destination: pass --dest PATH, --dest user@host:path or --gh-pages REPO, "
-        "or set BREAKOUT_DEST or BREAKOUT_GH_PAGES (e.g. in publish.local.env)"
+        "no destination: pass --dest PATH, --dest user@host:path, --gh-pages REPO or "
+        "--s3 s3://bucket/prefix, or set BREAKOUT_DEST, BREAKOUT_GH_PAGES or BREAKOUT_S3 "
+        "(e.g. in publish.local.env)"
     )
     assert refusal(root, dest="/srv/www/site", gh_pages="/srv/git/site.git") == (
-        "two destinations given (folder/rsync /srv/www/site and --gh-pages /srv/git/site.git); "
-        "choose one (check BREAKOUT_DEST and BREAKOUT_GH_PAGES in the environment and publish.local.env)"
+        "2 destinations given (--dest /srv/www/site, --gh-pages /srv/git/site.git); choose one "
+        "(check BREAKOUT_DEST, BREAKOUT_GH_PAGES and BREAKOUT_S3 in the environment and "
+        "publish.local.env)"
+    )
+    assert refusal(root, dest="/srv/www/site", s3="s3://site/blog").startswith(
+        "2 destinations given (--dest /srv/www/site, --s3 s3://site/blog); choose one"
+    )
+    assert refusal(root, dest="/srv/www/site", prefix="/") == (
+        "--prefix goes with --s3 s3://bucket; there is no --s3 here"
     )
 
 
@@ -172,13 +223,30 @@ def test_unsafe_reason_allows_an_ordinary_folder(root: Path, tmp_path: Path) -> 
     [
         (["--dest", "/"], "publish: refusing destination /: it is the filesystem root /"),
         (
+            ["--dest", "u@h://srv"],
+            "publish: refusing destination u@h://srv: --dest takes a local folder or "
+            "user@host:path, not a URL; 'u@h' is not a URL scheme; for rsync over ssh write "
+            "u@h:/srv (user@host: then the remote folder)",
+        ),
+        (
+            ["--s3", "s3://breakout-site"],
+            "publish: s3://breakout-site names no prefix: publishing to the root of bucket "
+            "breakout-site would delete every object there that the site does not have. Give "
+            "s3://breakout-site/PREFIX, or --prefix / if the whole bucket is the site's",
+        ),
+        (
+            ["--s3", "s3://breakout-site/www"],
+            "publish: no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
+            "AWS_ENDPOINT_URL for storage other than AWS) in the environment or publish.local.env",
+        ),
+        (
             ["--dest", str(ROOT / "content")],
             f"publish: refusing destination {ROOT / 'content'}: it is the content folder (content/)",
         ),
     ],
 )
 def test_invoke_publish_refuses_with_a_clear_message(args: list[str], message: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BREAKOUT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BREAKOUT_", "AWS_"))}
     done = subprocess.run(
         [sys.executable, "-m", "invoke", "publish", *args],
         cwd=ROOT,

@@ -223,7 +223,10 @@ def test_production_urls_are_absolute(site_builder: Callable[..., Path]) -> None
     out = site_builder(SITE, SITEURL=PROD_URL)
     page = soup(out / "404.html")
     assert [a["href"] for a in page.select("main a")] == [PROD_URL + t for t in NOT_FOUND_TARGETS]
-    assert page.find("link", rel="stylesheet")["href"] == PROD_URL + "/theme/css/breakout.css"
+    assert re.fullmatch(
+        re.escape(PROD_URL) + r"/theme/css/breakout\.[0-9a-f]{12}\.css",
+        page.find("link", rel="stylesheet")["href"],
+    )
     article = soup(out / "2011/open-data-next/index.html")
     assert article.find("link", rel="canonical")["href"] == PROD_URL + "/2011/open-data-next/"
     assert article.select_one(".prose img")["src"] == PROD_URL + "/images/wide.svg"
@@ -276,7 +279,9 @@ def test_every_page_has_the_accessible_skeleton(theme_site: Path) -> None:
         assert levels[0] == 1, where
         for before, after in itertools.pairwise(levels):
             assert after <= before + 1, (where, levels)  # no skipped heading level
-        assert page.find("link", rel="stylesheet")["href"] == "/theme/css/breakout.css", where
+        css = page.find("link", rel="stylesheet")["href"]
+        assert re.fullmatch(r"/theme/css/breakout\.[0-9a-f]{12}\.css", css), where
+        assert (theme_site / css.lstrip("/")).read_bytes() == CSS.read_bytes(), where
 
 
 def test_no_scripts_and_no_other_hosts(theme_site: Path) -> None:

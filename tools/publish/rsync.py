@@ -15,11 +15,47 @@ from tools.publish.changes import Changes, parse_itemize
 RSYNC_BASE = ("rsync", "-rlp", "--checksum", "-8")
 ITEMIZE = "--out-format=%i %n"
 REMOTE = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^/:\s]+):(?P<path>.*)$")
+# Anything before "://" without a slash or colon: "ssh://…", but also "u@h://srv".
+URL = re.compile(r"^(?P<scheme>[^/:\s]+)://(?P<rest>.*)$")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
 
 
 def is_remote(dest: str) -> bool:
     """True for rsync's `[user@]host:path` (a colon before any slash)."""
     return bool(REMOTE.match(dest)) and "://" not in dest
+
+
+def refuse_url(dest: str) -> None:
+    """Refuse a --dest written as a URL (or as user@host:// with a URL's slashes), saying what to write."""
+    m = URL.match(dest)
+    if m is None:
+        return
+    scheme, rest = m.group("scheme"), m.group("rest")
+    host, _, path = rest.partition("/")
+    host, _, port = host.partition(":")
+    over_ssh = f"for rsync over ssh write {host}:/{path}"
+    if port:
+        over_ssh += f" (and give the port with RSYNC_RSH='ssh -p {port}')"
+    kind = scheme.lower()
+    if not SCHEME.match(scheme):
+        advice = (
+            f"'{scheme}' is not a URL scheme; for rsync over ssh write {scheme}:/"
+            f"{rest.lstrip('/')} (user@host: then the remote folder)"
+        )
+    elif kind == "ssh":
+        advice = over_ssh
+    elif kind == "rsync":
+        advice = f"rsync daemons are not supported; {over_ssh}"
+    elif kind == "s3":
+        advice = f"for object storage use --s3 {dest}"
+    elif kind == "file":
+        advice = f"for a local folder write /{path}"
+    else:
+        advice = f"for a git repository use --gh-pages {dest}"
+    raise PublishError(
+        f"refusing destination {dest}: --dest takes a local folder or user@host:path, "
+        f"not a URL; {advice}"
+    )
 
 
 def refuse_remote(dest: str) -> None:

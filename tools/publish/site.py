@@ -15,7 +15,8 @@ from tools.check import Check
 from tools.publish.base import PublishError, PublishResult, Target
 from tools.publish.ghpages import GitPagesTarget, inspect_git, normalise_repo
 from tools.publish.local import LocalTarget, inspect_local
-from tools.publish.rsync import RsyncTarget, is_remote, refuse_remote
+from tools.publish.rsync import RsyncTarget, is_remote, refuse_remote, refuse_url
+from tools.publish.s3 import S3Target, inspect_s3
 from tools.publish.safety import (
     check_staging,
     locked,
@@ -39,33 +40,65 @@ class Build:
     echo: Callable[[str], None] = field(default=print)
 
 
+@dataclass
+class Destination:
+    """Where to publish, as the command line or the environment gave it (one of the three)."""
+
+    dest: str = ""
+    gh_pages: str = ""
+    branch: str = "gh-pages"
+    s3: str = ""
+    prefix: str = ""
+    s3_client: Any = None  # a ready boto3 client (tests); else one is made from the environment
+
+
+def _one_destination(where: Destination) -> None:
+    """Exactly one of --dest, --gh-pages and --s3."""
+    given = [
+        f"{flag} {value}"
+        for flag, value in (
+            ("--dest", where.dest),
+            ("--gh-pages", where.gh_pages),
+            ("--s3", where.s3),
+        )
+        if value
+    ]
+    if len(given) > 1:
+        raise PublishError(
+            f"{len(given)} destinations given ({', '.join(given)}); choose one (check "
+            "BREAKOUT_DEST, BREAKOUT_GH_PAGES and BREAKOUT_S3 in the environment and publish.local.env)"
+        )
+    if not given:
+        raise PublishError(
+            "no destination: pass --dest PATH, --dest user@host:path, --gh-pages REPO or "
+            "--s3 s3://bucket/prefix, or set BREAKOUT_DEST, BREAKOUT_GH_PAGES or BREAKOUT_S3 "
+            "(e.g. in publish.local.env)"
+        )
+    if where.prefix and not where.s3:
+        raise PublishError("--prefix goes with --s3 s3://bucket; there is no --s3 here")
+
+
 def choose_target(
     build: Build,
+    where: Destination,
     *,
-    dest: str,
-    gh_pages: str,
-    branch: str,
     keep: int,
     before_switch: Callable[[Path], None] | None,
 ) -> Target:
-    """The one target the arguments name, checked before the (slow) build so a wrong one fails at once."""
+    """The one target named, checked before the (slow) build so a wrong one fails at once."""
+    dest = where.dest.strip()
+    refuse_url(dest)
     # publish.local.env values are not expanded by a shell, so "~/www/site" is done here.
-    dest = os.path.expanduser(dest.strip()) if not is_remote(dest.strip()) else dest.strip()
-    gh_pages = os.path.expanduser(gh_pages.strip())
-    if dest and gh_pages:
-        raise PublishError(
-            f"two destinations given (folder/rsync {dest} and --gh-pages {gh_pages}); "
-            "choose one (check BREAKOUT_DEST and BREAKOUT_GH_PAGES in the environment and publish.local.env)"
-        )
-    if not dest and not gh_pages:
-        raise PublishError(
-            "no destination: pass --dest PATH, --dest user@host:path or --gh-pages REPO, "
-            "or set BREAKOUT_DEST or BREAKOUT_GH_PAGES (e.g. in publish.local.env)"
-        )
+    dest = dest if is_remote(dest) else os.path.expanduser(dest)
+    gh_pages = os.path.expanduser(where.gh_pages.strip())
+    _one_destination(Destination(dest, gh_pages, s3=where.s3.strip(), prefix=where.prefix))
     output = build.root / "output"
     refuse_unsafe(build.staging_root, "staging folder", root=build.root, output=output)
+    if where.s3.strip():
+        loc, client = inspect_s3(where.s3.strip(), where.prefix, where.s3_client)
+        return S3Target(loc, client, before_switch=before_switch)
     if gh_pages:
-        git = inspect_git(normalise_repo(gh_pages), branch or "gh-pages")
+        git = inspect_git(normalise_repo(gh_pages), where.branch or "gh-pages")
         return GitPagesTarget(git, build.root, before_push=before_switch)
     if is_remote(dest):
         refuse_remote(dest)
@@ -115,6 +148,9 @@ def publish_site(
     dest: str = "",
     gh_pages: str = "",
     branch: str = "gh-pages",
+    s3: str = "",
+    prefix: str = "",
+    s3_client: Any = None,
     dry_run: bool = False,
     conf: Path | str | None = None,
     content: Path | str | None = None,
@@ -131,7 +167,9 @@ def publish_site(
 
     The hooks exist for tests: `after_build(site)` runs before the checks (to inject a fault
     the real checks must catch), `before_deploy()` once the checks passed, `before_switch(release)`
-    between filling a local release and switching to it (or before a git push).
+    between filling a local release and switching to it (before a git push, before an S3
+    publish uploads its pages). `s3_client` is a ready boto3 client (else one is made from
+    the environment).
     """
     root = Path(root).resolve()
     build = Build(
@@ -144,9 +182,8 @@ def publish_site(
         after_build=after_build,
         echo=echo,
     )
-    target = choose_target(
-        build, dest=dest, gh_pages=gh_pages, branch=branch, keep=keep, before_switch=before_switch
-    )
+    where = Destination(dest, gh_pages, branch, s3, prefix, s3_client)
+    target = choose_target(build, where, keep=keep, before_switch=before_switch)
     check_staging(build.staging_root)
     with locked(build.staging_root, "the staging folder"):
         site = build_and_check(build, target.shown)
