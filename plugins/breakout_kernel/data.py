@@ -55,7 +55,7 @@ class SiteData:
     events_path: str = ""
 
 
-def _line_of(text: str, table: str, key: str, field: str | None = None) -> int | None:
+def table_line(text: str, table: str, key: str, field: str | None = None) -> int | None:
     """Line of the `[table.key]` header, or of `field = …` inside that table, for messages."""
     pattern = re.compile(
         rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*\"?{re.escape(key)}\"?[ \t]*\]",
@@ -113,7 +113,7 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
     text, tables = _read_toml(path, "people")
     people: dict[str, PersonRecord] = {}
     for slug, entry in tables.items():
-        line = _line_of(text, "people", slug)
+        line = table_line(text, "people", slug)
         if not SLUG_RE.match(slug):
             errors.report(
                 path, line, f"person key '{slug}' must be lower-case letters, digits, _ or -"
@@ -171,7 +171,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
     text, tables = _read_toml(path, "events")
     events: dict[str, EventRecord] = {}
     for slug, entry in tables.items():
-        line = _line_of(text, "events", slug)
+        line = table_line(text, "events", slug)
         if not SLUG_RE.match(slug):
             errors.report(
                 path, line, f"event key '{slug}' must be lower-case letters, digits, _ or -"
@@ -195,7 +195,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
             if key in entry and not isinstance(entry[key], dt.date):
                 errors.report(
                     path,
-                    _line_of(text, "events", slug, key),
+                    table_line(text, "events", slug, key),
                     f"[events.{slug}] '{key}' must be a TOML date such as 2011-01-22",
                 )
                 bad = True

@@ -12,14 +12,13 @@ built site: whatever lists or links a person asks it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import build
-from .data import EventRecord, PersonRecord, SiteData, load_site_data
+from .data import EventRecord, PersonRecord, SiteData, load_site_data, table_line
 from .handles import (
     NETWORKS,
     display_handle,
@@ -37,15 +36,11 @@ DEFAULTS: dict[str, Any] = {"DEFAULT_NETWORK": "twitter", "MASTODON_HOST": ""}
 
 def _table_line(path: str, table: str, key: str) -> int | None:
     """Line of the `[table.key]` header in a TOML file, for messages (None if not found)."""
-    pattern = re.compile(
-        rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*\"?{re.escape(key)}\"?[ \t]*\]", re.M
-    )
     try:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    m = pattern.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+    return table_line(text, table, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +173,7 @@ class Identity:
             self.known[ident] = KnownHandle(ident[0], ident[1], spelling, slug, alias)
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any], site: Any = None) -> Identity:
+    def from_settings(cls, settings: Mapping[str, Any], site: SiteData | None = None) -> Identity:
         """Build from Pelican-shaped settings and the site's data files (read if not given)."""
         if site is None and settings.get("PATH"):
             site = load_site_data(settings)
@@ -334,7 +329,7 @@ class IdentityState:
     service: Identity | None = None
 
 
-def for_site(settings: Mapping[str, Any], site: Any = None) -> Identity:
+def for_site(settings: Mapping[str, Any], site: SiteData | None = None) -> Identity:
     """This build's identity service (made once per build), else a new one for these settings."""
     this = build.current(settings)
     state = this.part(IdentityState) if this is not None else None

@@ -39,6 +39,20 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
 
 
+# Field names of each dataclass type that reached stable()'s dataclass case: the next value
+# of that type skips the chain of isinstance checks (an ABC check among them).
+_DATACLASS_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(value: Any, names: tuple[str, ...], strict: bool) -> tuple[tuple[str, Any], ...]:
+    """(name, stable value) of each field of a dataclass."""
+    out = []
+    for name in names:
+        field = getattr(value, name)
+        out.append((name, field if type(field) in _PRIMITIVES else stable(field, strict=strict)))
+    return tuple(out)
+
+
 def stable(value: Any, *, strict: bool = True) -> Any:
     """value as nested tuples of primitives whose repr() is the same in every process.
 
@@ -64,6 +78,9 @@ def stable(value: Any, *, strict: bool = True) -> Any:
         if all(type(v) in _PRIMITIVES for v in value):
             return tuple(value)
         return tuple([stable(v, strict=strict) for v in value])
+    names = _DATACLASS_FIELDS.get(kind)
+    if names is not None:  # a dataclass seen before (the text engine's findings: thousands)
+        return (kind.__name__, _fields(value, names, strict))
     if isinstance(value, str):
         return (type(value).__name__, str(value))
     if isinstance(value, dt.datetime):
@@ -86,11 +103,8 @@ def stable(value: Any, *, strict: bool = True) -> Any:
     if hasattr(value, "slug") and hasattr(value, "name") and not callable(value):
         return (type(value).__name__, str(value.name), str(value.slug))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = tuple(
-            (f.name, stable(getattr(value, f.name), strict=strict))
-            for f in dataclasses.fields(value)
-        )
-        return (type(value).__name__, fields)
+        names = _DATACLASS_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        return (kind.__name__, _fields(value, names, strict))
     if strict:
         raise Unstable(f"no stable form for {type(value).__module__}.{type(value).__qualname__}")
     name = getattr(value, "__qualname__", None) if callable(value) else None
