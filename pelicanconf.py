@@ -78,17 +78,22 @@ SESSION_SAVE_AS = "events/{event}/{slug}/index.html"
 # One feed system: breakout_feeds writes every feed with feedgen (None turns one off).
 BREAKOUT_FEED_ALL_RSS = "feeds/all.rss.xml"
 BREAKOUT_FEED_ALL_ATOM = "feeds/all.atom.xml"
+BREAKOUT_FEED_ALL_JSON = "feeds/all.json"  # JSON Feed 1.1 beside each RSS/Atom pair
 BREAKOUT_FEED_COMMENTS_RSS = "feeds/comments.rss.xml"
 BREAKOUT_FEED_COMMENTS_ATOM = "feeds/comments.atom.xml"
+BREAKOUT_FEED_COMMENTS_JSON = "feeds/comments.json"
 ARTICLE_COMMENTS_FEED_RSS = "{dir}/comments.rss.xml"
 # One comments feed per write-up, in RSS; the write-up's Atom entries point at it too.
 ARTICLE_COMMENTS_FEED_ATOM = None
 PERSON_FEED_RSS = "people/{slug}/rss.xml"
 PERSON_FEED_ATOM = "people/{slug}/atom.xml"
+PERSON_FEED_JSON = "people/{slug}/feed.json"
 TOPIC_FEED_RSS = "topics/{slug}/rss.xml"
 TOPIC_FEED_ATOM = "topics/{slug}/atom.xml"
+TOPIC_FEED_JSON = "topics/{slug}/feed.json"
 EVENT_FEED_RSS = "events/{slug}/rss.xml"
 EVENT_FEED_ATOM = "events/{slug}/atom.xml"
+EVENT_FEED_JSON = "events/{slug}/feed.json"
 
 # Pelican's own feeds are off.
 FEED_ALL_ATOM = None
@@ -138,6 +143,7 @@ PLUGINS = [
     # phases' working memory does not stack (peak RSS, see bench/README.md).
     "breakout_feeds",
     "breakout_index",
+    "breakout_subscribe",  # calendars, OPML, open data, Follow page: after the index it reads
     "breakout_seo",
     "breakout_assets",  # content-hashed names for the theme's CSS and icon
     "breakout_memo",  # warm builds skip pages whose fingerprint is unchanged
@@ -153,6 +159,11 @@ BREAKOUT_TEXT = {
 BREAKOUT_COMMENTS: dict = {}
 BREAKOUT_INDEX: dict = {}
 BREAKOUT_SEO: dict = {}
+# Calendars, OPML, the Follow page and the open data (paths: breakout_subscribe/options.py).
+BREAKOUT_SUBSCRIBE = {
+    "LICENCE": "CC BY 4.0",
+    "LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
+}
 BREAKOUT_SEARCH = {"ENABLED": True}
 # Warm builds render only pages whose fingerprint changed (needs CACHE_CONTENT).
 BREAKOUT_MEMO: dict = {}

@@ -272,7 +272,8 @@ def make_people(rng: random.Random, count: int) -> list[Person]:
         if rng.random() < 0.1:
             aliases = (_unique_handle(rng, first, last, used),)
         mastodon = f"{handle.lower()}@{rng.choice(MASTODON_HOSTS)}" if rng.random() < 0.15 else ""
-        bluesky = f"{handle.lower()}.bsky.social" if rng.random() < 0.1 else ""
+        # A Bluesky handle is a domain name: no underscores (people.toml checks the grammar).
+        bluesky = f"{handle.lower().replace('_', '-')}.bsky.social" if rng.random() < 0.1 else ""
         links = (
             (f"https://{rng.choice(LINK_HOSTS)}/~{handle.lower()}",) if rng.random() < 0.2 else ()
         )

@@ -201,8 +201,11 @@ def test_default_checks_are_the_real_ones() -> None:
         check.links,
         check.pages_present,
         check.feeds,
+        check.feed_html,
         check.feed_ids,
+        check.subscriptions,
         check.lint,
+        check.unnamed,
         check.redirects,
     ) == check.DEFAULT_CHECKS
 

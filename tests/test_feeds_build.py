@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -97,7 +98,7 @@ def plan(
     entity_max_items: int | None = None,
     entity_content: str = "full",
 ) -> dict[str, Any]:
-    """Planned feeds as {path: feedparser result}, each checked by the validator first."""
+    """Planned feeds as {path: feedparser result, or parsed JSON Feed}, each validated first."""
     files = render_plans(
         plan_feed_files(
             SITE,
@@ -112,7 +113,10 @@ def plan(
     )
     for f in files:
         assert validate_feed_bytes(f.data, f.path) == []
-    return {f.path: feedparser.parse(f.data) for f in files}
+    return {
+        f.path: json.loads(f.data) if f.path.endswith(".json") else feedparser.parse(f.data)
+        for f in files
+    }
 
 
 def w(article: Article) -> Writeup:
@@ -124,8 +128,10 @@ def test_site_feeds_and_one_comments_feed_per_writeup() -> None:
     assert sorted(feeds) == [
         "2011/fish/comments.rss.xml",
         "feeds/all.atom.xml",
+        "feeds/all.json",
         "feeds/all.rss.xml",
         "feeds/comments.atom.xml",
+        "feeds/comments.json",
         "feeds/comments.rss.xml",
     ]
 
@@ -246,6 +252,7 @@ def test_an_entity_without_published_writeups_gets_no_feed() -> None:
     feeds = plan([w(fish)], index)
     assert sorted(p for p in feeds if p.startswith(("people/", "topics/"))) == [
         "people/nick/atom.xml",
+        "people/nick/feed.json",
         "people/nick/rss.xml",
     ]
 
@@ -262,6 +269,7 @@ def test_a_feed_path_set_to_none_turns_that_feed_off() -> None:
     paths = FeedPaths.from_settings(
         {
             "BREAKOUT_FEED_ALL_RSS": None,
+            "BREAKOUT_FEED_COMMENTS_JSON": None,
             "ARTICLE_COMMENTS_FEED_RSS": "",
             "ARTICLE_COMMENTS_FEED_ATOM": "",
         }
@@ -269,6 +277,7 @@ def test_a_feed_path_set_to_none_turns_that_feed_off() -> None:
     feeds = plan([w(Article("fish", JAN))], paths=paths)
     assert sorted(feeds) == [
         "feeds/all.atom.xml",
+        "feeds/all.json",
         "feeds/comments.atom.xml",
         "feeds/comments.rss.xml",
     ]
@@ -347,11 +356,13 @@ def test_feed_links_for_templates() -> None:
     assert [(x.href, x.type, x.title) for x in links.site] == [
         ("/feeds/all.rss.xml", "application/rss+xml", "Breakout (RSS)"),
         ("/feeds/all.atom.xml", "application/atom+xml", "Breakout (Atom)"),
+        ("/feeds/all.json", "application/feed+json", "Breakout (JSON Feed)"),
     ]
     person = Entity("Nick", "nick", "people/nick/", [Article("fish", JAN)])
     assert [x.href for x in links.for_entity("person", person)] == [
         "/people/nick/rss.xml",
         "/people/nick/atom.xml",
+        "/people/nick/feed.json",
     ]
     # No published write-up yet: no feed is written, so none is announced.
     only_draft = Entity("Dee", "dee", "people/dee/", [Article("d", JAN, status="draft")])
@@ -441,8 +452,8 @@ def test_each_entry_is_built_once_however_many_feeds_hold_it(
         events=[Entity("e", "e", "events/e/", everyone)],
     )
     feeds = plan([w(fish), w(second)], index)
-    # 2 formats x (site, comments, 2 people, topic, event), one RSS per write-up
-    assert len(feeds) == 14
+    # 3 formats x (site, comments, 2 people, topic, event), one RSS per write-up
+    assert len(feeds) == 20
     assert sorted(calls) == [
         "https://site.example/2011/fish/",  # the write-up
         "https://site.example/2011/fish/",  # its comment
@@ -486,10 +497,13 @@ def test_fingerprints_change_only_for_feeds_holding_a_changed_entry() -> None:
     assert _changed(before, _fingerprints([w(edited), w(second)], index)) == {
         "feeds/all.rss.xml",
         "feeds/all.atom.xml",
+        "feeds/all.json",
         "people/zoe/rss.xml",
         "people/zoe/atom.xml",
+        "people/zoe/feed.json",
         "topics/fish/rss.xml",
         "topics/fish/atom.xml",
+        "topics/fish/feed.json",
     }
     commented = replace(
         fish, comment_list=[Comment("001", "Andy", JAN, "<p>Hi again</p>", "2011/fish/#c")]
@@ -498,6 +512,7 @@ def test_fingerprints_change_only_for_feeds_holding_a_changed_entry() -> None:
         "2011/fish/comments.rss.xml",
         "feeds/comments.rss.xml",
         "feeds/comments.atom.xml",
+        "feeds/comments.json",
     }
     renamed = Index(
         people=[Entity("Zoe A.", "zoe", "people/zoe/", [second, fish])], topics=index.topics
@@ -505,6 +520,7 @@ def test_fingerprints_change_only_for_feeds_holding_a_changed_entry() -> None:
     assert _changed(before, _fingerprints([w(fish), w(second)], renamed)) == {
         "people/zoe/rss.xml",
         "people/zoe/atom.xml",
+        "people/zoe/feed.json",
     }
 
 

@@ -280,7 +280,7 @@ def _site(tmp_path: Path) -> Path:
     out = tmp_path / "output"
     (out / "feeds").mkdir(parents=True)
     for name in ("all", "comments"):
-        for kind in ("rss", "atom"):
+        for kind, file in (("rss", "rss.xml"), ("atom", "atom.xml"), ("json", "json")):
             meta = FeedMeta(
                 name,
                 "d",
@@ -288,9 +288,10 @@ def _site(tmp_path: Path) -> Path:
                 f"{SITE}/feeds/{name}.rss.xml",
                 f"{SITE}/feeds/{name}.atom.xml",
                 "B",
+                json_url=f"{SITE}/feeds/{name}.json",
             )
-            (out / "feeds" / f"{name}.{kind}.xml").write_bytes(
-                render_feed(meta, [_entry("fish")], kind)
+            (out / "feeds" / f"{name}.{file}").write_bytes(
+                render_feed(meta, [_entry("fish")], kind)  # type: ignore[arg-type]
             )
     (out / "index.html").write_text(
         '<html><head><link rel="alternate" type="application/atom+xml" '

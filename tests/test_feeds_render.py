@@ -181,7 +181,7 @@ def test_rss_names_authors_with_dc_creator_not_author() -> None:
 
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="rss"):
-        render_feed(META, [], "json")
+        render_feed(META, [], "html")  # type: ignore[arg-type]
 
 
 BAD = "\x00\x01\x0b\ud800\ufffe"

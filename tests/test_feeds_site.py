@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -16,6 +17,7 @@ from breakout_feeds.glue import MANIFEST, write_if_changed
 from breakout_kernel.change import manifest
 from breakout_kernel.change.manifest import Manifest
 from conftest import FIXTURES, ROOT, build_site
+from jsonschema import Draft202012Validator
 from lxml import etree
 
 from tools.build import load_settings
@@ -28,6 +30,7 @@ A = "{http://www.w3.org/2005/Atom}"
 FISH_ID = "tag:breakout,2011-01-24:fish"
 SECOND_ID = "tag:breakout,2011-01-24:second"
 SUMMER_ID = "tag:breakout,2012-06-30:writeups/2012/summer"  # from the ledger, not its Date
+JSON_FEED_SCHEMA = ROOT / "tests" / "data" / "jsonfeed-1.1.schema.json"
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -45,8 +48,22 @@ def settings_for(content: Path, out: Path, **overrides: Any) -> dict[str, Any]:
 
 
 def feeds_in(out: Path) -> list[Path]:
-    """Every RSS/Atom file of a build."""
-    return sorted(p for p in out.rglob("*.xml") if p.name.endswith(("rss.xml", "atom.xml")))
+    """Every RSS/Atom/JSON Feed file of a build."""
+    return sorted(
+        p
+        for p in out.rglob("*")
+        if p.name.endswith(("rss.xml", "atom.xml", "feed.json"))
+        or (p.parent.name == "feeds" and p.suffix == ".json")
+    )
+
+
+def json_feed_problems(data: bytes) -> list[str]:
+    """Messages of the JSON Feed 1.1 schema (tests/data, written from the spec) for a feed."""
+    validator = Draft202012Validator(
+        json.loads(JSON_FEED_SCHEMA.read_text(encoding="utf-8")),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    return [e.message for e in validator.iter_errors(json.loads(data))]
 
 
 def parse(out: Path, rel: str) -> Any:
@@ -62,6 +79,10 @@ def test_every_feed_parses_and_passes_the_validator(site: Path) -> None:
     for path in feeds:
         data = path.read_bytes()
         assert not NOT_XML.search(data.decode("utf-8")), path
+        if path.suffix == ".json":  # JSON Feed: tests/test_jsonfeed.py validates them
+            assert json_feed_problems(data) == [], path
+            assert validate_feed_file(path) == []
+            continue
         feed = feedparser.parse(data)
         assert not feed.bozo, (path, feed.get("bozo_exception"))
         assert validate_feed_file(path) == []
@@ -379,7 +400,10 @@ def test_launch_site_feeds_are_valid(launch_site: Path) -> None:
     feeds = feeds_in(launch_site)
     assert feeds
     for path in feeds:
-        assert not feedparser.parse(path.read_bytes()).bozo, path
+        if path.suffix == ".json":
+            assert json_feed_problems(path.read_bytes()) == [], path
+        else:
+            assert not feedparser.parse(path.read_bytes()).bozo, path
     settings = settings_for(ROOT / "content", launch_site)
     assert check_site_feeds(launch_site, settings) == []
     assert check_ids(launch_site, settings) == []
@@ -387,6 +411,8 @@ def test_launch_site_feeds_are_valid(launch_site: Path) -> None:
 
 def _ids_in(out: Path, rel: str) -> list[str]:
     """Entry ids of a built feed."""
+    if rel.endswith(".json"):
+        return [i["id"] for i in json.loads((out / rel).read_bytes())["items"]]
     return [e.id for e in parse(out, rel).entries]
 
 

@@ -117,5 +117,8 @@ def test_is_named_is_the_one_place_that_lets_a_person_be_named(
         and "/people/nick/" in path.read_text(encoding="utf-8", errors="replace")
     ]
     assert linked == []
-    # The text is left as written: the handles are there, only not linked.
-    assert "@nickkeane" in (out / "2011" / "w1" / "index.html").read_text(encoding="utf-8")
+    # Not linked, and not written either: the erasure pass (issue 18) puts the neutral
+    # wording in place of every form of them.
+    page = (out / "2011" / "w1" / "index.html").read_text(encoding="utf-8")
+    assert "@nickkeane" not in page
+    assert "A session about policing with a participant in the room." in page

@@ -28,12 +28,13 @@ VARIABLES = {
     "pages",  # the menu: global stamp
     # plugin globals made from settings (global stamp) and code (global stamp)
     "breakout_feeds", "breakout_search", "breakout_seo_meta", "breakout_events", "index_entry",
+    "breakout_subscribe",  # breakout_subscribe's paths: settings; event_calendar reads date, slug
     "breakout_assets",  # hashed names of the theme's static files: global stamp
     "breakout_macros",  # macro modules (breakout_kernel.writing): code and SITEURL
     "index_list",  # lists of index_entry entries (breakout_index.entries.list_memo): code
     # set or imported inside the templates themselves
     "event_ref", "session_ref", "writeup_card", "here", "ix", "wu", "feed_links", "prev_url",
-    "seo",
+    "seo", "ics", "undated",
 }  # fmt: skip
 
 # Attributes and keys read anywhere in those templates.
@@ -58,6 +59,8 @@ ATTRIBUTES = {
     # made from the above by plugin code: feed links, SEO data, search settings
     "for_article", "for_entity", "site", "href", "type", "label", "description",
     "og_type", "published", "url_is_absolute", "jsonld", "ENABLED", "PAGE_URL",
+    # breakout_subscribe's helper: paths from settings, an event's .ics from its slug and date
+    "follow", "calendar", "event_calendar",
     # values' own methods and loop/macro helpers
     "isoformat", "startswith", "year", "first", "last", "previtem", "get",
     "link", "plural", "writeup", "writeup_list", "entity_list",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,15 @@ def feeds(ctx: CheckContext) -> list[str]:
     return list(check_site_feeds(ctx.output_dir, ctx.settings))
 
 
+def feed_html(ctx: CheckContext) -> list[str]:
+    """No feed's HTML (descriptions, summaries, contents) holds script (tools.feedcheck)."""
+    try:
+        from tools.feedcheck import check_feed_html
+    except ImportError as exc:
+        return _unavailable("the feed HTML check tools.feedcheck.check_feed_html", exc)
+    return list(check_feed_html(ctx.output_dir))
+
+
 def feed_ids(ctx: CheckContext) -> list[str]:
     """Feed entry ids are unique and stable (tools.feedcheck)."""
     try:
@@ -55,6 +65,15 @@ def feed_ids(ctx: CheckContext) -> list[str]:
     except ImportError as exc:
         return _unavailable("the feed id check tools.feedcheck.check_ids", exc)
     return list(check_ids(ctx.output_dir, ctx.settings))
+
+
+def subscriptions(ctx: CheckContext) -> list[str]:
+    """OPML, open data and calendar links resolve; graph.json fits its schema (tools.subscribecheck)."""
+    try:
+        from tools.subscribecheck import check_subscriptions
+    except ImportError as exc:
+        return _unavailable("the subscriptions check tools.subscribecheck", exc)
+    return list(check_subscriptions(ctx.output_dir, ctx.settings))
 
 
 def lint(ctx: CheckContext) -> list[str]:
@@ -83,7 +102,29 @@ def redirects(ctx: CheckContext) -> list[str]:
     return out
 
 
-DEFAULT_CHECKS: tuple[Check, ...] = (links, pages_present, feeds, feed_ids, lint, redirects)
+def unnamed(ctx: CheckContext) -> list[str]:
+    """No output file names someone who opted out (people.toml optout = true)."""
+    try:
+        from breakout_text.erasure import erasure_of_site
+
+        from tools.namecheck import find_leaks
+    except ImportError as exc:
+        return _unavailable("the opt-out check breakout_text.erasure", exc)
+    erasure = erasure_of_site(ctx.settings)
+    return find_leaks(ctx.output_dir, erasure) if erasure.active else []
+
+
+DEFAULT_CHECKS: tuple[Check, ...] = (
+    links,
+    pages_present,
+    feeds,
+    feed_html,
+    feed_ids,
+    subscriptions,
+    lint,
+    unnamed,
+    redirects,
+)
 
 
 def run_checks(
@@ -111,7 +152,10 @@ def run_checks(
 # --- "no page missing" -------------------------------------------------------------------
 
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
-SOURCE_SUFFIXES = (".md", ".markdown")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
+from breakout_kernel.source import MARKDOWN_EXTENSIONS as SOURCE_SUFFIXES  # noqa: E402
 
 
 def read_meta(text: str) -> dict[str, str]:

@@ -9,6 +9,9 @@ Atom 1.0: feed and each entry have exactly one id (absolute IRI), title and upda
 dates; feed links rel="self" and rel="alternate"; an author at feed level or in every entry
 (each with a name); entry ids unique; an entry without content has an alternate link; no two
 alternate links share type and hreflang; text constructs are text/html/xhtml; links absolute.
+JSON Feed 1.1: a JSON object with version https://jsonfeed.org/version/1.1, a title and an
+items list; feed_url where the file is; every item has a unique string id, content_html or
+content_text, RFC 3339 dates and absolute URLs.
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ if str(ROOT / "plugins") not in sys.path:
 from breakout_feeds import ids as feed_ids  # noqa: E402
 from breakout_feeds.options import options  # noqa: E402
 from breakout_feeds.paths import FeedPaths  # noqa: E402
+from breakout_kernel.htmlsafety import unsafe_markup  # noqa: E402
 
 ATOM = "http://www.w3.org/2005/Atom"
 A = f"{{{ATOM}}}"
 WFW = "{http://wellformedweb.org/CommentAPI/}"
+CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 RFC822 = re.compile(
     r"^(?:(?P<wd>Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? "
@@ -45,7 +50,9 @@ RFC822 = re.compile(
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 TEXT_TYPES = ("text", "html", "xhtml")
 EMAIL = re.compile(r"^[^@\s()]+@[^@\s()]+\.[^@\s()]+(?: \(.*\))?$")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+# huge_tree: a long write-up's content is one text node of megabytes, which libxml2 refuses
+# by default ("Text node too long"); the feed is well-formed and must be judged as such.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
 def is_absolute_url(value: str | None) -> bool:
@@ -245,6 +252,10 @@ def check_atom(root: Any) -> list[str]:
 
 def validate_feed_bytes(data: bytes, name: str = "feed") -> list[str]:
     """Problem lines (`name: problem`) for one feed document given as bytes."""
+    if data.lstrip()[:1] == b"{":
+        from tools.jsonfeedcheck import check_json_feed  # imports this module's rules
+
+        return check_json_feed(data, name)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -261,6 +272,58 @@ def validate_feed_bytes(data: bytes, name: str = "feed") -> list[str]:
 def validate_feed_file(path: str | os.PathLike[str]) -> list[str]:
     """Problem lines for one feed file (RSS 2.0 or Atom 1.0); [] means valid."""
     return validate_feed_bytes(Path(path).read_bytes(), str(path))
+
+
+def _html_of(el: Any) -> str | None:
+    """The HTML an element carries for a reader, or None if it is text (Atom type="text")."""
+    kind = el.get("type", "text") if el.tag.startswith(A) else "html"
+    if kind == "html":
+        return el.text or ""
+    if kind == "xhtml":
+        return "".join(etree.tostring(child, encoding="unicode") for child in el)
+    return None
+
+
+def _html_problems(parent: Any, tags: Iterable[str], what: str, p: list[str]) -> None:
+    """Append a problem for everything that could run script in parent's HTML-bearing children."""
+    for tag in tags:
+        for el in parent.findall(tag):
+            fragment = _html_of(el)
+            for found in unsafe_markup(fragment) if fragment else []:
+                p.append(f"{what}: <{etree.QName(el).localname}> holds {found}")
+
+
+def feed_html_problems(root: Any) -> list[str]:
+    """Script elements, event handlers and script URLs in a feed's HTML-bearing elements.
+
+    RSS: channel and item <description>, <content:encoded> (readers take both as HTML).
+    Atom: title, subtitle, summary and content of type html or xhtml.
+    """
+    p: list[str] = []
+    if root.tag == "rss":
+        for ch in root.findall("channel"):
+            _html_problems(ch, ["description"], "channel", p)
+            for n, item in enumerate(ch.findall("item"), start=1):
+                what = f"item {n} ({_text(item.find('guid')) or _text(item.find('link'))})"
+                _html_problems(item, ["title", "description", CONTENT_ENCODED], what, p)
+    else:
+        _html_problems(root, [f"{A}title", f"{A}subtitle"], "feed", p)
+        for n, entry in enumerate(root.findall(f"{A}entry"), start=1):
+            what = f"entry {n} ({_text(entry.find(f'{A}id'))})"
+            _html_problems(entry, [f"{A}title", f"{A}summary", f"{A}content"], what, p)
+    return p
+
+
+def check_feed_html(output_dir: str | os.PathLike[str]) -> list[str]:
+    """`invoke check`: no HTML in any feed of the build can run script in a feed reader."""
+    out = Path(output_dir)
+    problems: list[str] = []
+    for path in find_feeds(out):
+        root = _feed_root(path.read_bytes())
+        if root is not None:
+            rel = path.relative_to(out).as_posix()
+            problems += [f"{rel}: {line}" for line in feed_html_problems(root)]
+    return problems
 
 
 def _feed_root(data: bytes) -> Any | None:
@@ -289,8 +352,11 @@ def entry_ids(output_dir: str | os.PathLike[str]) -> set[str]:
     return found
 
 
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
 class _FeedLinkParser(HTMLParser):
-    """Collects <link rel="alternate" type="application/(rss|atom)+xml" href> of a page."""
+    """Collects <link rel="alternate" type="application/(rss|atom|feed)+(xml|json)" href>."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -302,7 +368,7 @@ class _FeedLinkParser(HTMLParser):
         if (
             tag == "link"
             and "alternate" in (a.get("rel") or "").split()
-            and (a.get("type") in ("application/rss+xml", "application/atom+xml"))
+            and (a.get("type") in FEED_TYPES)
         ):
             self.hrefs.append(a.get("href") or "")
 
@@ -328,7 +394,7 @@ def check_site_feeds(output_dir: str | os.PathLike[str], settings: Mapping[str, 
     out = Path(output_dir)
     problems: list[str] = []
     paths = FeedPaths.from_settings(settings)
-    for kind in ("rss", "atom"):
+    for kind in ("rss", "atom", "json"):
         for path, what in (
             (paths.site(kind), "the site feed"),
             (paths.comments(kind), "the comments feed"),
@@ -347,6 +413,10 @@ def check_site_feeds(output_dir: str | os.PathLike[str], settings: Mapping[str, 
         selfs = [el.get("href", "") for el in root.iter(f"{A}link") if el.get("rel") == "self"]
         if selfs and not selfs[0].endswith("/" + rel):
             problems.append(f"{rel}: its rel=self link {selfs[0]} is not where the file is")
+    from tools.jsonfeedcheck import check_json_feed, json_feed_paths  # import this module
+
+    for rel in json_feed_paths(out, settings):
+        problems += check_json_feed((out / rel).read_bytes(), rel, rel)
     siteurl = str(settings.get("SITEURL") or "")
     for page in sorted(out.rglob("*.html")):
         for href in announced_feeds(page.read_text(encoding="utf-8", errors="replace")):

@@ -32,7 +32,8 @@ _LINKS = etree.XPath(
 )
 _IDS = etree.XPath("//@id | //a/@name")
 _BASE = etree.XPath("//base/@href")
-_PARSER = etree.HTMLParser(no_network=True)
+# huge_tree: a large write-up's page is well-formed, however long one of its text nodes is.
+_PARSER = etree.HTMLParser(no_network=True, huge_tree=True)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 HTML_SUFFIXES = (".html", ".htm")
 # A fragment the HTML spec scrolls to without any element carrying it.

@@ -38,6 +38,7 @@ def to_comment(item: Rendered, replyto: str, duplicates: list[str]) -> Comment:
         anchor=f"comment-{s.id}",
         mentions=list(item.mentions),
         hashtags=list(item.hashtags),
+        erased=list(item.erased),
         duplicates=duplicates,
         source_path=s.path,
     )

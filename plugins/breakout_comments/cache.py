@@ -11,7 +11,7 @@ from breakout_kernel.change.stamp import Stamp
 
 from .model import Rendered
 
-FORMAT = 3  # bump when Rendered/CommentSource or the file layout change shape
+FORMAT = 4  # bump when Rendered/CommentSource or the file layout change shape
 Signature = tuple[int, int] | None  # change.hashing.file_state: (size, mtime_ns)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
 
-from breakout_kernel import build, data, errors
+from breakout_kernel import build, data, errors, source
 from breakout_kernel.change.hashing import file_state
 from breakout_kernel.identity import Identity, for_site
 from breakout_kernel.settings import Option, is_type
@@ -34,7 +34,7 @@ CACHE_FILE = "breakout-comments.pickle"
 # Breakout's code are hashed as well (see stamp()).
 STAMP_SETTINGS = (
     "SITEURL", "PERSON_URL", "TOPIC_URL", "EVENT_URL", "TIMEZONE", "MARKDOWN",
-    "BREAKOUT_TEXT", "BREAKOUT_COMMENTS",
+    "BREAKOUT_TEXT", "BREAKOUT_COMMENTS", "BREAKOUT_OPTOUT",
 )  # fmt: skip
 
 
@@ -91,8 +91,10 @@ def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache)
         sig = file_state(path)
         hit = cache.get(path, sig)
         if hit is None:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
+            try:
+                text = source.read_text(path)  # strict: a bad byte fails the build, named
+            except errors.ContentError:
+                continue
             hit = renderer.render(*parse_comment_file(text, path, tz))
             cache.put(path, sig, hit)
         out.append(hit)

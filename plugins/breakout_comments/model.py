@@ -38,6 +38,7 @@ class CommentSource:
     orphaned: bool = False
     body: str = ""
     lines: dict[str, int] = field(default_factory=dict)  # metadata key -> line number
+    body_line: int = 0  # the line the body starts on
 
 
 @dataclass(slots=True)
@@ -49,6 +50,7 @@ class Rendered:
     body_html: str = ""
     mentions: list[Mention] = field(default_factory=list)
     hashtags: list[TagRef] = field(default_factory=list)
+    erased: list[Mention] = field(default_factory=list)  # mentions of people who opted out
 
 
 # eq=False: comments compare by identity; field-wise equality would walk whole threads.
@@ -75,6 +77,7 @@ class Comment:
     locale_date: str = ""  # date formatted with DEFAULT_DATE_FORMAT, "" when undated
     mentions: list[Mention] = field(default_factory=list, repr=False)
     hashtags: list[TagRef] = field(default_factory=list, repr=False)
+    erased: list[Mention] = field(default_factory=list, repr=False)
     duplicates: list[str] = field(default_factory=list)
     source_path: str = ""
     article: Any = field(default=None, repr=False)  # the Pelican article it belongs to

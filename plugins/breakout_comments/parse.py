@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from breakout_kernel.source import MARKDOWN_EXTENSIONS
+
 from .model import PUBLISHED, REMOVED, CommentSource, Problem
 
 # Canonical spelling of each key, in the order the docs list them (used in messages).
@@ -32,7 +34,7 @@ REMOVED_BODIES = frozenset(
     }
 )
 YES = {"yes": True, "true": True, "no": False, "false": False}
-COMMENT_EXTENSIONS = (".md", ".markdown")
+COMMENT_EXTENSIONS = MARKDOWN_EXTENSIONS
 
 
 def normalise_space(text: str) -> str:
@@ -108,7 +110,13 @@ def parse_comment_file(text: str, path: str, tz: dt.tzinfo) -> tuple[CommentSour
             None,
             f"comment id '{comment_id}' (the file name) may use only letters, digits, - and _; rename the file",
         )
-    entries, body = split_metadata(text.lstrip("\ufeff"))
+    text = text.lstrip("\ufeff")
+    entries, body = split_metadata(text)
+    if body:
+        # The body is the file's tail but for empty lines: count back from the end.
+        lines = text.splitlines()
+        trailing = len(lines) - len("\n".join(lines).rstrip("\n").split("\n"))
+        source.body_line = len(lines) - trailing - body.count("\n")
     values = _known_values(entries, source, problem)
     _who(source, values, problem)
     status = _when_and_where(source, values, tz, problem)
@@ -155,6 +163,13 @@ def _who(source: CommentSource, values: dict[str, str], problem: Report) -> None
         problem(
             source.lines.get("author", 1),
             "missing 'Author:' (who wrote the comment; write 'Author: Anonymous' if nobody knows)",
+        )
+    if source.author.startswith(("@", "＠")) and " " not in source.author:
+        problem(
+            source.lines["author"],
+            f"Author '{source.author}' is a handle, not a name: write the name in Author and "
+            f"the handle as 'Handle: {source.author}' (Author: Anonymous if nobody knows the name)",
+            False,
         )
     handle = values.get("handle", "").strip()
     if handle:

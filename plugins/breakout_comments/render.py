@@ -122,10 +122,15 @@ class BodyRenderer:
         paragraphs = plain_paragraphs(source.body) if self._fast else None
         html = md.convert(source.body) if paragraphs is None else convert_plain(md, paragraphs)
         found = getattr(md, "breakout_metadata", None) or {}
+        for suspect in found.get("suspects", []):  # a handle-like word left unlinked
+            at = source.body.find("@" + suspect.written)
+            line = source.body_line + source.body.count("\n", 0, max(at, 0))
+            problems = [*problems, Problem(source.path, line, suspect.message(), False)]
         return Rendered(
             source,
             problems,
             body_html=sanitize_html(html),
             mentions=list(found.get("mentions", [])),
             hashtags=list(found.get("hashtags", [])),
+            erased=list(found.get("erased", [])),
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from breakout_kernel.source import misnamed_markdown
+
 from .model import Problem
 from .parse import COMMENT_EXTENSIONS
 
@@ -21,7 +23,9 @@ def find_comment_files(root: str) -> tuple[list[str], list[Problem]]:
             if name.startswith("."):
                 continue  # editor and OS droppings (.DS_Store, .swp), as Pelican's IGNORE_FILES
             path = os.path.join(folder, name)
-            if not name.endswith(COMMENT_EXTENSIONS):
+            if why := misnamed_markdown(name, "comment"):
+                problems.append(Problem(path, None, why))
+            elif not name.endswith(COMMENT_EXTENSIONS):
                 problems.append(
                     Problem(
                         path,

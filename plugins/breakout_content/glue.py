@@ -9,12 +9,12 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from breakout_kernel import build, data
+from breakout_kernel import build, data, source
 from breakout_kernel.change.stamp import Stamp
 from breakout_kernel.settings import Option, is_type
 from breakout_kernel.writing import MACROS, macro_modules
 
-from .reader import BreakoutMarkdownReader
+from .reader import WARNINGS, BreakoutMarkdownReader, warn_notes
 
 SCHEMA = {
     "FAIL_ON_ERRORS": Option(True, is_type(bool), "True or False"),
@@ -52,6 +52,8 @@ def on_initialized(pelican: Any) -> None:
     options = build.options(settings, "BREAKOUT_CONTENT", SCHEMA)
     this = build.current(settings)
     data.load_site_data(settings, fresh=True)
+    for paths, what in (("ARTICLE_PATHS", "write-up"), ("PAGE_PATHS", "page")):
+        source.report_misnamed(settings["PATH"], list(settings.get(paths) or []), what)
     stamp = content_stamp(settings)
     stamp_path = os.path.join(settings["CACHE_PATH"], "breakout.stamp")
     try:
@@ -99,13 +101,23 @@ def freeze_urls(contents: Iterable[Any]) -> None:
 
 
 def on_article_generator_finalized(generator: Any) -> None:
-    """Fix the URL of every write-up (published, hidden, draft and translations)."""
-    freeze_urls(chain.from_iterable(getattr(generator, name, ()) for name in ARTICLE_LISTS))
+    """Fix the URL of every write-up (published, hidden, draft and translations); warn."""
+    contents = list(chain.from_iterable(getattr(generator, name, ()) for name in ARTICLE_LISTS))
+    freeze_urls(contents)
+    warn_all(contents)
 
 
 def on_page_generator_finalized(generator: Any) -> None:
-    """Fix the URL of every page (the site menu lists them on every page)."""
-    freeze_urls(chain.from_iterable(getattr(generator, name, ()) for name in PAGE_LISTS))
+    """Fix the URL of every page (the site menu lists them on every page); warn."""
+    contents = list(chain.from_iterable(getattr(generator, name, ()) for name in PAGE_LISTS))
+    freeze_urls(contents)
+    warn_all(contents)
+
+
+def warn_all(contents: Iterable[Any]) -> None:
+    """Log the warnings the reader kept in each file's metadata (cached files' too)."""
+    for content in sorted(contents, key=lambda c: str(c.source_path)):
+        warn_notes(content.source_path, (content.metadata or {}).get(WARNINGS) or [])
 
 
 def on_finalized(pelican: Any) -> None:

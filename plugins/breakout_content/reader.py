@@ -7,10 +7,11 @@ import os
 import re
 from typing import Any
 
-from breakout_kernel import data, errors
+from breakout_kernel import data, errors, source
+from breakout_kernel.htmlsafety import sanitize_writeup, unsafe_markup
 from markdown import Markdown
 from pelican.readers import MarkdownReader
-from pelican.utils import SafeDatetime, get_date, pelican_open
+from pelican.utils import SafeDatetime, get_date
 
 # Keys Pelican or Breakout understands; anything else close to one of them is a typo.
 PELICAN_KEYS = {
@@ -116,6 +117,17 @@ def check_metadata(
         problems.append(
             (line("event"), f"unknown event '{event}' (known: {known or 'none'})", True)
         )
+    for tag in ",".join(meta.get("tags", [])).split(","):
+        tag = tag.strip()
+        if tag.startswith(("@", "＠")):
+            problems.append(
+                (
+                    line("tags"),
+                    f"Tags entry '{tag}' is a handle, not a topic: write topics without @, "
+                    f"and name the person in the text ({tag}) or in Session_leader",
+                    True,
+                )
+            )
     comments = "".join(meta.get("comments", [])).strip().lower()
     if comments and comments not in ("open", "closed"):
         problems.append(
@@ -182,9 +194,10 @@ class BreakoutMarkdownReader(MarkdownReader):
         """Convert the file; merge md.breakout_metadata into metadata; raise on bad input."""
         self._source_path = source_path
         self._md = self._markdown()
-        with pelican_open(source_path) as text:
-            raw = text
-        content = self._md.convert(raw)
+        raw = source.read_text(source_path)  # strict: a bad byte is reported, not replaced
+        # Warnings go into the metadata, so a warm build (content cache) repeats them too.
+        notes: list[tuple[int | None, str]] = []
+        content = self._clean(self._md.convert(raw), "its text", notes)
         # Taken now: converting the Summary below replaces the extension's findings.
         findings = _copy_findings(self._md)
         meta = {k.lower(): v for k, v in getattr(self._md, "Meta", {}).items()}
@@ -202,13 +215,56 @@ class BreakoutMarkdownReader(MarkdownReader):
                 errors.report(source_path, line, message)
                 failed = True
             else:
-                errors.warn(source_path, line, message)
+                notes.append((line, message))
         if failed:
+            warn_notes(source_path, notes)
             raise errors.ContentError(source_path)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         if "summary" in metadata and "summary" in self.settings["FORMATTED_FIELDS"]:
             # A handle or hashtag only in the Summary is linked there, so it must count too.
             for key, values in _copy_findings(self._md).items():
                 findings[key] = findings.get(key, []) + values
+        notes += suspect_notes(raw, findings.pop("suspects", []))
+        if isinstance(metadata.get("summary"), str):
+            metadata["summary"] = self._clean(metadata["summary"], "its Summary", notes)
         metadata.update(findings)
+        if notes:
+            metadata[WARNINGS] = notes
         return content, metadata
+
+    @staticmethod
+    def _clean(html: str, where: str, notes: list[tuple[int | None, str]]) -> str:
+        """The HTML through the write-up allow-list; a note names any script it removed."""
+        found = unsafe_markup(html)
+        if found:
+            # Not silent: the author learns what the page and the feeds will not carry.
+            notes.append(
+                (
+                    None,
+                    f"removed from {where}: {'; '.join(dict.fromkeys(found))}"
+                    " (write-ups may not run script; see README, Writing)",
+                )
+            )
+        return sanitize_writeup(html)
+
+
+WARNINGS = "breakout_warnings"  # metadata key: (line, message) warnings of one file
+
+
+def suspect_notes(raw: str, suspects: list[Any]) -> list[tuple[int | None, str]]:
+    """A (line, message) warning per handle-like word the text engine left unlinked."""
+    notes: list[tuple[int | None, str]] = []
+    cursor = 0
+    for suspect in suspects:  # breakout_text.extract.Suspect
+        at = raw.find("@" + suspect.written, cursor)
+        if at < 0:
+            at = raw.find(suspect.written)
+        cursor = max(cursor, at + 1)
+        notes.append((raw.count("\n", 0, at) + 1 if at >= 0 else None, suspect.message()))
+    return notes
+
+
+def warn_notes(source_path: str, notes: list[tuple[int | None, str]]) -> None:
+    """Log a file's warnings, by line."""
+    for line, message in sorted(notes, key=lambda n: n[0] or 0):
+        errors.warn(source_path, line, message)

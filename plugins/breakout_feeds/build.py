@@ -42,6 +42,7 @@ class SiteInfo:
     language: str = "en"
     topics_url: str = ""  # absolute URL of the topics index: the categories' scheme
     timezone: dt.tzinfo = dt.UTC  # for naive dates (Pelican's are aware already)
+    full_text_limit: int = 1_000_000  # longer write-up HTML: summary and link in feeds
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,7 @@ def article_entry(
     replies_rss = replies.get("rss") or replies.get("atom", "")
     atom_kind: Kind = "atom" if "atom" in replies else "rss"
     summary_html = facts.summary_html or facts.content
+    content = content and len(facts.content) <= site.full_text_limit
     return FeedEntry(
         id=facts.id,
         title=html_to_text(facts.title),
@@ -352,6 +354,7 @@ def _meta(
     rss = absolute.get("rss") or absolute.get("atom", link)
     atom = absolute.get("atom") or rss
     return FeedMeta(
+        json_url=absolute.get("json", ""),
         title=title,
         description=description,
         link=link,

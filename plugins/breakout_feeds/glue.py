@@ -66,6 +66,7 @@ def site_info(settings: Mapping[str, Any], opts: Mapping[str, Any]) -> SiteInfo:
         language=str(settings.get("DEFAULT_LANG") or "en"),
         topics_url=f"{url}/{topics}",
         timezone=tz,
+        full_text_limit=opts["FULL_TEXT_LIMIT"],
     )
 
 
@@ -179,6 +180,16 @@ def writeup_ids(
                 article.source_path,
                 _id_line(article.source_path),
                 f"Id differs from the published {ledger[rel]} in {opts['ID_LEDGER']}",
+            )
+        size = len(article.content)  # memoised by Pelican; the entry reads it again
+        if size > opts["FULL_TEXT_LIMIT"]:
+            errors.warn(
+                article.source_path,
+                None,
+                f"unusually large ({size:,} characters of HTML; feeds carry a write-up's full "
+                f"text up to {opts['FULL_TEXT_LIMIT']:,}): its feed entries carry its summary "
+                "and a link, its page the whole text. Split it if it covers several sessions, "
+                'or raise BREAKOUT_FEEDS["FULL_TEXT_LIMIT"]',
             )
         result.append(Writeup(article, wid.id))
     return result

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from breakout_kernel.source import MARKDOWN_EXTENSIONS
+
 LEDGER_TABLE = "ids"
 LEDGER_HEADER = (
     "# Feed ids of published write-ups, by source path under content/ (the rule is in\n"
@@ -40,7 +42,6 @@ AUTHORITY_RE = re.compile(
 # An absolute IRI with no white space; '#' is kept for comment ids.
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s#]+$")
 TAG_SAFE = "/:@!$&'()*+,;=-._~"  # RFC 4151 specific: pchar / "/" / "?" (minus "?")
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 UNPUBLISHED = ("draft", "hidden", "skip")
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")

@@ -52,6 +52,7 @@ class FeedMeta:
     language: str = "en"
     max_items: int | None = None  # None: every entry
     fallback_updated: dt.datetime = EPOCH  # updated/lastBuildDate when there are no entries
+    json_url: str = ""  # this feed as JSON Feed (its feed_url), "" when that format is off
 
 
 @dataclass(frozen=True, slots=True)

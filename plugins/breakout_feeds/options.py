@@ -25,6 +25,10 @@ SCHEMA = {
     # as the site feed) or "summary" (summary and link: about a tenth of the bytes).
     "ENTITY_CONTENT": Option("full", one_of("full", "summary"), "'full' or 'summary'"),
     "SUMMARY_LENGTH": Option(60, positive_int, "a number of words, at least 1"),
+    # A write-up whose HTML is longer (in characters) carries its summary and link in every
+    # feed, and the build warns: feed readers choke on entries of megabytes, and each
+    # write-up is in several feeds (site, people, topics, event), in RSS and in Atom.
+    "FULL_TEXT_LIMIT": Option(1_000_000, positive_int, "a number of characters, at least 1"),
     "ID_AUTHORITY": Option(
         "breakout",
         lambda v: isinstance(v, str) and valid_authority(v),

@@ -9,29 +9,35 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .render import MEDIA_TYPES, Kind
+from .render import KINDS, MEDIA_TYPES, Kind
 from .text import html_to_text
 
 # Top-level settings (pelicanconf.py) with their defaults; None or "" turns a feed off.
 PATH_DEFAULTS: dict[str, str] = {
     "BREAKOUT_FEED_ALL_RSS": "feeds/all.rss.xml",
     "BREAKOUT_FEED_ALL_ATOM": "feeds/all.atom.xml",
+    "BREAKOUT_FEED_ALL_JSON": "feeds/all.json",
     "BREAKOUT_FEED_COMMENTS_RSS": "feeds/comments.rss.xml",
     "BREAKOUT_FEED_COMMENTS_ATOM": "feeds/comments.atom.xml",
+    "BREAKOUT_FEED_COMMENTS_JSON": "feeds/comments.json",
     # {dir}: folder of the write-up's page (from ARTICLE_SAVE_AS); also {slug} and {date}.
     "ARTICLE_COMMENTS_FEED_RSS": "{dir}/comments.rss.xml",
     # One comments feed per write-up (RSS): both formats' entries point at it. Set a path
     # here for an Atom copy too (a second file per write-up).
     "ARTICLE_COMMENTS_FEED_ATOM": "",
+    "ARTICLE_COMMENTS_FEED_JSON": "",
     "PERSON_FEED_RSS": "people/{slug}/rss.xml",
     "PERSON_FEED_ATOM": "people/{slug}/atom.xml",
+    "PERSON_FEED_JSON": "people/{slug}/feed.json",
     "TOPIC_FEED_RSS": "topics/{slug}/rss.xml",
     "TOPIC_FEED_ATOM": "topics/{slug}/atom.xml",
+    "TOPIC_FEED_JSON": "topics/{slug}/feed.json",
     "EVENT_FEED_RSS": "events/{slug}/rss.xml",
     "EVENT_FEED_ATOM": "events/{slug}/atom.xml",
+    "EVENT_FEED_JSON": "events/{slug}/feed.json",
 }
 ENTITY_KINDS = ("person", "topic", "event")
-LABELS = {"rss": "RSS", "atom": "Atom"}
+LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
 
 def path_problems(settings: Mapping[str, Any]) -> list[str]:
@@ -120,7 +126,7 @@ class FeedLinks:
         self.sitename = sitename
 
     def _links(self, title: str, paths: Mapping[Kind, str | None]) -> list[FeedLink]:
-        """FeedLinks for the enabled paths, RSS then Atom."""
+        """FeedLinks for the enabled paths, RSS, Atom, then JSON Feed."""
         return [
             FeedLink(
                 f"{self.siteurl}/{path}",
@@ -135,13 +141,13 @@ class FeedLinks:
     @property
     def site(self) -> list[FeedLink]:
         """The site feed."""
-        return self._links(self.sitename, {k: self.paths.site(k) for k in ("rss", "atom")})
+        return self._links(self.sitename, {k: self.paths.site(k) for k in KINDS})
 
     @property
     def comments(self) -> list[FeedLink]:
         """The site-wide comments feed."""
         title = f"Comments · {self.sitename}"
-        return self._links(title, {k: self.paths.comments(k) for k in ("rss", "atom")})
+        return self._links(title, {k: self.paths.comments(k) for k in KINDS})
 
     def for_entity(self, entity_kind: str, entity: Any) -> list[FeedLink]:
         """A person's, topic's or event's own feeds."""
@@ -152,7 +158,7 @@ class FeedLinks:
         if not any(getattr(a, "status", "published") == "published" for a in articles):
             return []
         name = getattr(entity, "display_name", "") or getattr(entity, "name", "") or entity.slug
-        paths = {k: self.paths.entity(entity_kind, k, entity.slug) for k in ("rss", "atom")}
+        paths = {k: self.paths.entity(entity_kind, k, entity.slug) for k in KINDS}
         return self._links(f"{html_to_text(str(name))} · {self.sitename}", paths)
 
     def for_article(self, article: Any) -> list[FeedLink]:
@@ -161,6 +167,6 @@ class FeedLinks:
             return []
         paths = {
             k: self.paths.article_comments(k, article.save_as, article.slug, article.date)
-            for k in ("rss", "atom")
+            for k in KINDS
         }
         return self._links(f"Comments on {html_to_text(str(article.title))}", paths)

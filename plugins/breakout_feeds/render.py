@@ -1,9 +1,10 @@
-"""Render feeds (RSS 2.0 and Atom 1.0) from plain data with feedgen: deterministic bytes."""
+"""Render feeds (RSS 2.0 and Atom 1.0 with feedgen, JSON Feed 1.1) from plain data: stable bytes."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, Literal, Protocol, TypeVar
@@ -14,12 +15,18 @@ from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
+from .jsonfeed import MEDIA_TYPE as JSON_MEDIA_TYPE
+from .jsonfeed import render_json
 from .model import Category, CleanEntry, FeedEntry, FeedMeta
 from .text import xml_safe
 
-Kind = Literal["rss", "atom"]
-KINDS: tuple[Kind, ...] = ("rss", "atom")
-MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+Kind = Literal["rss", "atom", "json"]
+KINDS: tuple[Kind, ...] = ("rss", "atom", "json")
+MEDIA_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": JSON_MEDIA_TYPE,
+}
 WFW_NS = "http://wellformedweb.org/CommentAPI/"
 GENERATOR = "Breakout"  # no version: upgrading a dependency must not change the bytes
 
@@ -147,7 +154,7 @@ def _generator(meta: FeedMeta, updated: dt.datetime) -> FeedGenerator:
     fg = FeedGenerator()
     title = xml_safe(meta.title).strip() or "Feed"
     fg.title(title)
-    fg.description(xml_safe(meta.description).strip() or title)  # also the Atom subtitle
+    # (The description is set per format in _set_self: RSS reads it as HTML, Atom as text.)
     fg.author(name=xml_safe(meta.author).strip() or title)
     fg.language(meta.language)
     fg.generator(GENERATOR)
@@ -163,7 +170,13 @@ def _generator(meta: FeedMeta, updated: dt.datetime) -> FeedGenerator:
 
 
 def _set_self(fg: FeedGenerator, meta: FeedMeta, kind: Kind) -> None:
-    """Point the feed's id and rel="self" link at the format about to be written."""
+    """Point the feed's id and rel="self" link at the format about to be written.
+
+    Also sets the description: readers take an RSS channel <description> as HTML, an
+    Atom <subtitle> (type text) as text, so the RSS one is the text escaped for HTML.
+    """
+    description = xml_safe(meta.description).strip() or xml_safe(meta.title).strip() or "Feed"
+    fg.description(html.escape(description, quote=False) if kind == "rss" else description)
     self_url = xml_safe(meta.rss_url if kind == "rss" else meta.atom_url)
     fg.id(self_url)  # the Atom feed's own URL: unique per feed and as stable as the site's URL
     fg.link(
@@ -188,7 +201,11 @@ def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
     content = content_of(entry)  # unpacked only while this feed is rendered
     if content:  # a summary-only entry has none
         fe.content(safe(content), type="html")  # RSS: content:encoded
-    fe.summary(safe(entry.summary).strip() or title, type="text")  # RSS: description
+    # RSS: description. Readers take an RSS description as HTML whatever it holds, so the
+    # plain-text summary goes out escaped for HTML in both formats (Atom says type="html"):
+    # a comment that *shows* "<svg onload=…>" must not become one in a feed reader.
+    summary = safe(entry.summary).strip() or title
+    fe.summary(html.escape(summary, quote=False), type="html")
     authors = [a for a in (safe(name).strip() for name in entry.authors) if a]
     if entry.categories:
         # All at once: feedgen rebuilds its RSS category list on every call.
@@ -226,17 +243,22 @@ def render_kinds(
     wanted = list(kinds)
     for kind in wanted:
         if kind not in KINDS:
-            raise ValueError(f"kind must be 'rss' or 'atom', not {kind!r}")
+            raise ValueError(f"kind must be 'rss', 'atom' or 'json', not {kind!r}")
     chosen = sort_entries(entries, feed_meta.max_items)
+    result: dict[Kind, bytes] = {}
+    if "json" in wanted:  # the same chosen entries: one feed's three formats agree
+        result["json"] = render_json(feed_meta, chosen, content_of)
+    xml = [kind for kind in wanted if kind != "json"]
+    if not xml:
+        return result
     fg = _generator(feed_meta, feed_updated(feed_meta, chosen))
     for entry in chosen:
         # add_entry registers the feed's extensions on the entry before it is filled.
         _fill_entry(fg.add_entry(order="append"), entry)
-    result: dict[Kind, bytes] = {}
-    for kind in wanted:
+    for kind in xml:
         _set_self(fg, feed_meta, kind)
         result[kind] = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
-    return result
+    return {kind: result[kind] for kind in wanted}
 
 
 def render_feed(feed_meta: FeedMeta, entries: Iterable[FeedEntry], kind: Kind) -> bytes:

@@ -15,6 +15,7 @@ from breakout_kernel.settings import Option, is_type, positive_int
 from breakout_kernel.writing import local_context
 from breakout_memo.glue import Memo
 from breakout_memo.glue import current as current_memo
+from breakout_text.optout import optout_options
 from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
@@ -196,6 +197,10 @@ class IndexGenerator(Generator):
         settings = self.settings
         site = load_site_data(settings)
         options = build.options(settings, "BREAKOUT_INDEX", SCHEMA)
+        # The wording that replaces people who opted out stands for nobody (no page for it).
+        optout = optout_options(settings)
+        anonymous = (*options["ANONYMOUS_NAMES"], optout["WORDING"], optout["COMMENT_AUTHOR"])
+        options = {**options, "ANONYMOUS_NAMES": anonymous}
         with gc_paused():
             self.index = build_index(
                 self.context.get("articles", []),

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from breakout_kernel import data, errors
 from breakout_kernel.identity import Identity
 
 from .entities import Event, Person, Session, Topic, WriteupLinks
@@ -131,7 +132,7 @@ class Linker:
         mentioned = self.link_mentions(meta.get("mentions") or [], path)
         links.people = list(mentioned)
         topics = self.hashtag_topics(meta.get("hashtags") or [], path)
-        topics.update(self.link_tags(article, path))
+        topics.update(self.link_tags(article, path, links.event))
         links.topics = list(topics)
         self.count_article(links, leaders, mentioned)
 
@@ -193,13 +194,15 @@ class Linker:
                 mentioned[person] = self.sentence(mention.sentence)
         return mentioned
 
-    def link_tags(self, article: Any, path: str) -> dict[Topic, None]:
+    def link_tags(self, article: Any, path: str, event: Event | None) -> dict[Topic, None]:
         """Topics of the Tags metadata (an event's hashtag given as a tag makes none)."""
         topics: dict[Topic, None] = {}
         for tag in get(article, "tags", None) or []:
             written = str(get(tag, "name", None) or tag).strip()
             ref = self.identity.tag(written)
             if ref.kind != "topic":
+                if event is None or ref.slug != event.slug:
+                    self.event_tag_as_topic(ref.slug, written, Source(path, needle="tags:"))
                 continue
             topic = self.topic(
                 ref.key, ref.slug, written, Source(path, needle="tags:", what=written)
@@ -207,6 +210,27 @@ class Linker:
             if topic is not None:
                 topics.setdefault(topic)
         return topics
+
+    def event_tag_as_topic(self, event_slug: str, written: str, source: Source) -> None:
+        """Warn once per event hashtag that a write-up of another event tags as a topic.
+
+        The event wins (events.toml says so on purpose, and links must not depend on which
+        write-ups exist); the warning names both places so the editor can decide.
+        """
+        key = ("event-tag", event_slug, written.casefold())
+        if key in self.claims.reported:
+            return
+        self.claims.reported.add(key)
+        events_path = data.data_paths(self.settings)[1]
+        line = self.claims.lines.line(Source(events_path, needle=f"[events.{event_slug}]"))
+        tag = written.casefold()
+        errors.warn(
+            events_path,
+            line,
+            f"[events.{event_slug}] hashtag '{tag}' is also a topic ({self.claims.where(source)}"
+            f": Tags: {written}); the event wins: #{tag} and Tags: {tag} link to the event on "
+            "every page. If it is a topic, remove it from the event's hashtags",
+        )
 
     def count_article(
         self,

@@ -58,7 +58,8 @@ def start(settings: dict[str, Any]) -> Build:
     """Begin a build: count errors from now on, relax the collector, forget the last build."""
     collector.relax()
     errors.start()
-    errors.set_base(os.path.dirname(os.path.abspath(settings["PATH"])))
+    content = os.path.abspath(settings["PATH"])
+    errors.set_base(os.path.dirname(content), content)
     build = Build(settings)
     _current[:] = [build]
     return build

@@ -9,14 +9,18 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import errors
 from .change.hashing import file_state
+from .handles import handle_problem
+from .source import BadByte, decode_utf8
 
 NETWORKS = ("twitter", "mastodon", "bluesky")
-PERSON_KEYS = {"name", "affiliation", "aliases", "links", *NETWORKS}
+PERSON_KEYS = {"name", "affiliation", "aliases", "links", "optout", "redact", *NETWORKS}
 EVENT_KEYS = {"name", "date", "end_date", "place", "hashtags", "url", "note"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_NO_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class PersonRecord:
     handles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    optout: bool = False  # asked not to be named: the build names them nowhere
+    redact: tuple[str, ...] = ()  # further strings (a first name used alone) erased with them
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,28 @@ def table_line(text: str, table: str, key: str, field: str | None = None) -> int
     return header
 
 
+def link_problem(url: str, *, mailto: bool) -> str | None:
+    """Why a registry URL may not be linked (only http(s), and mailto: where allowed), or None."""
+    parts = urlsplit(url)
+    if not _NO_SPACE.search(url):
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return None
+        if mailto and parts.scheme == "mailto" and "@" in parts.path:
+            return None
+    kinds = "an http(s) or mailto: URL" if mailto else "an http(s) URL"
+    return f"'{url}' is not {kinds} (only those are linked)"
+
+
+def _top_line(text: str, key: str) -> int | None:
+    """Line of a top-level `key = …` or `[key…]`, for messages."""
+    pattern = re.compile(
+        rf"^[ \t]*(?:\[+[ \t]*\"?{re.escape(key)}\"?[ \t]*[.\]]|\"?{re.escape(key)}\"?[ \t]*=)",
+        re.MULTILINE,
+    )
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
 def _strings(value: Any) -> tuple[str, ...] | None:
     """A string or list of strings as a tuple; None if it is neither."""
     if isinstance(value, str):
@@ -89,7 +117,10 @@ def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
         return "", {}
     with open(path, "rb") as f:
         raw = f.read()
-    text = raw.decode("utf-8", errors="replace")
+    text = decode_utf8(raw)
+    if isinstance(text, BadByte):
+        errors.report(path, text.line, text.message())
+        return "", {}
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -99,13 +130,45 @@ def _read_toml(path: str, table: str) -> tuple[str, dict[str, Any]]:
     unknown = sorted(set(data) - {table})
     for key in unknown:
         errors.report(
-            path, None, f"unknown top-level key '{key}' (expected only [{table}.<slug>] tables)"
+            path,
+            _top_line(text, key),
+            f"unknown top-level key '{key}' (expected only [{table}.<slug>] tables)",
         )
     tables = data.get(table, {})
     if not isinstance(tables, dict):
-        errors.report(path, None, f"'{table}' must be a table of [{table}.<slug>] entries")
+        errors.report(
+            path, _top_line(text, table), f"'{table}' must be a table of [{table}.<slug>] entries"
+        )
         return text, {}
     return text, tables
+
+
+def _optout_ok(path: str, text: str, slug: str, entry: Mapping[str, Any]) -> bool:
+    """Check `optout` (true/false) and `redact` (a list of non-empty strings); report problems."""
+    ok = True
+    if "optout" in entry and not isinstance(entry["optout"], bool):
+        errors.report(
+            path,
+            table_line(text, "people", slug, "optout"),
+            f"[people.{slug}] 'optout' must be true or false (without quotes)",
+        )
+        ok = False
+    redact = entry.get("redact", [])
+    if not isinstance(redact, list) or not all(isinstance(r, str) and r.strip() for r in redact):
+        errors.report(
+            path,
+            table_line(text, "people", slug, "redact"),
+            f"[people.{slug}] 'redact' must be a list of non-empty strings, "
+            'e.g. redact = ["Sasha"]',
+        )
+        ok = False
+    elif redact and entry.get("optout") is not True:
+        errors.warn(
+            path,
+            table_line(text, "people", slug, "redact"),
+            f"[people.{slug}] 'redact' is used only with optout = true; it has no effect here",
+        )
+    return ok
 
 
 def parse_people(path: str) -> dict[str, PersonRecord]:
@@ -140,7 +203,17 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
                     )
                     bad = True
                 else:
-                    handles[net] = tuple(v.lstrip("@") for v in vals)
+                    good = []
+                    for value in (v.lstrip("@") for v in vals):
+                        if why := handle_problem(net, value):
+                            errors.report(
+                                path,
+                                table_line(text, "people", slug, net),
+                                f"[people.{slug}] {why}",
+                            )
+                        else:
+                            good.append(value)
+                    handles[net] = tuple(good)
         lists = {}
         for key in ("aliases", "links"):
             vals = _strings(entry.get(key, []))
@@ -149,10 +222,20 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
                 bad = True
                 vals = ()
             lists[key] = vals
+        links = []
+        for link in lists["links"]:
+            if why := link_problem(link, mailto=True):
+                errors.report(
+                    path, table_line(text, "people", slug, "links"), f"[people.{slug}] link {why}"
+                )
+            else:
+                links.append(link)
+        lists["links"] = tuple(links)
         for key in ("name", "affiliation"):
             if key in entry and not isinstance(entry[key], str):
                 errors.report(path, line, f"[people.{slug}] '{key}' must be a string")
                 bad = True
+        bad = not _optout_ok(path, text, slug, entry) or bad
         if bad:
             continue
         people[slug] = PersonRecord(
@@ -162,6 +245,8 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
             handles=handles,
             aliases=tuple(a.lstrip("@") for a in lists["aliases"]),
             links=lists["links"],
+            optout=entry.get("optout", False),
+            redact=tuple(r.strip() for r in entry.get("redact", [])),
         )
     return people
 
@@ -207,6 +292,12 @@ def parse_events(path: str) -> dict[str, EventRecord]:
             if key in entry and not isinstance(entry[key], str):
                 errors.report(path, line, f"[events.{slug}] '{key}' must be a string")
                 bad = True
+        url = entry.get("url", "")
+        if isinstance(url, str) and url and (why := link_problem(url, mailto=False)):
+            errors.report(
+                path, table_line(text, "events", slug, "url"), f"[events.{slug}] url {why}"
+            )
+            url = ""
         if bad:
             continue
         date = entry.get("date")
@@ -218,7 +309,7 @@ def parse_events(path: str) -> dict[str, EventRecord]:
             end_date=end.date() if isinstance(end, dt.datetime) else end,
             place=entry.get("place", ""),
             hashtags=tuple(h.lstrip("#") for h in (hashtags or ())),
-            url=entry.get("url", ""),
+            url=url,
             note=entry.get("note", ""),
         )
     return events

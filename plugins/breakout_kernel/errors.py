@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 log = logging.getLogger("breakout")
 
@@ -30,13 +31,15 @@ def location(path: str | os.PathLike[str], line: int | None = None, base: str | 
 
 
 _base: str | None = None
+_content: str | None = None  # the content folder: Pelican names files relative to it
 _reported: set[str] = set()
 
 
-def set_base(base: str | None) -> None:
-    """Set the folder that reported paths are shown relative to."""
-    global _base
+def set_base(base: str | None, content: str | None = None) -> None:
+    """Set the folder that reported paths are shown relative to (and the content folder)."""
+    global _base, _content
     _base = base
+    _content = content if content is not None else _content
 
 
 def report(path: str | os.PathLike[str], line: int | None, message: str) -> None:
@@ -61,14 +64,40 @@ class ErrorCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _why(path: str, exc: BaseException) -> tuple[int | None, str]:
+    """(line, reason) for an exception Pelican caught while reading path."""
+    if isinstance(exc, UnicodeDecodeError):
+        from .source import BadByte, decode_utf8  # here: source imports this module
+
+        try:
+            with open(path, "rb") as f:
+                bad = decode_utf8(f.read())
+        except OSError:
+            bad = None
+        if isinstance(bad, BadByte):
+            return bad.line, bad.message()
+    line = getattr(exc, "lineno", None)
+    return line if isinstance(line, int) else None, (
+        f"could not be read: {type(exc).__name__}: {exc} (Pelican gives the traceback with --debug)"
+    )
+
+
 class _AlreadyReported(logging.Filter):
-    """Drops Pelican's 'Could not process' record for a file we reported ourselves."""
+    """Pelican's 'Could not process <file>' has no reason (its traceback only with --debug):
+    drop it for a file we reported ourselves, else say `path:line: reason` instead."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.msg != "Could not process %s" or not record.args:
             return True
         arg = os.sep + os.path.normpath(str(record.args[0]))
-        return not any(p.endswith(arg) for p in _reported)
+        if any(p.endswith(arg) for p in _reported):
+            return False
+        exc = sys.exc_info()[1]  # filters run inside Pelican's `except` block
+        if exc is not None:
+            path = os.path.join(_content or "", str(record.args[0]))
+            line, why = _why(path, exc)
+            record.msg, record.args = "%s: %s", (location(path, line, _base), why)
+        return True
 
 
 _counter: ErrorCounter | None = None

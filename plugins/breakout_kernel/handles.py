@@ -139,3 +139,28 @@ def ascii_slug(text: str) -> str:
 def name_slug(name: str) -> str:
     """Page slug for someone known only by a plain name ("Jon Smith" -> "jon-smith")."""
     return ascii_slug(name.replace("_", " "))
+
+
+# What each network's handles look like (the text engine finds the same shapes in prose).
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = rf"(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})"
+HANDLE_GRAMMAR: dict[str, tuple[re.Pattern[str], str]] = {
+    "twitter": (
+        re.compile(r"[A-Za-z0-9_]{1,20}"),
+        "a Twitter handle (expected up to 20 letters, digits or _, e.g. nickkeane)",
+    ),
+    "mastodon": (
+        re.compile(rf"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{{0,28}}[A-Za-z0-9_])?@{_DOMAIN}"),
+        "a Mastodon handle (expected user@host, e.g. nick@police.example)",
+    ),
+    "bluesky": (
+        re.compile(_DOMAIN),
+        "a Bluesky handle (expected a domain name, e.g. nick.bsky.social)",
+    ),
+}
+
+
+def handle_problem(network: str, handle: str) -> str | None:
+    """Why a registry handle (without its at-sign) is not one of its network, or None."""
+    pattern, what = HANDLE_GRAMMAR[network]
+    return None if pattern.fullmatch(handle) else f"{network} '{handle}' is not {what}"

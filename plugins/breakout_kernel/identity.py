@@ -236,10 +236,6 @@ class Identity:
         slugs = self.registry_name(author)
         return slugs[0] if len(slugs) == 1 and self.is_named(slugs[0]) else ""
 
-    def is_named(self, slug: str) -> bool:
-        """Whether the built site may name (list or link) this person: everyone, for now."""
-        return True
-
     def person(self, handle: str) -> PersonRecord | None:
         """The registry person a handle (or alias) means, or None."""
         known = self.known.get(self.identity(handle))
@@ -258,6 +254,19 @@ class Identity:
         if known is not None:
             return known.slug
         return unregistered_slug(*ident, self.people)
+
+    def is_named(self, slug: str) -> bool:
+        """May the site name this person? False for a registry person with `optout = true`.
+
+        The one decision point: the text engine, comments, index, feeds and the erasure
+        pass (breakout_text.erasure) all ask here.
+        """
+        person = self.people.get(slug)
+        return person is None or not person.optout
+
+    def unnamed(self) -> list[PersonRecord]:
+        """The registry people who asked not to be named, in registry order."""
+        return [p for p in self.people.values() if not self.is_named(p.slug)]
 
     def display_name(self, slug: str, fallback: str = "") -> str:
         """The registry name of a person, else the fallback (a learned name or the handle)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -109,6 +110,86 @@ def _mention_boundary(text: str, at: int) -> bool:
     return first == 0 or text[first - 1] not in _BAD_BEFORE_RT
 
 
+# ---------------------------------------------------------------- lookalikes
+
+# Scripts whose letters pass for Latin ones (Cyrillic а, Greek ο, fullwidth ｎ, …).
+_LOOKALIKE_SCRIPTS = frozenset(
+    {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "FULLWIDTH",
+     "MATHEMATICAL", "MODIFIER", "SUBSCRIPT", "SUPERSCRIPT", "CIRCLED", "PARENTHESIZED"}
+)  # fmt: skip
+# Blank characters that are letters by category (Hangul fillers, Braille blank).
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Lookalikes NFKC leaves alone, mapped to the Latin letter they pass for (for "did you mean").
+_LOOKALIKE_LATIN = str.maketrans(
+    "\u0430\u0432\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04bb"
+    "\u051b\u051d\u04cf\u0261\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421"
+    "\u0422\u0425\u0406\u0408\u0405\u03bf\u03b1\u03bd\u03b9\u03ba\u03c1\u03c5\u03c7"
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5"
+    "\u03a7",
+    "aBeopcyxijsdhqwlgABEKMHOPCTXIJSoavikpuxABEZHIKMNOPTYX",
+)
+_HANDLE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_PLAIN_HANDLE = re.compile(r"[A-Za-z0-9_]{1,20}")
+_SUSPECT_START = re.compile(r"[@＠][A-Za-z0-9_]+")
+
+
+def lookalike(ch: str) -> bool:
+    """Is ch a character that must not follow a handle: an invisible one, a combining mark, or
+    a letter or digit of a script that passes for Latin (outside ASCII)?"""
+    if ch.isascii():
+        return False
+    category = unicodedata.category(ch)
+    if category == "Cf" or category[0] == "M" or ch in _INVISIBLE_LETTERS:
+        return True
+    if category[0] not in "LN":
+        return False
+    return unicodedata.name(ch, "").split(" ", 1)[0] in _LOOKALIKE_SCRIPTS
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """Something written like a handle with a character no handle may hold."""
+
+    written: str  # without the sigil
+    start: int
+    end: int
+    char: str  # the first such character, as "U+0430 CYRILLIC SMALL LETTER A"
+    suggest: str  # the handle it probably means, or ""
+
+    def message(self) -> str:
+        """What the author is told (after `file:line: `)."""
+        head = f"@{self.written} contains a character that is not allowed in a handle ({self.char})"
+        if self.suggest:
+            return f"{head}; did you mean @{self.suggest}?"
+        return f"{head}; write it in plain letters, digits and _"
+
+
+def _plain_guess(written: str) -> str:
+    """The plain handle a lookalike spelling probably means, or ""."""
+    text = unicodedata.normalize("NFKD", written.translate(_LOOKALIKE_LATIN))
+    text = "".join(c for c in text if not lookalike(c) or unicodedata.category(c)[0] == "L")
+    text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKE_LATIN)
+    return text if _PLAIN_HANDLE.fullmatch(text) else ""
+
+
+def suspect_mentions(text: str) -> list[Suspect]:
+    """Handle-like words holding a lookalike or invisible character (never linked), in order."""
+    if "@" not in text and "＠" not in text:
+        return []
+    found: list[Suspect] = []
+    for m in _SUSPECT_START.finditer(text):
+        end = m.end()
+        if end >= len(text) or not lookalike(text[end]) or not _mention_boundary(text, m.start()):
+            continue
+        bad = text[end]
+        while end < len(text) and (text[end] in _HANDLE_CHARS or lookalike(text[end])):
+            end += 1
+        written = text[m.start() + 1 : end]
+        char = f"U+{ord(bad):04X} {unicodedata.name(bad, 'UNNAMED CHARACTER')}"
+        found.append(Suspect(written, m.start(), end, char, _plain_guess(written)))
+    return found
+
+
 def extract_mentions_with_indices(text: str, *, federated: bool = True) -> list[Mention]:
     """Mentions in order, with indices; federated=False is twitter-text's rule exactly."""
     if "@" not in text and "＠" not in text:
@@ -122,6 +203,8 @@ def extract_mentions_with_indices(text: str, *, federated: bool = True) -> list[
         if tw is not None:
             if _END_MENTION.match(text, m.end()):
                 continue
+            if federated and m.end() < len(text) and lookalike(text[m.end()]):
+                continue  # "@nickkeаne" is not @nickke: suspect_mentions reports it
             found.append(Mention(tw, "bare", m.start(), m.end()))
         elif m.group("mu") is not None:
             found.append(

@@ -12,6 +12,7 @@ from breakout_kernel.settings import Option, is_type, one_of
 
 from .api import is_text_extension
 from .mdext import BreakoutTextExtension
+from .optout import optout_options
 
 SCHEMA = {
     # Network of a bare @handle (one without @host or a dot).
@@ -22,8 +23,9 @@ SCHEMA = {
 
 
 def on_initialized(pelican: Any) -> None:
-    """Validate BREAKOUT_TEXT, make this build's identity service and add the extension to MARKDOWN."""
+    """Validate BREAKOUT_TEXT and BREAKOUT_OPTOUT, make this build's identity service, add the extension."""
     settings = pelican.settings
+    optout_options(settings)  # checked before anything is read
     options = build.options(settings, "BREAKOUT_TEXT", SCHEMA)
     if options["DEFAULT_NETWORK"] == "mastodon" and "." not in options["MASTODON_HOST"]:
         errors.log.error(

@@ -16,11 +16,13 @@ from typing import Any
 
 from breakout_kernel.handles import display_handle, topic_key
 from breakout_kernel.identity import Identity, KnownHandle
+from breakout_kernel.source import MARKDOWN_EXTENSIONS
 
 from .api import identity_for, new_markdown
+from .extract import suspect_mentions
 
 _HEADER_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
-_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+_MARKDOWN_SUFFIXES = MARKDOWN_EXTENSIONS
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +32,7 @@ class Occurrence:
     path: str  # as shown in messages, e.g. content/writeups/2011/x.md
     line: int
     text: str  # without the sigil
-    kind: str  # "mention", "hashtag" or "tag" (a Tags: entry)
+    kind: str  # "mention", "hashtag", "tag" (a Tags: entry) or "suspect" (a lookalike handle)
 
 
 # ---------------------------------------------------------------- edit distance
@@ -178,7 +180,19 @@ def lint_findings(
     punctuation or plural from the spelling used most."""
     occs = sorted(occurrences)
     lines = _handle_lines(occs, identity, people_file) + _topic_lines(occs, identity)
+    lines += _suspect_lines(occs)
     return sorted(lines, key=_line_order)
+
+
+def _suspect_lines(occs: Iterable[Occurrence]) -> list[str]:
+    """A line per handle written with a lookalike or invisible character (never linked)."""
+    lines = []
+    for occ in occs:
+        if occ.kind == "suspect":
+            found = suspect_mentions("@" + occ.text)
+            if found:
+                lines.append(f"{occ.path}:{occ.line}: {found[0].message()}")
+    return lines
 
 
 def _line_order(line: str) -> tuple[str, int, str]:
@@ -265,6 +279,10 @@ def file_occurrences(path: str, text: str, md: Any, *, writeup: bool) -> list[Oc
     for mention in findings["mentions"]:
         at, cursor = _locate(prose, _mention_pattern(mention.person.handle), cursor)
         occs.append(Occurrence(path, skip + at + 1, mention.person.handle, "mention"))
+    cursor = 0
+    for suspect in findings.get("suspects", []):
+        at, cursor = _locate(prose, re.compile(re.escape("@" + suspect.written)), cursor)
+        occs.append(Occurrence(path, skip + at + 1, suspect.written, "suspect"))
     cursor = 0
     for tag in findings["hashtags"]:
         at, cursor = _locate(prose, _hashtag_pattern(tag.tag), cursor)

@@ -28,7 +28,15 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE, HTML_PLACEHOLDER_RE, STX, AtomicString
 
-from .extract import extract_entities, name_hint_at, sentence_at, sentence_span, sentence_starts
+from .extract import (
+    Suspect,
+    extract_entities,
+    name_hint_at,
+    sentence_at,
+    sentence_span,
+    sentence_starts,
+    suspect_mentions,
+)
 
 # Never linked inside these (their text still counts for the sentence around a mention).
 SKIP_TAGS = frozenset(
@@ -50,6 +58,7 @@ _SIGIL = re.compile("[@#\uff20\uff03]").search
 
 
 def _empty() -> dict[str, list[Any]]:
+    # "erased" (mentions of people who opted out) is added only when a page has one.
     return {"mentions": [], "hashtags": []}
 
 
@@ -83,7 +92,7 @@ class LinkingTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.identity = identity
         self._order = 0
-        self._found: list[tuple[int, int, str, Mention | TagRef]] = []
+        self._found: list[tuple[int, int, str, Mention | TagRef | Suspect]] = []
         self._starts: tuple[str, list[int]] | None = None
         # Sentences of the block being linked, by (start, end): people named in one
         # sentence share one string (findings live until the end of the build).
@@ -100,7 +109,8 @@ class LinkingTreeprocessor(Treeprocessor):
         self._found.sort(key=lambda f: (f[0], f[1]))
         result = _empty()
         for _, _, kind, finding in self._found:
-            result[kind].append(finding)
+            # "erased" and "suspects" only when there are any.
+            result.setdefault(kind, []).append(finding)
         self.md.breakout_metadata = result  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ walking
@@ -184,9 +194,16 @@ class LinkingTreeprocessor(Treeprocessor):
 
     def _link(self, block: etree.Element, text: str, slots: list[_Slot]) -> None:
         mentions, hashtags = extract_entities(text)
-        if not mentions and not hashtags:
+        suspects = [] if text.isascii() else suspect_mentions(text)
+        if not mentions and not hashtags and not suspects:
             return
         blocked = self._blocked(text) if STX in text else []
+        for suspect in suspects:  # left unlinked; the reader or comment glue reports it
+            slot = next((s for s in slots if s.start <= suspect.start < s.end), None)
+            if slot is not None and not any(
+                a < suspect.end and suspect.start < b for a, b in blocked
+            ):
+                self._found.append((slot.order, suspect.start, "suspects", suspect))
         by_slot: dict[int, list[tuple[int, int, etree.Element]]] = {}
         entities = sorted([*mentions, *hashtags], key=lambda e: e.start)
         for entity in entities:
@@ -197,7 +214,7 @@ class LinkingTreeprocessor(Treeprocessor):
             if hasattr(entity, "handle"):
                 link = self._mention(text, entity.handle, entity.start, entity.end, slot.order)
                 if link is None:
-                    continue
+                    continue  # not named: left as text, which the erasure pass replaces
             else:
                 link = self._hashtag(entity.tag, entity.start, slot.order)
             link.text = AtomicString(written)
@@ -242,7 +259,12 @@ class LinkingTreeprocessor(Treeprocessor):
     ) -> etree.Element | None:
         slug = self.identity.ref(handle).slug
         if not self.identity.is_named(slug):
-            return None  # the site names this person nowhere: the handle stays plain text
+            # No link and no mention finding, the handle stays plain text: only what the
+            # erasure pass needs to find every spelling of them (the handle as written,
+            # the name the text gives), as an "erased" finding without its sentence.
+            hint = self._clean(name_hint_at(text, start, end))
+            self._found.append((order, start, "erased", self.identity.mention(handle, "", hint)))
+            return None
         sentence = self._sentence(text, start, end)
         finding = self.identity.mention(
             handle, sentence, self._clean(name_hint_at(text, start, end))

@@ -210,6 +210,7 @@ def page_paths(site: Served) -> dict[str, str | None]:
         "events": exact("/events/"),
         "404": MISSING_PATH,
         "search": "/search/?q=police" if exact("/search/") else None,
+        "follow": exact("/follow/"),
     }
 
 

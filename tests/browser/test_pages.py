@@ -22,6 +22,7 @@ PAGE_KINDS = [
     "events",
     "404",
     "search",
+    "follow",
 ]
 WIDTHS = (375, 1280)
 BLOCKING_IMPACTS = ("serious", "critical")
