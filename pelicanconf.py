@@ -153,6 +153,7 @@ PLUGINS = [
     "breakout_seo",
     "breakout_assets",  # content-hashed names for the theme's CSS and icon
     "breakout_memo",  # warm builds skip pages whose fingerprint is unchanged
+    "breakout_redirects",  # old addresses (content/redirects.toml) → redirect pages
     "breakout_search",  # last: Pagefind indexes the finished HTML
 ]
 

@@ -201,6 +201,34 @@ def check(c: Context, output: str = "output") -> None:
     print("check passed")
 
 
+@task(
+    name="import",
+    help={
+        "path": "a WordPress export (WXR) or a Blogger export (Atom, feed.atom)",
+        "event": "event slug for posts that carry no event's hashtag",
+        "dry_run": "print what would be written; write nothing",
+        "force": "overwrite files edited since the last import (after a backup)",
+        "format": "wordpress or blogger (default: detected from the file)",
+    },
+)
+def import_(
+    c: Context,
+    path: str,
+    event: str = "",
+    dry_run: bool = False,
+    force: bool = False,
+    format: str = "",
+) -> None:
+    """Import a WordPress or Blogger export into content/: write-ups, pages, comments, redirects."""
+    from tools.importer.cli import main as import_main
+
+    sys.exit(
+        import_main(
+            Path(path), CONTENT, conf=CONF, event=event, dry_run=dry_run, force=force, format=format
+        )
+    )
+
+
 @task(name="feed-ids")
 def feed_ids(c: Context) -> None:
     """Record every write-up's feed id in content/feed-ids.toml (never changes a recorded one)."""

@@ -206,6 +206,7 @@ def test_default_checks_are_the_real_ones() -> None:
         check.subscriptions,
         check.lint,
         check.unnamed,
+        check.redirects,
     ) == check.DEFAULT_CHECKS
 
 

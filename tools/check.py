@@ -85,6 +85,23 @@ def lint(ctx: CheckContext) -> list[str]:
     return list(lint_site(ctx.settings))
 
 
+def redirects(ctx: CheckContext) -> list[str]:
+    """Every old address in content/redirects.toml has its redirect page, landing on a page."""
+    try:
+        from breakout_redirects.core import parse_file, verify
+    except ImportError as exc:
+        return _unavailable("the redirect check breakout_redirects.core.verify", exc)
+    source = ctx.content_dir / "redirects.toml"
+    entries, problems = parse_file(source)
+    shown = os.path.relpath(source) if not os.path.relpath(source).startswith("..") else source
+    out = [f"{shown}:{line}: {message}" for line, message in problems]
+    lines = {entry.old: entry.line for entry in entries}
+    siteurl = str(ctx.settings.get("SITEURL") or "")
+    for old, message in verify(ctx.output_dir, [entry.old for entry in entries], siteurl):
+        out.append(f"{shown}:{lines.get(old)}: redirect {old}: {message}")
+    return out
+
+
 def unnamed(ctx: CheckContext) -> list[str]:
     """No output file names someone who opted out (people.toml optout = true)."""
     try:
@@ -106,6 +123,7 @@ DEFAULT_CHECKS: tuple[Check, ...] = (
     subscriptions,
     lint,
     unnamed,
+    redirects,
 )
 
 

@@ -83,6 +83,44 @@ def xss_site(
         yield XssSite(served, ids)
 
 
+def fire_every_event(page: Any, selector: str) -> int:
+    """Dispatch each of EVENTS at every element matching `selector`; the number fired."""
+    return page.evaluate(
+        """([selector, events]) => {
+          // Keep clicks from navigating away; inline handlers would still run.
+          window.addEventListener("click", (e) => e.preventDefault(), true);
+          window.addEventListener("submit", (e) => e.preventDefault(), true);
+          let n = 0;
+          for (const el of document.querySelectorAll(selector)) {
+            for (const type of events) {
+              el.dispatchEvent(new Event(type, {bubbles: true, cancelable: true}));
+              n++;
+            }
+          }
+          return n;
+        }""",
+        [selector, EVENTS],
+    )
+
+
+def unsafe_attributes(page: Any, selector: str) -> tuple[list[Any], list[Any]]:
+    """(on* attributes, javascript:/data:/vbscript: URLs) in the live DOM under `selector`."""
+    attributes = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].flatMap((el) =>
+             [...el.attributes].map((a) => [el.localName, a.name, a.value]))""",
+        selector,
+    )
+    handlers = [a for a in attributes if a[1].lower().startswith("on")]
+    control = "".join(map(chr, range(0x21)))
+    urls = [
+        a
+        for a in attributes
+        if a[1].lower() in {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"}
+        and DANGEROUS_SCHEME.match(re.sub(r"[\t\n\r]", "", a[2].strip(control)))
+    ]
+    return handlers, urls
+
+
 def canary(page: Any) -> Any:
     """What the payloads would have set."""
     return page.evaluate("() => [typeof window.__xss, window.__xss === undefined]")
@@ -114,23 +152,7 @@ def test_no_vector_runs_on_the_write_up(xss_site: XssSite, open_page: Callable[.
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement === document.body"):
             break
-    fired = page.evaluate(
-        """(events) => {
-          // Keep clicks from navigating away; inline handlers would still run.
-          window.addEventListener("click", (e) => e.preventDefault(), true);
-          window.addEventListener("submit", (e) => e.preventDefault(), true);
-          let n = 0;
-          for (const el of document.querySelectorAll("#comments *")) {
-            for (const type of events) {
-              el.dispatchEvent(new Event(type, {bubbles: true, cancelable: true}));
-              n++;
-            }
-          }
-          return n;
-        }""",
-        EVENTS,
-    )
-    assert fired > 0
+    assert fire_every_event(page, "#comments *") > 0
     assert canary(page) == ["undefined", True]
     assert opened.watch.dialogs == []
     assert opened.watch.messages == []
@@ -142,19 +164,8 @@ def test_no_handler_or_script_url_survives(
 ) -> None:
     """The live DOM of the comments has no on* attribute and no javascript:/data: URL."""
     page = open_page(xss_site.served.url(WRITEUP_PATH)).page
-    attributes = page.evaluate(
-        """() => [...document.querySelectorAll("#comments *")].flatMap((el) =>
-             [...el.attributes].map((a) => [el.localName, a.name, a.value]))"""
-    )
-    handlers = [a for a in attributes if a[1].lower().startswith("on")]
+    handlers, urls = unsafe_attributes(page, "#comments *")
     assert handlers == []
-    control = "".join(map(chr, range(0x21)))
-    urls = [
-        a
-        for a in attributes
-        if a[1].lower() in {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"}
-        and DANGEROUS_SCHEME.match(re.sub(r"[\t\n\r]", "", a[2].strip(control)))
-    ]
     assert urls == []
     # The one script without a type is the comment form's own file (theme/js/comments.js).
     scripts = page.evaluate(
