@@ -16,6 +16,7 @@ from breakout_kernel.settings import Option, is_type, positive_int
 from breakout_kernel.writing import local_context
 from breakout_memo.glue import Memo
 from breakout_memo.glue import current as current_memo
+from breakout_redirects.core import redirect_page
 from breakout_text.optout import optout_options
 from pelican import signals
 from pelican.generators import Generator
@@ -25,7 +26,7 @@ from .core import DEFAULTS, build_index
 from .entities import Entity, SiteIndex
 from .entries import install_memos
 from .fingerprints import page_fingerprint
-from .redirects import redirect_page, session_redirects
+from .redirects import session_redirects
 
 
 def _strings(value: Any) -> bool:
@@ -296,8 +297,8 @@ class IndexGenerator(Generator):
         if self.index is None:
             return
         siteurl = str(self.context.get("SITEURL", ""))
-        for save_as, url, title in session_redirects(self.index.sessions, self.settings, siteurl):
+        for save_as, url in session_redirects(self.index.sessions, self.settings, siteurl):
             path = sanitised_join(writer.output_path, save_as)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as f:
-                f.write(redirect_page(url, title))
+                f.write(redirect_page(url))
