@@ -12,7 +12,7 @@ from typing import Any
 
 from breakout_kernel import build, data, errors, source
 from breakout_kernel.change.hashing import file_state
-from breakout_kernel.change.manifest import carry_over
+from breakout_kernel.change.manifest import carry_if_same
 from breakout_kernel.identity import Identity, for_site
 from breakout_kernel.settings import Option, is_type, positive_int
 from breakout_text import api
@@ -264,14 +264,9 @@ def on_finalized(pelican: Any) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     # Unchanged since the live output's (builds write into a fresh folder): carried over,
     # so a warm build rewrites nothing.
-    live_output = pelican.settings.get("LIVE_OUTPUT_PATH") or pelican.settings["OUTPUT_PATH"]
-    live = os.path.join(live_output, name)
-    try:
-        with open(live, encoding="utf-8") as f:
-            if f.read() == text and carry_over(live, path):
-                return
-    except OSError:
-        pass
+    live = pelican.settings.get("LIVE_OUTPUT_PATH") or pelican.settings["OUTPUT_PATH"]
+    if carry_if_same(live, name, path, text.encode("utf-8")):
+        return
     # Replaced whole (the service may read it at any moment): temporary file, then rename.
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:

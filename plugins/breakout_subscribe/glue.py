@@ -15,7 +15,7 @@ from breakout_index.glue import write_page
 from breakout_kernel import build
 from breakout_kernel.change import manifest
 from breakout_kernel.change.hashing import digest
-from breakout_kernel.change.manifest import Manifest, carry_over
+from breakout_kernel.change.manifest import Manifest, carry_if_same
 from breakout_kernel.change.stamp import Stamp, library_versions
 from pelican.generators import Generator
 
@@ -217,7 +217,7 @@ def write_outputs(output_path: str, files: Iterable[Output], known: Manifest) ->
             stats.unchanged += 1
             continue
         data = out.render()
-        if _same_as_live(known.previous, out.path, target, data):
+        if carry_if_same(known.previous, out.path, target, data):
             known.record(out.path, target, fingerprint, data, None)
             stats.unchanged += 1  # made again, same bytes: the live output's file kept
             continue
@@ -228,20 +228,6 @@ def write_outputs(output_path: str, files: Iterable[Output], known: Manifest) ->
         else:
             stats.written.append(out.path)
     return stats
-
-
-def _same_as_live(live: str | None, rel: str, target: str, data: bytes) -> bool:
-    """True when the live output's file holds these bytes and now stands at target too."""
-    if not live:
-        return False
-    source = os.path.join(live, rel)
-    try:
-        with open(source, "rb") as f:
-            if f.read() != data:
-                return False
-    except OSError:
-        return False
-    return carry_over(source, target)
 
 
 def follow_page(

@@ -77,6 +77,24 @@ def carry_over(source: str, target: str) -> bool:
     return True
 
 
+def carry_if_same(live: str | None, rel: str, target: str, data: bytes) -> bool:
+    """Carry the live output's file rel to target when it already holds exactly data.
+
+    For files made again whose bytes did not change: the fresh build keeps the live file
+    (same inode and mtime) instead of writing a copy.
+    """
+    if not live:
+        return False
+    source = os.path.join(live, rel)
+    try:
+        with open(source, "rb") as f:
+            if f.read() != data:
+                return False
+    except OSError:
+        return False
+    return carry_over(source, target)
+
+
 class Manifest:
     """Last build's entries (read-only) and this build's (written at the end)."""
 
