@@ -59,9 +59,11 @@ def _load_local_env() -> None:
             os.environ.setdefault(key.strip(), value.strip())
 
 
-@task
-def build(c: Context) -> None:
+@task(help={"workers": "processes to use (default: every core; 1 builds in one process)"})
+def build(c: Context, workers: int = 0) -> None:
     """Build the site into output/ with pelicanconf.py."""
+    if workers:
+        os.environ["BREAKOUT_WORKERS"] = str(workers)
     _build(CONF, OUTPUT)
 
 
