@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from breakout_search.indexer import BUNDLE_DIR, pagefind_command
+from breakout_search.indexer import BUNDLE_DIR, SHARD_LIST, pagefind_command
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_site
 
@@ -57,6 +57,26 @@ def bundle_files(output: Path) -> dict[str, bytes]:
     }
 
 
+def shard_folders(output: Path) -> list[Path]:
+    """The shard bundles the search page merges, in shards.json's order (the primary first)."""
+    listed = json.loads((output / BUNDLE_DIR / SHARD_LIST).read_text(encoding="utf-8"))
+    return [output / BUNDLE_DIR / name for name in listed["shards"]]
+
+
+def fragments(output: Path) -> dict[str, dict[str, Any]]:
+    """Every indexed page of a build: its URL -> its Pagefind fragment and the shard holding it.
+
+    Each fragment is gzip'd 'pagefind_dcd' + JSON.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for shard in shard_folders(output):
+        for fragment in sorted((shard / "fragment").glob("*.pf_fragment")):
+            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            assert data["url"] not in found, f"{data['url']} is in two shards"
+            found[data["url"]] = {**data, "shard": shard.name}
+    return found
+
+
 @pytest.fixture(scope="module")
 def searchable_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The launch content built with search on."""
@@ -66,20 +86,23 @@ def searchable_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_build_writes_a_pagefind_bundle(searchable_site: Path) -> None:
-    """After the build, /pagefind/ holds the JS API and an index for the site's language."""
-    bundle = searchable_site / BUNDLE_DIR
-    assert (bundle / "pagefind.js").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert set(entry["languages"]) == {"en"}
+    """/pagefind/shards.json lists the shards; the first holds the JS API; each an index in 'en'."""
+    shards = shard_folders(searchable_site)
+    assert shards and all(s.parent == searchable_site / BUNDLE_DIR for s in shards)
+    assert (shards[0] / "pagefind.js").is_file()
+    assert sorted(p.name for p in shards[0].glob("wasm.*.pagefind"))
+    for shard in shards:
+        entry = json.loads((shard / "pagefind-entry.json").read_text())
+        assert set(entry["languages"]) == {"en"}
+        # Pagefind's own UIs are never loaded by the search page, so they are not published.
+        assert not list(shard.glob("pagefind-*ui*")), shard
+        if shard != shards[0]:
+            assert not (shard / "pagefind.js").exists(), shard
 
 
 def indexed_urls(output: Path) -> set[str]:
-    """The page URLs in a build's Pagefind index (each fragment is gzip'd 'pagefind_dcd' + JSON)."""
-    urls = set()
-    for fragment in (output / BUNDLE_DIR / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        urls.add(json.loads(data)["url"])
-    return urls
+    """The page URLs in a build's Pagefind index, over every shard."""
+    return set(fragments(output))
 
 
 def page_url(output: Path, page: Path) -> str:
@@ -94,8 +117,11 @@ def test_the_index_covers_exactly_the_marked_pages(searchable_site: Path) -> Non
     marked = [p for p in pages if "data-pagefind-body" in p.read_text()]
     expected = {page_url(searchable_site, p) for p in marked or pages}
     assert indexed_urls(searchable_site) == expected
-    entry = json.loads((searchable_site / BUNDLE_DIR / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == len(expected)
+    counts = [
+        json.loads((shard / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        for shard in shard_folders(searchable_site)
+    ]
+    assert sum(counts) == len(expected)
 
 
 def test_drafts_are_not_searchable(tmp_path: Path) -> None:
@@ -133,16 +159,12 @@ def test_a_rebuild_leaves_no_stale_index_files(tmp_path: Path) -> None:
     stale.write_bytes(b"old")
     build_site(CONTENT, out, **search_overrides())
     assert not stale.exists()
-    assert (out / BUNDLE_DIR / "pagefind.js").is_file()
+    assert (shard_folders(out)[0] / "pagefind.js").is_file()
 
 
 def indexed_text(output: Path) -> str:
     """Every fragment's content in a build's Pagefind index, joined."""
-    texts = []
-    for fragment in sorted((output / BUNDLE_DIR / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        texts.append(json.loads(data)["content"])
-    return "\n".join(texts)
+    return "\n".join(f["content"] for _, f in sorted(fragments(output).items()))
 
 
 def test_a_rebuild_reindexes_only_when_an_html_page_changed(tmp_path: Path) -> None:
@@ -150,7 +172,7 @@ def test_a_rebuild_reindexes_only_when_an_html_page_changed(tmp_path: Path) -> N
     content, out = tmp_path / "content", tmp_path / "output"
     shutil.copytree(CONTENT, content)
     build_site(content, out, **search_overrides())
-    entry = out / BUNDLE_DIR / "pagefind.js"
+    entry = shard_folders(out)[0] / "pagefind.js"
     first, first_stat = bundle_files(out), entry.stat()
     assert (tmp_path / "output-cache" / "breakout-search.json").is_file()
 
@@ -173,7 +195,7 @@ def test_an_altered_bundle_is_indexed_again(tmp_path: Path) -> None:
     out = tmp_path / "output"
     build_site(CONTENT, out, **search_overrides())
     first = bundle_files(out)
-    lost = sorted((out / BUNDLE_DIR / "fragment").glob("*.pf_fragment"))[0]
+    lost = sorted((out / BUNDLE_DIR).glob("*/fragment/*.pf_fragment"))[0]
     lost.unlink()
     build_site(CONTENT, out, **search_overrides())
     assert bundle_files(out) == first
@@ -203,11 +225,11 @@ def test_a_bad_search_setting_fails_the_build(
 
 
 def test_pagefind_runs_quietly_over_the_given_site() -> None:
-    """The command indexes the output folder into its pagefind/ folder, printing only errors."""
-    command = pagefind_command(Path("/bin/pagefind"), Path("/srv/site"))
+    """The command indexes one shard's staged pages into its bundle folder, printing only errors."""
+    command = pagefind_command(Path("/bin/pagefind"), Path("/tmp/stage"), Path("/srv/pagefind/003"))
     assert command[0] == "/bin/pagefind"
-    assert command[command.index("--site") + 1] == "/srv/site"
-    assert command[command.index("--output-subdir") + 1] == BUNDLE_DIR
+    assert command[command.index("--site") + 1] == "/tmp/stage"
+    assert command[command.index("--output-path") + 1] == "/srv/pagefind/003"
     assert "--silent" in command
 
 

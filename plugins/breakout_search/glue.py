@@ -9,18 +9,24 @@ from typing import Any
 
 from breakout_kernel import build
 from breakout_kernel.settings import Option, is_type, positive_int
+from breakout_kernel.workers import worker_count
 
-from .indexer import BUNDLE_DIR, index_site
+from .indexer import BUNDLE_DIR, SHARD_PAGES, IndexJob, start_index
 
 log = logging.getLogger("breakout.search")
 
 PLUGIN = "breakout_search"
-STATE_FILE = "breakout-search.json"  # in CACHE_PATH: the digest of the HTML last indexed
+STATE_FILE = "breakout-search.json"  # in CACHE_PATH: each shard's digest and bundle listing
 
 SCHEMA = {
     "ENABLED": Option(True, is_type(bool), "True or False"),
     "RESULTS_PER_STEP": Option(
         20, positive_int, "a whole number above 0 (results shown at first and per 'Show more')"
+    ),
+    "SHARD_PAGES": Option(
+        SHARD_PAGES,
+        positive_int,
+        "a whole number above 0 (most pages per search shard, on average)",
     ),
 }
 
@@ -30,6 +36,7 @@ class SearchState:
     """breakout_search's part of one build: its validated options, if the build lists it."""
 
     options: dict[str, Any] | None = None
+    job: IndexJob | None = None  # shard runs started and not yet waited for
 
 
 def on_initialized(pelican: Any) -> None:
@@ -52,20 +59,53 @@ def on_initialized(pelican: Any) -> None:
     }
 
 
-def on_finalized(pelican: Any) -> None:
-    """Index the written site with Pagefind, or do nothing when search is switched off."""
+def start_search(pelican: Any) -> None:
+    """Start the Pagefind shard runs over the written site (nothing when search is off).
+
+    Pagefind reads only .html files, so other outputs may still be written while it runs.
+    """
     this = build.current(pelican.settings)
-    options = this.part(SearchState).options if this is not None else None
-    if options is None or not this.listed(PLUGIN):
+    if this is None or not this.listed(PLUGIN):
         return
-    if not options["ENABLED"]:
+    part = this.part(SearchState)
+    if part.options is None or part.job is not None:
+        return
+    if not part.options["ENABLED"]:
         log.info("breakout_search: BREAKOUT_SEARCH['ENABLED'] is False; no search index")
         return
     settings = pelican.settings
-    state = Path(settings["CACHE_PATH"]) / STATE_FILE
     live = settings.get("LIVE_OUTPUT_PATH")
-    run = index_site(Path(settings["OUTPUT_PATH"]), state, live=Path(live) if live else None)
+    part.job = start_index(
+        Path(settings["OUTPUT_PATH"]),
+        Path(settings["CACHE_PATH"]) / STATE_FILE,
+        live=Path(live) if live else None,
+        workers=worker_count(settings),
+        per_shard=part.options["SHARD_PAGES"],
+    )
+
+
+def wait_search(pelican: Any) -> None:
+    """Wait for the shard runs start_search started; a failed shard fails the build."""
+    this = build.current(pelican.settings)
+    job = this.part(SearchState).job if this is not None else None
+    if job is None:
+        return
+    this.part(SearchState).job = None
+    run = job.wait()
+    total = len(run.ran) + len(run.kept)
     if run.ran:
-        log.info("breakout_search: Pagefind index written to %s", run.bundle)
+        log.info(
+            "breakout_search: Pagefind indexed %d of %d shards (%s) into %s",
+            len(run.ran),
+            total,
+            ", ".join(run.ran),
+            run.bundle,
+        )
     else:
-        log.info("breakout_search: no HTML page changed; Pagefind index kept in %s", run.bundle)
+        log.info("breakout_search: no indexed page changed; %d shards kept in %s", total, run.bundle)
+
+
+def on_finalized(pelican: Any) -> None:
+    """Index the written site with Pagefind, shard by shard, and wait for it."""
+    start_search(pelican)
+    wait_search(pelican)

@@ -1,4 +1,9 @@
-"""Run the Pagefind binary over a built site (no Pelican import: callable from anywhere)."""
+"""Run Pagefind over a built site, one run per shard (no Pelican import: callable from anywhere).
+
+Layout of the bundle folder (site/pagefind/): shards.json lists the shard folders the search
+page merges, primary first; each shard folder (000/, 001/, …) is one Pagefind run's bundle,
+pruned to what the search page loads (the runtime only in the primary shard).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,22 @@ import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from breakout_kernel.change.hashing import parts_digest
-from breakout_kernel.change.manifest import carry_over
-from breakout_kernel.change.stamp import files_part, library_versions, tree_files
+from breakout_kernel.change.manifest import carry_if_same, carry_over
+from breakout_kernel.change.stamp import library_versions
 
-BUNDLE_DIR = "pagefind"  # Pagefind's default bundle folder; search.html loads it from here
-STATE_VERSION = 1  # bump when what the state file records changes
+from .shards import Shard, pages_part, plan, site_pages
+
+BUNDLE_DIR = "pagefind"  # search.html loads site/pagefind/shards.json and the shards under it
+SHARD_LIST = "shards.json"
+SHARD_PAGES = 400  # default most pages per shard on average (BREAKOUT_SEARCH['SHARD_PAGES'])
+STATE_VERSION = 2  # bump when what the state file records changes
+DATA_DIRS = ("fragment", "index", "filter")  # a shard's index, loaded by every shard
+RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: the primary shard only
 
 
 class SearchIndexError(RuntimeError):
@@ -41,41 +53,30 @@ def find_pagefind() -> Path:
     )
 
 
-def pagefind_command(exe: Path, site: Path) -> list[str]:
-    """The command line that indexes `site` into site/pagefind/, logging only errors."""
-    return [str(exe), "--site", str(site), "--output-subdir", BUNDLE_DIR, "--silent"]
+def pagefind_command(exe: Path, site: Path, bundle: Path) -> list[str]:
+    """The command line that indexes the pages under `site` into `bundle`, logging only errors."""
+    return [str(exe), "--site", str(site), "--output-path", str(bundle), "--silent"]
 
 
-def build_index(site: Path, exe: Path | None = None) -> Path:
-    """Replace site/pagefind/ with a fresh index of the site's HTML; return the bundle folder."""
-    site = Path(site)
-    bundle = site / BUNDLE_DIR
-    # Pagefind names fragments by content hash, so a rerun over an old bundle would
-    # leave stale fragments behind: start from nothing for a deterministic folder.
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    command = pagefind_command(exe or find_pagefind(), site)
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"pagefind could not run: {exc}") from exc
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip()
-        raise SearchIndexError(f"pagefind failed (exit {done.returncode}): {detail}")
-    if not (bundle / "pagefind.js").is_file():
-        raise SearchIndexError(f"pagefind wrote no {BUNDLE_DIR}/pagefind.js under {site}")
-    return bundle
+def wanted(name: str, is_dir: bool, primary: bool) -> bool:
+    """Whether a file Pagefind wrote is loaded by the search page (its UI bundles are not)."""
+    if is_dir:
+        return name in DATA_DIRS
+    if name == "pagefind-entry.json" or name.endswith(".pf_meta"):
+        return True
+    runtime = name in RUNTIME or (name.startswith("wasm.") and name.endswith(".pagefind"))
+    return primary and runtime
 
 
-def input_digest(site: Path, command: list[str]) -> str:
-    """Digest of everything Pagefind reads: each HTML page's path and bytes, its version, its command.
-
-    Pagefind indexes only .html files, so CSS, feeds and images cannot change the index.
-    """
-    bundle = str(site / BUNDLE_DIR) + os.sep
-    pages = [(r, p) for r, p in tree_files([str(site)], (".html",)) if not p.startswith(bundle)]
-    versions = library_versions(["pagefind", "pagefind-bin"])
-    return parts_digest(STATE_VERSION, files_part(pages).hex(), command, sorted(versions.items()))
+def prune_bundle(bundle: Path, primary: bool) -> None:
+    """Remove what the search page never loads: Pagefind's UIs, and the runtime of merged shards."""
+    for entry in sorted(bundle.iterdir()):
+        if wanted(entry.name, entry.is_dir(), primary):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def bundle_listing(bundle: Path) -> list[list[object]]:
@@ -87,24 +88,76 @@ def bundle_listing(bundle: Path) -> list[list[object]]:
     )
 
 
+def shard_digest(shard: Shard, exe: Path) -> str:
+    """Digest of everything one shard's bundle depends on: its pages' bytes, Pagefind, its role."""
+    versions = sorted(library_versions(["pagefind", "pagefind-bin"]).items())
+    return parts_digest(STATE_VERSION, pages_part(shard).hex(), str(exe), versions, shard.primary)
+
+
+def _stage(shard: Shard, site: Path, staging: Path) -> None:
+    """Mirror the shard's pages under staging (hard links), so Pagefind's URLs are the site's."""
+    made: set[str] = set()
+    for page in shard.pages:
+        target = os.path.join(staging, page.rel)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        source = os.path.join(site, page.rel)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system: a copy
+            shutil.copyfile(source, target)
+
+
+def index_shard(exe: Path, site: Path, shard: Shard, bundle: Path, staging: Path) -> None:
+    """Index one shard's pages into bundle (replaced); the error names the shard."""
+    where = f"search shard {shard.name} ({len(shard.pages)} pages, {shard.pages[0].rel} …)"
+    shutil.rmtree(bundle, ignore_errors=True)
+    try:
+        _stage(shard, site, staging)
+        done = subprocess.run(
+            pagefind_command(exe, staging, bundle),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"{where}: pagefind could not run: {exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip()
+        raise SearchIndexError(f"{where}: pagefind failed (exit {done.returncode}): {detail}")
+    if not (bundle / "pagefind-entry.json").is_file():
+        raise SearchIndexError(f"{where}: pagefind wrote no pagefind-entry.json in {bundle}")
+    prune_bundle(bundle, shard.primary)
+
+
 @dataclass(frozen=True)
 class IndexRun:
-    """What index_site did: the bundle folder and whether Pagefind ran (False: reused)."""
+    """What indexing did: the bundle folder, the shards Pagefind indexed and those kept."""
 
     bundle: Path
-    ran: bool
+    ran: tuple[str, ...]
+    kept: tuple[str, ...]
 
 
-def _read_state(state_file: Path) -> dict[str, object]:
+def _read_state(state_file: Path) -> dict[str, dict[str, object]]:
+    """Last build's shards: name -> {"digest", "bundle"}; nothing if missing, cut short or old."""
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # none yet, or cut short: index again
         return {}
-    return state if isinstance(state, dict) else {}
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+        return {}
+    shards = state.get("shards")
+    return shards if isinstance(shards, dict) else {}
 
 
 def _carry_bundle(source: Path, bundle: Path) -> bool:
-    """Hard-link (or copy) every file of the live output's bundle into this build's folder."""
+    """Hard-link (or copy) every file of the live output's shard into this build's folder."""
     return all(
         carry_over(str(f), str(bundle / f.relative_to(source)))
         for f in sorted(source.rglob("*"))
@@ -112,35 +165,154 @@ def _carry_bundle(source: Path, bundle: Path) -> bool:
     )
 
 
-def index_site(
-    site: Path, state_file: Path, exe: Path | None = None, live: Path | None = None
-) -> IndexRun:
-    """Index `site` with Pagefind unless its HTML is byte-identical to the last indexed build.
+def _clear(bundle: Path, keep: set[str]) -> None:
+    """Remove from the bundle folder what this build does not keep (old shards, an old layout)."""
+    if not bundle.is_dir():
+        return
+    for entry in bundle.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
-    The previous bundle is kept only if the state file (kept in the build's cache) records
-    the same input digest and the bundle on disk still holds exactly the files it wrote;
-    Pagefind's output is deterministic, so a reused bundle equals a fresh one. live: the
-    live output when the build writes into a fresh folder (tools/build.py); the kept bundle
-    is carried over from there.
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write path unless it already holds exactly data (a kept file keeps its inode and mtime)."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+@dataclass
+class IndexJob:
+    """Shard runs under way: start_index starts them, wait() finishes the bundle or raises."""
+
+    site: Path
+    state_file: Path
+    staging: Path
+    live: Path | None
+    shards: list[Shard]
+    digests: dict[str, str]
+    listings: dict[str, list[list[object]]]  # kept shards' bundles, as recorded
+    runs: list[tuple[Shard, Future[None]]] = field(default_factory=list)
+    pool: ThreadPoolExecutor | None = None
+
+    @property
+    def bundle(self) -> Path:
+        """The bundle folder in this build's output."""
+        return self.site / BUNDLE_DIR
+
+    def wait(self) -> IndexRun:
+        """Wait for every shard run; write the shard list and the state, or fail naming shards."""
+        problems = []
+        for shard, future in self.runs:
+            try:
+                future.result()
+            except SearchIndexError as exc:
+                problems.append(str(exc))
+            except Exception as exc:  # noqa: BLE001 - any failure of a shard fails the index
+                problems.append(f"search shard {shard.name}: {exc!r}")
+        if self.pool is not None:
+            self.pool.shutdown()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        if problems:
+            # Never leave part of an index: the search page then says search could not load.
+            shutil.rmtree(self.bundle, ignore_errors=True)
+            raise SearchIndexError("; ".join(problems))
+        names = [f"{s.name}/" for s in self.shards]
+        listing = json.dumps({"shards": names}, separators=(",", ":")).encode("utf-8")
+        target = self.bundle / SHARD_LIST
+        rel = f"{BUNDLE_DIR}/{SHARD_LIST}"
+        live = str(self.live) if self.live else None
+        if not carry_if_same(live, rel, str(target), listing):
+            _write_if_changed(target, listing)
+        ran = tuple(s.name for s, _ in self.runs)
+        shards = {
+            s.name: {
+                "digest": self.digests[s.name],
+                "bundle": self.listings.get(s.name) or bundle_listing(self.bundle / s.name),
+            }
+            for s in self.shards
+        }
+        data = json.dumps({"version": STATE_VERSION, "shards": shards}, separators=(",", ":"))
+        _write_if_changed(self.state_file, data.encode("utf-8"))
+        kept = tuple(s.name for s in self.shards if s.name not in ran)
+        return IndexRun(self.bundle, ran=ran, kept=kept)
+
+
+def start_index(
+    site: Path,
+    state_file: Path,
+    *,
+    exe: Path | None = None,
+    live: Path | None = None,
+    workers: int = 1,
+    per_shard: int = SHARD_PAGES,
+) -> IndexJob:
+    """Start indexing `site`: shards whose pages are unchanged are kept, the others run.
+
+    A shard's bundle is kept only if the state file (in the build's cache) records the same
+    digest for it and its folder still holds exactly the files it wrote; Pagefind's output
+    is deterministic, so a kept shard equals a fresh one. live: the live output when the
+    build writes into a fresh folder (tools/build.py); kept shards are carried over from it.
+    Up to `workers` Pagefind runs go at once; call wait() on the result before publishing.
     """
     site = Path(site)
+    exe = exe or find_pagefind()
+    pages = site_pages(site, (BUNDLE_DIR,))
+    if not pages:
+        raise SearchIndexError(f"no HTML page to index under {site}")
+    shards = plan(pages, per_shard)
+    digests = {s.name: shard_digest(s, exe) for s in shards}
+    recorded = _read_state(state_file)
+    # No state while Pagefind runs: a failed run must not leave a claim that a bundle is fresh.
+    state_file.unlink(missing_ok=True)
     bundle = site / BUNDLE_DIR
     source = Path(live) / BUNDLE_DIR if live else bundle
-    digest = input_digest(site, pagefind_command(exe or find_pagefind(), site))
-    state = _read_state(state_file)
-    if (
-        state.get("digest") == digest
-        and source.is_dir()
-        and state.get("bundle") == bundle_listing(source)
-        and (source == bundle or _carry_bundle(source, bundle))
-    ):
-        return IndexRun(bundle, ran=False)
-    # No state while Pagefind runs: a failed run must not leave a claim that the bundle is fresh.
-    state_file.unlink(missing_ok=True)
-    build_index(site, exe)
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = state_file.with_name(f"{state_file.name}.{os.getpid()}.tmp")
-    data = {"digest": digest, "bundle": bundle_listing(bundle)}
-    tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, state_file)
-    return IndexRun(bundle, ran=True)
+    listings: dict[str, list[list[object]]] = {}
+    for shard in shards:
+        last = recorded.get(shard.name)
+        folder = source / shard.name
+        if not isinstance(last, dict) or last.get("digest") != digests[shard.name]:
+            continue
+        if folder.is_dir() and last.get("bundle") == bundle_listing(folder):
+            listings[shard.name] = last["bundle"]  # type: ignore[assignment]
+    _clear(bundle, set(listings) | ({SHARD_LIST} if not live else set()))
+    if live:
+        for name in list(listings):
+            if not _carry_bundle(source / name, bundle / name):
+                del listings[name]
+    staging = state_file.parent / "pagefind-staging"
+    shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
+    job = IndexJob(site, state_file, staging, live, shards, digests, listings)
+    todo = [s for s in shards if s.name not in listings]
+    if todo:
+        job.pool = ThreadPoolExecutor(max(1, min(workers, len(todo))), "pagefind")
+        job.runs = [
+            (s, job.pool.submit(index_shard, exe, site, s, bundle / s.name, staging / s.name))
+            for s in todo
+        ]
+    return job
+
+
+def index_site(
+    site: Path,
+    state_file: Path,
+    exe: Path | None = None,
+    live: Path | None = None,
+    workers: int = 1,
+    per_shard: int = SHARD_PAGES,
+) -> IndexRun:
+    """Index `site` with Pagefind, re-running only the shards whose pages changed; wait for it."""
+    job = start_index(
+        site, state_file, exe=exe, live=live, workers=workers, per_shard=per_shard
+    )
+    return job.wait()
