@@ -76,7 +76,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_no_output_file_names_them(built: Path) -> None:
     files = every_file_text(built)
-    assert "sitemap.xml" in files and any(n.startswith("pagefind/fragment/") for n in files)
+    assert "sitemap.xml" in files and any("/fragment/" in n for n in files if n.startswith("pagefind/"))
     leaks = [(name, s) for name, data in files.items() for s in THEIR_BYTES if s in data]
     assert leaks == []
     # Not even @theirhandle@another.host, which the identity service takes for someone else.
@@ -139,7 +139,7 @@ def test_check_passes_on_the_erased_site_and_names_a_planted_leak(
     )
     fragment = next(
         f
-        for f in sorted((leaky / "pagefind/fragment").iterdir())
+        for f in sorted((leaky / "pagefind").glob("*/fragment/*"))
         if b"Nick Keane" in gzip.decompress(f.read_bytes())
     )
     data = gzip.decompress(fragment.read_bytes()).replace(b"Nick Keane", b"@RobinV", 1)
@@ -148,7 +148,7 @@ def test_check_passes_on_the_erased_site_and_names_a_planted_leak(
     note = "names someone who asked not to be named (optout = true in people.toml)"
     assert problems == [
         f"about/index.html: {note}: 'Robbie Vale'",
-        f"pagefind/fragment/{fragment.name}: {note}: '@RobinV'",
+        f"{fragment.relative_to(leaky).as_posix()}: {note}: '@RobinV'",
     ]
 
 

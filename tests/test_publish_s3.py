@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -119,12 +120,9 @@ def crawl(bucket: Bucket, prefix: str = "blog/") -> set[str]:
                 for attr in ("href", "src", "action")
                 if tag.get(attr)
             ]
-            # The search page loads Pagefind from its bundle folder: its loader and entry.
+            # The search page loads Pagefind from its bundle folder: the list of its shards.
             for form in page.find_all(attrs={"data-bundle": True}):
-                refs += [
-                    f"{form['data-bundle']}pagefind.js",
-                    f"{form['data-bundle']}pagefind-entry.json",
-                ]
+                refs.append(f"{form['data-bundle']}shards.json")
             for ref in refs:
                 url = urljoin(SITEURL + "/" + key[len(prefix) :], ref)
                 if not url.startswith(SITEURL + "/"):
@@ -133,11 +131,14 @@ def crawl(bucket: Bucket, prefix: str = "blog/") -> set[str]:
                 todo.append(
                     prefix + (path + "index.html" if path.endswith("/") or not path else path)
                 )
+        elif key.endswith("pagefind/shards.json"):
+            # The first shard's loader, then every shard's entry (the search page merges them).
+            shards = [key.removesuffix("shards.json") + s for s in json.loads(data)["shards"]]
+            todo += [shards[0] + "pagefind.js"] + [s + "pagefind-entry.json" for s in shards]
         elif key.endswith("pagefind-entry.json"):
-            import json
-
+            folder = key.removesuffix("pagefind-entry.json")
             for lang in json.loads(data)["languages"].values():
-                todo.append(f"{prefix}pagefind/pagefind.{lang['hash']}.pf_meta")
+                todo.append(f"{folder}pagefind.{lang['hash']}.pf_meta")
     return seen
 
 
@@ -158,12 +159,14 @@ def crawl(bucket: Bucket, prefix: str = "blog/") -> set[str]:
         ("images/photo.1ccb61a2b8ee.jpg", "image/jpeg", SHORT_CACHE, 1),
         ("theme/favicon.svg", "image/svg+xml; charset=utf-8", SHORT_CACHE, 1),
         ("images/photo.jpg", "image/jpeg", SHORT_CACHE, 1),
-        ("pagefind/pagefind.js", "text/javascript; charset=utf-8", SHORT_CACHE, 1),
-        ("pagefind/pagefind-entry.json", "application/json; charset=utf-8", SHORT_CACHE, 1),
-        ("pagefind/wasm.en.pagefind", "application/wasm", SHORT_CACHE, 1),
+        ("pagefind/shards.json", "application/json; charset=utf-8", SHORT_CACHE, 1),
+        ("pagefind/000/pagefind.js", "text/javascript; charset=utf-8", SHORT_CACHE, 1),
+        ("pagefind/003/pagefind-entry.json", "application/json; charset=utf-8", SHORT_CACHE, 1),
+        ("pagefind/000/wasm.en.pagefind", "application/wasm", SHORT_CACHE, 1),
+        ("pagefind/003/fragment/en_155d94c.pf_fragment", "application/octet-stream", LONG_CACHE, 0),
+        ("pagefind/003/index/en_a4a75c1.pf_index", "application/octet-stream", LONG_CACHE, 0),
+        ("pagefind/003/pagefind.en_1826d1b6a9.pf_meta", "application/octet-stream", LONG_CACHE, 0),
         ("pagefind/fragment/en_155d94c.pf_fragment", "application/octet-stream", LONG_CACHE, 0),
-        ("pagefind/index/en_a4a75c1.pf_index", "application/octet-stream", LONG_CACHE, 0),
-        ("pagefind/pagefind.en_1826d1b6a9.pf_meta", "application/octet-stream", LONG_CACHE, 0),
     ],
 )
 def test_each_file_gets_its_type_cache_and_phase(
@@ -238,7 +241,7 @@ def test_first_publish_uploads_the_checked_site_and_touches_nothing_outside_the_
     assert bucket.calls[-1] == ("delete", ["blog/stale.html"])
     head = bucket.client.head_object(Bucket=bucket.name, Key="blog/2011/police/index.html")
     assert (head["ContentType"], head["CacheControl"]) == ("text/html; charset=utf-8", SHORT_CACHE)
-    shard = next(k for k in site if k.startswith("pagefind/fragment/"))
+    shard = next(k for k in site if k.startswith("pagefind/") and "/fragment/" in k)
     head = bucket.client.head_object(Bucket=bucket.name, Key="blog/" + shard)
     assert head["CacheControl"] == LONG_CACHE
     fetched = crawl(bucket)
@@ -246,7 +249,9 @@ def test_first_publish_uploads_the_checked_site_and_touches_nothing_outside_the_
         "blog/2012/open-data/index.html",
         "blog/feeds/all.atom.xml",
         "blog/search/index.html",
-        "blog/pagefind/pagefind-entry.json",
+        "blog/pagefind/shards.json",
+        "blog/pagefind/000/pagefind.js",
+        "blog/pagefind/000/pagefind-entry.json",
     } <= fetched
     assert any(key.endswith(".pf_meta") for key in fetched)
     # The stylesheet pages link is the content-hashed copy, cached for a year.
@@ -267,7 +272,7 @@ def test_second_publish_uploads_only_the_changed_objects(bucket: Bucket) -> None
 
     def before_pages(site: Path) -> None:
         # Every asset is up before the first page or feed goes.
-        for rel in ("2011/police/index.html", "pagefind/pagefind-entry.json"):
+        for rel in ("2011/police/index.html", "pagefind/000/pagefind-entry.json"):
             seen[rel] = bucket.body("blog/" + rel)
 
     result = bucket.publish(before_switch=before_pages)
@@ -285,8 +290,9 @@ def test_second_publish_uploads_only_the_changed_objects(bucket: Bucket) -> None
             assert after[key]["LastModified"] == entry["LastModified"], key
     assert "A late addition" in bucket.body("blog/2011/police/index.html").decode()
     assert seen["2011/police/index.html"] == before_site["2011/police/index.html"]
-    assert seen["pagefind/pagefind-entry.json"] == after_site["pagefind/pagefind-entry.json"]
-    assert seen["pagefind/pagefind-entry.json"] != before_site["pagefind/pagefind-entry.json"]
+    entry = "pagefind/000/pagefind-entry.json"
+    assert seen[entry] == after_site[entry]
+    assert seen[entry] != before_site[entry]
 
     bucket.publish()
     assert bucket.calls == []

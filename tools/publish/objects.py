@@ -16,10 +16,12 @@ LONG_CACHE = "public, max-age=31536000, immutable"
 # Everything else is looked up by a fixed name, so a new publish must show within minutes.
 SHORT_CACHE = "public, max-age=300"
 
-# Pagefind names its index shards, fragments and metadata by content hash; its loader
-# (pagefind.js, pagefind-entry.json, the wasm and UI files) keeps fixed names.
+# Pagefind names its index chunks, fragments and metadata by content hash (in each search
+# shard's folder, pagefind/<shard>/); its loader (shards.json, pagefind.js,
+# pagefind-entry.json, the wasm files) keeps fixed names.
 HASHED = re.compile(
-    r"^(?:.*/)?pagefind/(?:fragment/[^/]+\.pf_fragment|index/[^/]+\.pf_index|pagefind\.[^/]+\.pf_meta)$"
+    r"^(?:.*/)?pagefind/(?:[^/]+/)?"
+    r"(?:fragment/[^/]+\.pf_fragment|index/[^/]+\.pf_index|pagefind\.[^/]+\.pf_meta)$"
     # theme assets fingerprinted by the build: name.<12 hex>.ext
     r"|^theme/.*\.[0-9a-f]{12}\.[a-z0-9]+$"
 )
