@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from test_search import fragments
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,9 +116,10 @@ def stepped(
     serve_site: Callable[[Path], Any],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Any]:
-    """The launch site built with two results per step, so 'Show more' has work to do."""
+    """The launch site built with two results per step, so 'Show more' has work to do, and
+    about four pages per search shard, so the results come from many merged shards."""
     out = tmp_path_factory.mktemp("stepped") / "output"
-    build_site(ROOT / "content", out, BREAKOUT_SEARCH={"RESULTS_PER_STEP": 2})
+    build_site(ROOT / "content", out, BREAKOUT_SEARCH={"RESULTS_PER_STEP": 2, "SHARD_PAGES": 4})
     with serve_site(out) as served:
         yield served
 
@@ -167,3 +170,49 @@ def test_only_pages_readers_search_for_are_indexed(search: Callable[[str], Any])
     # Session, year, archive and redirect pages only list what is indexed where it lives.
     assert all(WRITEUP.match(p) or p.split("/")[1] in ("people", "topics", "events") for p in paths)
     assert not any(p.count("/") > 3 for p in paths), paths
+
+
+WORD = "Zanzibarquokka"  # found nowhere in the launch content
+
+
+@pytest.fixture(scope="module")
+def word_everywhere(
+    build_site: Callable[..., None],
+    serve_site: Callable[[Path], Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
+    """The launch content with WORD in every write-up, person affiliation and event provenance,
+    built in shards of about four pages."""
+    base = tmp_path_factory.mktemp("word")
+    content, out = base / "content", base / "output"
+    shutil.copytree(ROOT / "content", content)
+    for writeup in sorted((content / "writeups").rglob("*.md")):
+        writeup.write_text(writeup.read_text(encoding="utf-8") + f"\n{WORD}.\n", "utf-8")
+    for name, field in (("people.toml", "affiliation"), ("events.toml", "provenance")):
+        data = (content / name).read_text(encoding="utf-8")
+        (content / name).write_text(data.replace(f'{field} = "', f'{field} = "{WORD}, '), "utf-8")
+    build_site(content, out, BREAKOUT_SEARCH={"RESULTS_PER_STEP": 2, "SHARD_PAGES": 4})
+    with serve_site(out) as served:
+        yield served
+
+
+def test_a_word_in_pages_of_many_shards_finds_them_all(
+    open_page: Callable[..., Any], word_everywhere: Any, wait_for_search: Callable[[Any], None]
+) -> None:
+    """Every page holding the word is listed, from whichever shard indexes it, each once, and
+    write-ups first, even from shards that hold no write-up."""
+    indexed = fragments(word_everywhere.root)
+    holding = {u: f["shard"] for u, f in indexed.items() if WORD.lower() in f["content"].lower()}
+    assert len(set(holding.values())) >= 3, "the word's pages should span several shards"
+    with_writeups = {f["shard"] for u, f in indexed.items() if WRITEUP.match(u)}
+    others = {u for u in holding if not WRITEUP.match(u)}
+    assert {holding[u] for u in others} - with_writeups, "a shard with no write-up should match"
+    opened = open_page(word_everywhere.url(f"/search/?q={WORD}"))
+    wait_for_search(opened)
+    paths = [r["path"] for r in all_results(opened)]
+    assert sorted(paths) == sorted(holding)
+    kinds = [bool(WRITEUP.match(p)) for p in paths]
+    assert kinds == sorted(kinds, reverse=True), "every write-up before every other page"
+    status = opened.page.text_content("#search-status") or ""
+    assert status.startswith(f"{len(holding)} results for")
+    assert opened.watch.problems() == []
