@@ -76,7 +76,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_no_output_file_names_them(built: Path) -> None:
     files = every_file_text(built)
-    assert "sitemap.xml" in files and any("/fragment/" in n for n in files if n.startswith("pagefind/"))
+    assert "sitemap.xml" in files and any(
+        "/fragment/" in n for n in files if n.startswith("pagefind/")
+    )
     leaks = [(name, s) for name, data in files.items() for s in THEIR_BYTES if s in data]
     assert leaks == []
     # Not even @theirhandle@another.host, which the identity service takes for someone else.

@@ -169,6 +169,6 @@ def test_no_pagefind_says_how_to_install_it(tmp_path: Path) -> None:
     (site / "a").mkdir(parents=True)
     (site / "a" / "index.html").write_text("<html><body><h1>A</h1></body></html>")
     missing = tmp_path / "no-such-pagefind"
-    with pytest.raises(SearchIndexError, match="search shard 000 .*could not run"):
+    with pytest.raises(SearchIndexError, match=r"search shard 000 .*could not run"):
         index_site(site, tmp_path / "state.json", exe=missing)
     assert os.listdir(site) == ["a"]

@@ -102,7 +102,9 @@ def wait_search(pelican: Any) -> None:
             run.bundle,
         )
     else:
-        log.info("breakout_search: no indexed page changed; %d shards kept in %s", total, run.bundle)
+        log.info(
+            "breakout_search: no indexed page changed; %d shards kept in %s", total, run.bundle
+        )
 
 
 def on_finalized(pelican: Any) -> None:

@@ -218,7 +218,7 @@ class IndexJob:
                 future.result()
             except SearchIndexError as exc:
                 problems.append(str(exc))
-            except Exception as exc:  # noqa: BLE001 - any failure of a shard fails the index
+            except Exception as exc:  # any failure of a shard fails the index
                 problems.append(f"search shard {shard.name}: {exc!r}")
         if self.pool is not None:
             self.pool.shutdown()
@@ -312,7 +312,5 @@ def index_site(
     per_shard: int = SHARD_PAGES,
 ) -> IndexRun:
     """Index `site` with Pagefind, re-running only the shards whose pages changed; wait for it."""
-    job = start_index(
-        site, state_file, exe=exe, live=live, workers=workers, per_shard=per_shard
-    )
+    job = start_index(site, state_file, exe=exe, live=live, workers=workers, per_shard=per_shard)
     return job.wait()

@@ -51,9 +51,7 @@ def site_pages(site: Path, skip: tuple[str, ...]) -> list[Page]:
     root = str(site)
     for folder, dirs, names in os.walk(root):
         at_top = folder == root
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and not (at_top and d in skip)
-        )
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (at_top and d in skip))
         for name in sorted(names):
             if not name.endswith(".html") or name.startswith("."):
                 continue
@@ -84,7 +82,9 @@ def shard_count(pages: int, per_shard: int) -> int:
 
 def shard_of(rel: str, count: int) -> int:
     """The shard a page belongs to: a stable hash of its path, whatever else the site holds."""
-    return int.from_bytes(hashlib.blake2b(rel.encode("utf-8"), digest_size=8).digest(), "big") % count
+    return (
+        int.from_bytes(hashlib.blake2b(rel.encode("utf-8"), digest_size=8).digest(), "big") % count
+    )
 
 
 def plan(pages: list[Page], per_shard: int) -> list[Shard]:
@@ -95,9 +95,7 @@ def plan(pages: list[Page], per_shard: int) -> list[Shard]:
     for page in pages:
         buckets[shard_of(page.rel, count)].append(page)
     filled = [(n, sorted(b, key=lambda p: p.rel)) for n, b in enumerate(buckets) if b]
-    return [
-        Shard(f"{n:0{width}d}", tuple(b), primary=i == 0) for i, (n, b) in enumerate(filled)
-    ]
+    return [Shard(f"{n:0{width}d}", tuple(b), primary=i == 0) for i, (n, b) in enumerate(filled)]
 
 
 def pages_part(shard: Shard) -> bytes:
