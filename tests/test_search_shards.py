@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from breakout_search.indexer import BUNDLE_DIR, SearchIndexError, find_pagefind, index_site
+from breakout_search.shards import is_marked
 from conftest import build_site
 from test_search import CONTENT, bundle_files, fragments, html_pages, page_url, search_overrides
 
@@ -172,3 +173,20 @@ def test_no_pagefind_says_how_to_install_it(tmp_path: Path) -> None:
     with pytest.raises(SearchIndexError, match=r"search shard 000 .*could not run"):
         index_site(site, tmp_path / "state.json", exe=missing)
     assert os.listdir(site) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("html", "marked"),
+    [
+        (b'<article class="writeup" data-pagefind-body data-x="1">', True),
+        (b"<div\ndata-pagefind-body>", True),
+        (b'<main data-pagefind-body="">', True),
+        (b"<p>mark the body with data-pagefind-body, then</p>", False),
+        (b"<p>use <code>data-pagefind-body</code></p>", False),
+        (b"<div data-pagefind-body-x>", False),
+        (b"<p>data-pagefind-body</p><div data-pagefind-body>", True),
+    ],
+)
+def test_a_page_is_marked_by_the_attribute_not_by_the_words(html: bytes, marked: bool) -> None:
+    """Only a tag carrying data-pagefind-body marks a page (a write-up may mention the name)."""
+    assert is_marked(html) is marked

@@ -19,12 +19,12 @@ from breakout_kernel.change.hashing import parts_digest
 from breakout_kernel.change.manifest import carry_if_same, carry_over
 from breakout_kernel.change.stamp import library_versions
 
-from .shards import Shard, pages_part, plan, site_pages
+from .shards import Seen, Shard, pages_part, plan, site_pages
 
 BUNDLE_DIR = "pagefind"  # search.html loads site/pagefind/shards.json and the shards under it
 SHARD_LIST = "shards.json"
 SHARD_PAGES = 400  # default most pages per shard on average (BREAKOUT_SEARCH['SHARD_PAGES'])
-STATE_VERSION = 2  # bump when what the state file records changes
+STATE_VERSION = 3  # bump when what the state file records changes
 DATA_DIRS = ("fragment", "index", "filter")  # a shard's index, loaded by every shard
 RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: the primary shard only
 
@@ -144,16 +144,19 @@ class IndexRun:
     kept: tuple[str, ...]
 
 
-def _read_state(state_file: Path) -> dict[str, dict[str, object]]:
-    """Last build's shards: name -> {"digest", "bundle"}; nothing if missing, cut short or old."""
+def _read_state(state_file: Path) -> tuple[dict[str, dict[str, object]], Seen]:
+    """Last build's shards (name -> {"digest", "bundle"}) and pages seen; empty if none or old."""
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # none yet, or cut short: index again
-        return {}
+        return {}, {}
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-        return {}
-    shards = state.get("shards")
-    return shards if isinstance(shards, dict) else {}
+        return {}, {}
+    shards, pages = state.get("shards"), state.get("pages")
+    return (
+        shards if isinstance(shards, dict) else {},
+        pages if isinstance(pages, dict) else {},
+    )
 
 
 def _carry_bundle(source: Path, bundle: Path) -> bool:
@@ -202,6 +205,7 @@ class IndexJob:
     shards: list[Shard]
     digests: dict[str, str]
     listings: dict[str, list[list[object]]]  # kept shards' bundles, as recorded
+    seen: Seen  # the site's pages as this build found them (see shards.site_pages)
     runs: list[tuple[Shard, Future[None]]] = field(default_factory=list)
     pool: ThreadPoolExecutor | None = None
 
@@ -242,7 +246,8 @@ class IndexJob:
             }
             for s in self.shards
         }
-        data = json.dumps({"version": STATE_VERSION, "shards": shards}, separators=(",", ":"))
+        state = {"version": STATE_VERSION, "shards": shards, "pages": self.seen}
+        data = json.dumps(state, separators=(",", ":"), sort_keys=True)
         _write_if_changed(self.state_file, data.encode("utf-8"))
         kept = tuple(s.name for s in self.shards if s.name not in ran)
         return IndexRun(self.bundle, ran=ran, kept=kept)
@@ -267,12 +272,12 @@ def start_index(
     """
     site = Path(site)
     exe = exe or find_pagefind()
-    pages = site_pages(site, (BUNDLE_DIR,))
+    recorded, seen = _read_state(state_file)
+    pages, seen = site_pages(site, (BUNDLE_DIR,), seen)
     if not pages:
         raise SearchIndexError(f"no HTML page to index under {site}")
     shards = plan(pages, per_shard)
     digests = {s.name: shard_digest(s, exe) for s in shards}
-    recorded = _read_state(state_file)
     # No state while Pagefind runs: a failed run must not leave a claim that a bundle is fresh.
     state_file.unlink(missing_ok=True)
     bundle = site / BUNDLE_DIR
@@ -292,7 +297,7 @@ def start_index(
                 del listings[name]
     staging = state_file.parent / "pagefind-staging"
     shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
-    job = IndexJob(site, state_file, staging, live, shards, digests, listings)
+    job = IndexJob(site, state_file, staging, live, shards, digests, listings, seen)
     todo = [s for s in shards if s.name not in listings]
     if todo:
         job.pool = ThreadPoolExecutor(max(1, min(workers, len(todo))), "pagefind")

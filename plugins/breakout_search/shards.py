@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# A start tag carrying data-pagefind-body: Pagefind then indexes only pages that have one.
-# (A page whose text merely mentions the attribute is not a marked page.)
-MARK = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body[\s=/>]")
+MARK = b"data-pagefind-body"  # an attribute: Pagefind then indexes only pages that have one
+AFTER_MARK = frozenset(b" \t\r\n\f=/>")
+
+
+def is_marked(data: bytes) -> bool:
+    """Whether a page has a tag with data-pagefind-body (not merely text that mentions it)."""
+    at = data.find(MARK)
+    while at >= 0:
+        # Inside a tag (the last '<' is after the last '>'), an attribute name of its own.
+        inside = data.rfind(b"<", 0, at) > data.rfind(b">", 0, at)
+        end = at + len(MARK)
+        if inside and data[at - 1 : at].isspace() and end < len(data) and data[end] in AFTER_MARK:
+            return True
+        at = data.find(MARK, end)
+    return False
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,7 @@ class Page:
     """One HTML page to index: its path under the site (with '/') and the digest of its bytes."""
 
     rel: str
-    digest: bytes
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -41,31 +52,59 @@ class Shard:
     primary: bool
 
 
-def site_pages(site: Path, skip: tuple[str, ...]) -> list[Page]:
+Seen = dict[str, list[object]]  # page path -> [size, mtime_ns, inode, marked, digest hex]
+
+
+def _walk_html(root: str, skip: tuple[str, ...]) -> list[tuple[str, os.stat_result]]:
+    """(path, stat) of every .html file under root, hidden names and top-level skip left out."""
+    found = []
+    todo = [root]
+    while todo:
+        folder = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or (folder == root and entry.name in skip):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+                elif entry.name.endswith(".html"):
+                    found.append((entry.path, entry.stat()))
+    return found
+
+
+def site_pages(
+    site: Path, skip: tuple[str, ...], seen: Seen | None = None
+) -> tuple[list[Page], Seen]:
     """The pages Pagefind indexes, sorted: those marked data-pagefind-body, or all if none is.
 
-    skip: top-level folders that are not pages of the site (the bundle itself).
+    skip: top-level folders that are not pages of the site (the bundle itself). seen: what
+    the last build found, so a page whose size, mtime and inode are unchanged (a page carried
+    over from the live output is the same inode) is not read again. Returns the pages and
+    this build's seen.
     """
+    seen = seen or {}
+    now: Seen = {}
     marked: list[Page] = []
     every: list[Page] = []
-    root = str(site)
-    for folder, dirs, names in os.walk(root):
-        at_top = folder == root
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (at_top and d in skip))
-        for name in sorted(names):
-            if not name.endswith(".html") or name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
+    root = os.path.normpath(site)
+    for path, st in _walk_html(root, skip):
+        rel = path[len(root) + 1 :].replace(os.sep, "/")
+        key = [st.st_size, st.st_mtime_ns, st.st_ino]
+        last = seen.get(rel)
+        if isinstance(last, list) and len(last) == 5 and last[:3] == key:
+            now[rel] = last
+            is_page_marked, digest = bool(last[3]), str(last[4])
+        else:
             with open(path, "rb") as f:
                 data = f.read()
-            page = Page(
-                os.path.relpath(path, root).replace(os.sep, "/"),
-                hashlib.blake2b(data, digest_size=16).digest(),
-            )
-            every.append(page)
-            if MARK.search(data):
-                marked.append(page)
-    return sorted(marked or every, key=lambda p: p.rel)
+            is_page_marked = is_marked(data)
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            now[rel] = [*key, is_page_marked, digest]
+        page = Page(rel, digest)
+        every.append(page)
+        if is_page_marked:
+            marked.append(page)
+    return sorted(marked or every, key=lambda p: p.rel), now
 
 
 def shard_count(pages: int, per_shard: int) -> int:
@@ -102,5 +141,5 @@ def pages_part(shard: Shard) -> bytes:
     """Digest of a shard's pages: each path and the digest of its bytes, in path order."""
     h = hashlib.blake2b(digest_size=32)
     for page in shard.pages:
-        h.update(page.rel.encode("utf-8", "surrogateescape") + b"\0" + page.digest)
+        h.update(f"{page.rel}\0{page.digest}\0".encode("utf-8", "surrogateescape"))
     return h.digest()
