@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from breakout_search.indexer import BUNDLE_DIR, SearchIndexError, find_pagefind, index_site
+from breakout_search.indexer import BUNDLE_DIR, SearchIndexError, find_pagefind, start_index
 from breakout_search.shards import is_marked
 from conftest import build_site
 from test_search import CONTENT, bundle_files, fragments, html_pages, page_url, search_overrides
@@ -158,7 +158,7 @@ def test_a_failing_shard_leaves_no_part_of_an_index(sharded_site: Path, tmp_path
     state = tmp_path / "cache" / "breakout-search.json"
     broken = failing_pagefind(tmp_path, EDITED)
     with pytest.raises(SearchIndexError, match="search shard"):
-        index_site(site, state, exe=broken, workers=2, per_shard=4)
+        start_index(site, state, exe=broken, workers=2, per_shard=4).wait()
     assert not (site / BUNDLE_DIR).exists()
     assert not state.exists()
     assert not (state.parent / "pagefind-staging").exists()
@@ -171,7 +171,7 @@ def test_no_pagefind_says_how_to_install_it(tmp_path: Path) -> None:
     (site / "a" / "index.html").write_text("<html><body><h1>A</h1></body></html>")
     missing = tmp_path / "no-such-pagefind"
     with pytest.raises(SearchIndexError, match=r"search shard 000 .*could not run"):
-        index_site(site, tmp_path / "state.json", exe=missing)
+        start_index(site, tmp_path / "state.json", exe=missing).wait()
     assert os.listdir(site) == ["a"]
 
 

@@ -306,16 +306,3 @@ def start_index(
             for s in todo
         ]
     return job
-
-
-def index_site(
-    site: Path,
-    state_file: Path,
-    exe: Path | None = None,
-    live: Path | None = None,
-    workers: int = 1,
-    per_shard: int = SHARD_PAGES,
-) -> IndexRun:
-    """Index `site` with Pagefind, re-running only the shards whose pages changed; wait for it."""
-    job = start_index(site, state_file, exe=exe, live=live, workers=workers, per_shard=per_shard)
-    return job.wait()
