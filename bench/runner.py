@@ -82,6 +82,8 @@ class Site:
     conf: Path
     root: Path
     workers: int | None = None  # BREAKOUT_WORKERS for its builds; None: the runner's own
+    # Build as `invoke build` does (fresh folder, hard links, swap): what a user waits for.
+    fresh_output: bool = False
 
     def env(self) -> dict[str, str]:
         """The build process's environment: the runner's, with BREAKOUT_WORKERS if set."""
@@ -219,6 +221,8 @@ def run_build(site: Site, label: str, profile: Path | None = None) -> Build:
     ]  # fmt: skip
     if profile is not None:
         cmd += ["--profile", str(profile)]
+    if site.fresh_output:
+        cmd.append("--fresh-output")
     with log_path.open("wb") as log:
         start = time.perf_counter()
         # cwd=ROOT puts the repository on the child's sys.path (for `-m bench.child`).
@@ -446,7 +450,7 @@ def compare(
     base = workdir / f"compare-{posts}{_variant(shape, workers)}"
     generated = prepare(posts, base, shape=shape)
     vanilla = Site("vanilla", VANILLA_CONF, base / "vanilla")
-    breakout = Site("breakout", conf, base / "breakout", workers)
+    breakout = Site("breakout", conf, base / "breakout", workers, fresh_output=True)
     sites = (vanilla, breakout)
     target = generated.edit_target
     out(f"machine: {machine_line()}")
@@ -619,7 +623,7 @@ def scale(
     for n in sizes:
         base = workdir / f"scale-{n}{_variant(shape, workers)}"
         generated = prepare(n, base, vanilla=False, shape=shape)
-        sites[n] = Site("breakout", conf, base / "breakout", workers)
+        sites[n] = Site("breakout", conf, base / "breakout", workers, fresh_output=True)
         out(
             f"corpus: {_corpus_line(n, generated.comment_count, shape)} "
             f"(generated in {generated.seconds:.1f} s)"
@@ -695,7 +699,7 @@ def profile(
     """One Breakout build under cProfile (cold, or warm after the one-word edit); print its top."""
     base = workdir / f"profile-{posts}{_variant(shape, workers)}"
     generated = prepare(posts, base, vanilla=False, shape=shape)
-    site = Site("breakout", conf, base / "breakout", workers)
+    site = Site("breakout", conf, base / "breakout", workers, fresh_output=True)
     stats_path = base / f"breakout-{which}.prof"
     out(f"machine: {machine_line()}")
     out(f"corpus: {_corpus_line(posts, generated.comment_count, shape)}")
