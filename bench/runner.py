@@ -719,6 +719,33 @@ def _label(shape: str, workers: int | None) -> str:
     return f"shape {shape}" + ("" if workers is None else f", workers {workers}")
 
 
+def _check_options(
+    posts: int,
+    repeats: int,
+    clock: str,
+    profile_mode: bool | str,
+    shapes: Sequence[str],
+    workers: Sequence[int | None],
+    sizes: Sequence[int],
+) -> None:
+    """Refuse options that cannot run, with a message saying which and what is allowed."""
+    if posts < 1 or repeats < 1:
+        raise SystemExit("bench: --posts and --repeats must be at least 1")
+    if clock not in ("cpu", "wall"):
+        raise SystemExit("bench: --clock must be cpu or wall")
+    if profile_mode not in (False, True, "cold", "warm"):
+        raise SystemExit("bench: --profile must be cold or warm")
+    for shape in shapes:
+        if shape not in corpus_mod.SHAPES:
+            raise SystemExit(
+                f"bench: unknown shape {shape!r} (known: {', '.join(corpus_mod.SHAPES)})"
+            )
+    if not shapes or not workers or any(w is not None and w < 1 for w in workers):
+        raise SystemExit("bench: give at least one shape, and worker counts of at least 1")
+    if len(sizes) != 2 or min(sizes) < 1:
+        raise SystemExit("bench: --sizes takes two corpus sizes, e.g. 2000,20000")
+
+
 def main(
     posts: int = 500,
     repeats: int = 3,
@@ -741,21 +768,7 @@ def main(
     print(
         f"Breakout settings: {conf.relative_to(ROOT)} (search indexing {'on' if search else 'off'})"
     )
-    if posts < 1 or repeats < 1:
-        raise SystemExit("bench: --posts and --repeats must be at least 1")
-    if clock not in ("cpu", "wall"):
-        raise SystemExit("bench: --clock must be cpu or wall")
-    if profile_mode not in (False, True, "cold", "warm"):
-        raise SystemExit("bench: --profile must be cold or warm")
-    for shape in shapes:
-        if shape not in corpus_mod.SHAPES:
-            raise SystemExit(
-                f"bench: unknown shape {shape!r} (known: {', '.join(corpus_mod.SHAPES)})"
-            )
-    if not shapes or not workers or any(w is not None and w < 1 for w in workers):
-        raise SystemExit("bench: give at least one shape, and worker counts of at least 1")
-    if len(sizes) != 2 or min(sizes) < 1:
-        raise SystemExit("bench: --sizes takes two corpus sizes, e.g. 2000,20000")
+    _check_options(posts, repeats, clock, profile_mode, shapes, workers, sizes)
     variants = [(shape, w) for shape in shapes for w in workers]
     if profile_mode and len(variants) > 1:
         raise SystemExit("bench: --profile takes one shape and one worker count")
