@@ -5,6 +5,7 @@ No timings are asserted: builds here are tiny and the machine is shared.
 
 from __future__ import annotations
 
+import json
 import collections
 import datetime as dt
 import hashlib
@@ -502,7 +503,9 @@ def test_scale_runs_with_search_on(tmp_path: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "(search indexing on)" in out
     assert re.search(r"^scale: cpu time 6/3=\d", out, re.MULTILINE)
-    assert (tmp_path / "scale-6" / "breakout" / "output" / "pagefind" / "pagefind.js").is_file()
+    bundle = tmp_path / "scale-6" / "breakout" / "output" / "pagefind"
+    primary = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))["shards"][0]
+    assert (bundle / primary / "pagefind.js").is_file()
 
 
 def test_profile_warm_profiles_the_rebuild_after_the_edit(
