@@ -1,0 +1,249 @@
+"""Read Markdown files ahead in forked worker processes; hand each result over in file order.
+
+Pelican reads a generator's files one by one. `ReadAhead` forks worker processes once
+the readers and the site's data exist (copy-on-write: nothing is imported or parsed
+again), and the work meets in the middle: the main process reads from the front of the
+file list as Pelican asks for each file, the workers claim small batches from the back
+and send back each file's `(content, metadata)`, or its failure, with everything reading
+it logged or marked (a `breakout_kernel.journal.Journal`). When Pelican asks for a file a
+worker read, `take()` replays its journal and returns its result: the build logs, counts
+errors and fails exactly as when one process reads everything, in the same order.
+
+Pickling keeps the main process's objects: a `Tag`, `Author` or `Category` holds the
+build's settings, which are sent as a reference and restored to the main process's own
+settings object (the identity service and the whole settings dict are never pickled).
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import pickle
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from multiprocessing import connection, get_context
+from typing import Any
+
+from breakout_kernel import errors, journal
+from pelican.urlwrappers import Author, Category, Tag
+
+Result = tuple[str, dict[str, Any]]
+MIN_FILES = 4  # fewer files are read in the main process (a fork costs about one file's read)
+MAX_BATCH = 16  # files a worker claims at once, fewer as the unread middle narrows
+READ, FAILED, AGAIN = "read", "failed", "again"
+
+
+@dataclass
+class Outcome:
+    """What a worker made of one file: its result, or that it failed (reported), or neither."""
+
+    kind: str  # READ, FAILED (a ContentError, already reported) or AGAIN (read it here)
+    result: Result | None = None
+    journal: journal.Journal | None = None
+
+
+_open: weakref.WeakSet[ReadAhead] = weakref.WeakSet()  # pools not yet closed, in this process
+
+
+def close_all() -> None:
+    """Close every pool of this process (one left by an earlier build that stopped half-way)."""
+    for pool in list(_open):
+        pool.close()
+
+
+class ReadAhead:
+    """The files of one generator, read by `workers` processes (this one included)."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        read: Callable[[str], Result],
+        settings: dict[str, Any],
+        workers: int,
+    ) -> None:
+        """paths: absolute, in the order Pelican will ask; read(path): the reader's own read."""
+        self.paths = list(paths)
+        self.index = {path: i for i, path in enumerate(self.paths)}
+        self.read = read
+        self.settings = settings
+        self.workers = max(1, min(workers, len(self.paths)))
+        ctx = get_context("fork")
+        self.lock = ctx.Lock()
+        # [front, back): the files nobody has claimed yet; the main process moves front,
+        # the workers move back.
+        self.bounds = ctx.RawArray("q", [0, len(self.paths)])
+        self.results: dict[int, Outcome] = {}
+        self.conns: list[connection.Connection] = []
+        self.pids: list[int] = []
+        self.taken = 0  # files whose worker's result was handed over
+        self.closed = False
+
+    # ------------------------------------------------------------ the main process
+
+    def start(self) -> None:
+        """Fork the worker processes (none with one worker)."""
+        _open.add(self)
+        for _ in range(self.workers - 1):
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                os.close(reader)
+                for conn in self.conns:
+                    conn.close()
+                self._work(writer)
+            os.close(writer)
+            self.pids.append(pid)
+            self.conns.append(connection.Connection(reader, writable=False))
+
+    def take(self, path: str) -> Result | None:
+        """The result of a file a worker read (its log replayed here), or None: read it here.
+
+        Raises errors.ContentError for a file the worker failed (its errors are reported).
+        """
+        i = self.index.get(path)
+        if i is None or self.closed:
+            return None
+        # Take what the workers sent so far: a worker whose pipe is full waits, unclaiming.
+        while self.conns and connection.wait(self.conns, timeout=0):
+            self._receive()
+        if i not in self.results:
+            with self.lock:
+                if i < self.bounds[1]:  # no worker has it: this process reads it
+                    self.bounds[0] = max(self.bounds[0], i + 1)
+                    return None
+            while i not in self.results and self.conns:
+                self._receive()
+        outcome = self.results.pop(i, None)
+        if outcome is None or outcome.kind == AGAIN:
+            return None  # its worker died, or met something only this process reports right
+        self.taken += 1
+        if outcome.journal is not None:
+            journal.replay(outcome.journal)
+        if outcome.kind == FAILED:
+            raise errors.ContentError(path)
+        return outcome.result
+
+    def _receive(self) -> None:
+        """Wait for the next batch from any worker (or its end)."""
+        for conn in connection.wait(self.conns):
+            assert isinstance(conn, connection.Connection)
+            try:
+                data = conn.recv_bytes()
+            except EOFError:
+                conn.close()
+                self.conns.remove(conn)
+                continue
+            self.results.update(_Unpickler(io.BytesIO(data), self.settings).load())
+
+    def close(self) -> None:
+        """Stop the workers (any file not yet claimed stays unread) and wait for them."""
+        if self.closed:
+            return
+        self.closed = True
+        _open.discard(self)
+        with self.lock:
+            self.bounds[1] = self.bounds[0]
+        for conn in self.conns:
+            conn.close()  # a worker still sending gets EPIPE and ends
+        self.conns = []
+        for pid in self.pids:
+            os.waitpid(pid, 0)
+        self.pids = []
+        self.results.clear()
+
+    # ------------------------------------------------------------ a worker process
+
+    def _work(self, fd: int) -> None:
+        """Claim batches from the back until none is left, sending each one's outcomes."""
+        code = 1
+        try:
+            # Objects inherited from the main process are not this process's garbage: a
+            # collection would only copy their pages.
+            gc.freeze()
+            journal.install()
+            out = connection.Connection(fd, readable=False)
+            while batch := self._claim():
+                out.send_bytes(self._dumps([(i, self._read(self.paths[i])) for i in batch]))
+            out.close()
+            code = 0
+        finally:
+            os._exit(code)  # never back into Pelican's loop: the main process goes on there
+
+    def _claim(self) -> range:
+        """The next batch of files from the back, smaller as the unclaimed middle narrows."""
+        with self.lock:
+            front, back = self.bounds[0], self.bounds[1]
+            size = min(MAX_BATCH, (back - front) // (2 * self.workers))
+            start = max(front, back - max(1, size))
+            self.bounds[1] = start
+            return range(start, back)
+
+    def _read(self, path: str) -> Outcome:
+        """One file read here, with everything it logs and marks."""
+        with journal.recording() as kept:
+            try:
+                result = self.read(path)
+            except errors.ContentError:
+                return Outcome(FAILED, None, kept)
+            except Exception:  # any other failure: the main process reads it and says why
+                return Outcome(AGAIN)
+        return Outcome(READ, result, kept)
+
+    def _dumps(self, outcomes: list[tuple[int, Outcome]]) -> bytes:
+        """The batch pickled; a file whose result will not pickle is read again by the main process."""
+        try:
+            return _dumps(outcomes, self.settings)
+        except Exception:  # a value some reader put in the metadata
+            safe = []
+            for i, outcome in outcomes:
+                try:
+                    _dumps(outcome, self.settings)
+                except Exception:
+                    outcome = Outcome(AGAIN)
+                safe.append((i, outcome))
+            return _dumps(safe, self.settings)
+
+
+# ------------------------------------------------------------ pickling the build's settings
+
+
+def _reduce_wrapper(settings: dict[str, Any], obj: Any) -> Any:
+    """A Tag, Author or Category without the settings it holds (restored by _Unpickler)."""
+    state = dict(vars(obj))
+    if state.get("settings") is not settings:
+        return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+    del state["settings"]
+    return (_rewrap, (type(obj), state))
+
+
+def _rewrap(cls: type, state: dict[str, Any], settings: dict[str, Any] | None = None) -> Any:
+    """A URL wrapper from its state, holding `settings` (given by _Unpickler)."""
+    obj = cls.__new__(cls)
+    obj.__dict__.update(state, settings=settings)
+    return obj
+
+
+def _dumps(value: Any, settings: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {
+        cls: partial(_reduce_wrapper, settings) for cls in (Author, Category, Tag)
+    }
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Gives every URL wrapper the main process's own settings object."""
+
+    def __init__(self, file: io.BytesIO, settings: dict[str, Any]) -> None:
+        super().__init__(file)
+        self.settings = settings
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == "_rewrap":
+            return partial(_rewrap, settings=self.settings)
+        return super().find_class(module, name)
