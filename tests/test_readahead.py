@@ -11,6 +11,7 @@ import logging
 import os
 import pickle
 import time
+import warnings
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -131,3 +132,19 @@ def test_url_wrappers_come_back_with_this_process_settings() -> None:
     # Wrappers holding other settings are pickled as usual.
     other = pickle.loads(readahead._dumps(Tag("x", {"A": 1}), settings))
     assert other.settings == {"A": 1}
+
+
+def test_python_warnings_in_a_worker_are_shown_by_the_main_process() -> None:
+    def read(path: str) -> readahead.Result:
+        if os.getpid() != parent:
+            warnings.warn(f"old API in {path[-8:]}", DeprecationWarning, stacklevel=1)
+        return path, {}
+
+    parent = os.getpid()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        got = take_all(pool_of(read))
+    by_worker = [p[-8:] for p, o in zip(PATHS, got, strict=True) if o is not None]
+    assert by_worker
+    assert [str(w.message) for w in seen] == [f"old API in {p}" for p in by_worker]
+    assert {w.category for w in seen} == {DeprecationWarning}

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import logging
 import pickle
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import errors
 
@@ -27,6 +29,8 @@ class Journal:
     records: list[logging.LogRecord] = field(default_factory=list)
     reported: list[str] = field(default_factory=list)  # errors.report()ed files
     followers: list[str] = field(default_factory=list)  # errors.follows()ed files
+    # Python warnings (a library's DeprecationWarning): message, category, file, line.
+    warnings: list[tuple[str, type[Warning], str, int]] = field(default_factory=list)
 
 
 _kept: list[Journal] = []  # the journal being recorded in this (worker) process, if any
@@ -41,14 +45,33 @@ def _keep(logger: logging.Logger, record: logging.LogRecord) -> None:
     _kept[-1].records.append(portable(record))
 
 
+_show = warnings.showwarning
+
+
+def _keep_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """warnings.showwarning in a worker: keep the warning for the main process to show."""
+    if not _kept:
+        _show(message, category, filename, lineno, file, line)
+        return
+    _kept[-1].warnings.append((str(message), category, filename, lineno))
+
+
 def install() -> None:
     """In a forked worker process (never the main one): record instead of emitting.
 
     Records are taken where a logger would filter and emit them (Logger.handle), so no
     filter's state (Pelican's LimitFilter) changes in the worker and the main process
-    filters each record once, as if it had logged it itself.
+    filters each record once, as if it had logged it itself. Python warnings are kept too.
     """
     logging.Logger.handle = _keep  # type: ignore[method-assign]
+    warnings.showwarning = _keep_warning
 
 
 @contextmanager
@@ -84,6 +107,8 @@ def replay(journal: Journal) -> None:
     from pelican.log import FilteredMessage  # Pelican's logger raises it for a filtered record
 
     errors.add_marks(journal.reported, journal.followers)
+    for message, category, filename, lineno in journal.warnings:
+        warnings.showwarning(message, category, filename, lineno)  # type: ignore[arg-type]
     for record in journal.records:
         with suppress(FilteredMessage):
             logging.getLogger(record.name).handle(record)
