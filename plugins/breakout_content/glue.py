@@ -157,9 +157,12 @@ def start_reading_ahead(generator: Any, paths: str, excludes: str) -> None:
         generator.settings,
         state.workers,
     )
+    readers = set(planned.values())
+    for reader in readers:
+        reader.prepare()
     pool.start()
     state.pools.append(pool)
-    for reader in set(planned.values()):
+    for reader in readers:
         reader.ahead = pool
 
 

@@ -224,6 +224,10 @@ class BreakoutMarkdownReader(MarkdownReader):
             md.preprocessors.register(self._meta[0], "meta", self._meta[1])
         return md
 
+    def prepare(self) -> None:
+        """Make the Markdown instance now, so worker processes forked next share it (and its imports)."""
+        self._markdown()
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """The file's result: a worker's, if one read it ahead (its messages logged now), else read_here's."""
         if self.ahead is not None:
