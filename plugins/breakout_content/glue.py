@@ -172,18 +172,22 @@ def stop_reading_ahead(generator: Any) -> None:
     if this is None:
         return
     state = this.part(ReadState)
+    pools: list[readahead.ReadAhead] = []
     for reader in generator.readers.readers.values():
         pool = getattr(reader, "ahead", None)
         if pool is not None:
-            reader.ahead = None
-            pool.close()
-            state.by_workers += pool.taken
-            log.debug(
-                "read ahead: %d of %d files read by %d worker process(es)",
-                pool.taken,
-                len(pool.paths),
-                pool.workers - 1,
-            )
+            reader.ahead = None  # one pool serves every extension's reader
+            if pool not in pools:
+                pools.append(pool)
+    for pool in pools:
+        pool.close()
+        state.by_workers += pool.taken
+        log.debug(
+            "read ahead: %d of %d files read by %d worker process(es)",
+            pool.taken,
+            len(pool.paths),
+            pool.workers - 1,
+        )
 
 
 def on_article_generator_preread(generator: Any) -> None:

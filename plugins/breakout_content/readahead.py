@@ -86,6 +86,8 @@ class ReadAhead:
     def start(self) -> None:
         """Fork the worker processes (none with one worker)."""
         _open.add(self)
+        # The first file is this process's: Pelican asks for it as soon as the workers exist.
+        self.bounds[0] = min(1, len(self.paths))
         for _ in range(self.workers - 1):
             reader, writer = os.pipe()
             pid = os.fork()
