@@ -8,16 +8,14 @@ a parallel cold one uses the content cache and gives the site a cold build gives
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from breakout_content.glue import ReadState
 from breakout_kernel import build
-from conftest import FIXTURES, ROOT, build_site
+from conftest import FIXTURES, build_site
+from test_messages import build_transcript
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -136,24 +134,18 @@ finally:
 
 def transcript(folder: Path, workers: int) -> tuple[list[str], int]:
     """The console lines of `invoke build`'s build of folder/content; files workers read."""
-    env = {
-        **os.environ,
-        "BREAKOUT_WORKERS": str(workers),
-        "PYTHONHASHSEED": "0",  # Pelican reads in the order of a set of file names
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins")]),
-    }
     count = folder / f"by-workers-{workers}"
     shutil.rmtree(folder / "cache", ignore_errors=True)
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(ROOT / "pelicanconf.py"), str(count)],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    lines = build_transcript(
+        folder,
+        env={
+            "BREAKOUT_WORKERS": str(workers),
+            "PYTHONHASHSEED": "0",  # Pelican reads in the order of a set of file names
+        },
+        script=BUILD,
+        args=(str(count),),
     )
-    assert done.returncode != 0
-    return (done.stdout + done.stderr).splitlines(), int(count.read_text())
+    return lines, int(count.read_text())
 
 
 def bad_site(root: Path) -> tuple[Path, list[str]]:
