@@ -90,7 +90,12 @@ class ReadAhead:
         self.bounds[0] = min(1, len(self.paths))
         for _ in range(self.workers - 1):
             reader, writer = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes or memory: read with the workers there are
+                os.close(reader)
+                os.close(writer)
+                break
             if pid == 0:  # the worker: never returns
                 os.close(reader)
                 for conn in self.conns:
