@@ -186,7 +186,7 @@ def stop_reading_ahead(generator: Any) -> None:
             "read ahead: %d of %d files read by %d worker process(es)",
             pool.taken,
             len(pool.paths),
-            pool.workers - 1,
+            pool.forked,
         )
 
 

@@ -79,6 +79,7 @@ class ReadAhead:
         self.conns: list[connection.Connection] = []
         self.pids: list[int] = []
         self.taken = 0  # files whose worker's result was handed over
+        self.forked = 0  # worker processes started
         self.closed = False
 
     # ------------------------------------------------------------ the main process
@@ -102,6 +103,7 @@ class ReadAhead:
                     conn.close()
                 self._work(writer)
             os.close(writer)
+            self.forked += 1
             self.pids.append(pid)
             self.conns.append(connection.Connection(reader, writable=False))
 
