@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from breakout_content.glue import ReadState
 from breakout_kernel import build
+from breakout_kernel.readahead import ReadAheadState
 from conftest import FIXTURES, build_site
 from test_messages import build_transcript
 
@@ -25,16 +25,16 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def read_state() -> ReadState:
+def read_state() -> ReadAheadState:
     """How the last build read its files."""
     this = build.current()
     assert this is not None
-    return this.part(ReadState)
+    return this.part(ReadAheadState)
 
 
 def build_with(
     monkeypatch: pytest.MonkeyPatch, workers: int, content: Path, out: Path, cache: Path
-) -> ReadState:
+) -> ReadAheadState:
     """Build content into out with BREAKOUT_WORKERS=workers; how it read."""
     monkeypatch.setenv("BREAKOUT_WORKERS", str(workers))
     build_site(content, out, cache=cache)
@@ -77,7 +77,7 @@ def test_same_output_with_one_two_and_three_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: str
 ) -> None:
     content = FIXTURES / "golden-site" if site == "golden" else generated_site(tmp_path)
-    files = len(list((content / "writeups").rglob("*.md")))
+    files = len(list(content.glob("writeups/**/*.md"))) + len(list(content.glob("comments/*/*.md")))
     outputs = {}
     for workers in (1, 2, 3):
         out = tmp_path / f"out{workers}"
@@ -127,8 +127,8 @@ try:
     _build(Path(sys.argv[1]), Path("output"), cache=Path("cache"), path=Path("content"))
 finally:
     from breakout_kernel import build
-    from breakout_content.glue import ReadState
-    Path(sys.argv[2]).write_text(str(build.current().part(ReadState).by_workers))
+    from breakout_kernel.readahead import ReadAheadState
+    Path(sys.argv[2]).write_text(str(build.current().part(ReadAheadState).by_workers))
 """
 
 
@@ -149,7 +149,8 @@ def transcript(folder: Path, workers: int) -> tuple[list[str], int]:
 
 
 def bad_site(root: Path) -> tuple[Path, list[str]]:
-    """Generated write-ups, most with a problem; the error lines a build must print (sorted)."""
+    """Generated write-ups, most with a problem, and comments, some with a bad byte; the error
+    lines a build must print (sorted)."""
     content = generated_site(root, count=0)
     folder = content / "writeups" / "2013"
     expected: list[str] = []
@@ -194,6 +195,17 @@ def bad_site(root: Path) -> tuple[Path, list[str]]:
             )
         else:  # a good one between the bad
             path.write_text(writeup(n), encoding="utf-8")
+    comments = content / "comments" / "bad-005"
+    comments.mkdir()
+    for n in range(1, 9):
+        body = b"Hello \xff there" if n % 2 else b"Hello there"
+        (comments / f"00{n}.md").write_bytes(
+            b"Author: Reader %d\nDate: 2013-03-0%d 10:00\n\n%s @nickkeane #police.\n" % (n, n, body)
+        )
+        if n % 2:
+            expected.append(
+                f"content/comments/bad-005/00{n}.md:4: not valid UTF-8 (byte 0xff at column 7)"
+            )
     return content, sorted(expected)
 
 

@@ -15,11 +15,11 @@ import warnings
 from collections.abc import Callable, Iterator
 
 import pytest
-from breakout_content import readahead
-from breakout_kernel import errors
+from breakout_kernel import errors, readahead
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
 
+Result = tuple[str, dict[str, object]]
 PATHS = [f"/site/content/writeups/p-{n:02d}.md" for n in range(40)]
 
 
@@ -31,7 +31,7 @@ def counting() -> Iterator[None]:
     errors.stop()
 
 
-def pool_of(read: Callable[[str], readahead.Result], workers: int = 2) -> readahead.ReadAhead:
+def pool_of(read: Callable[[str], Result], workers: int = 2) -> readahead.ReadAhead[Result]:
     """A started pool over PATHS that has let its workers claim their first batches."""
     pool = readahead.ReadAhead(PATHS, read, {"KEY": "value"}, workers)
     pool.start()
@@ -43,7 +43,7 @@ def pool_of(read: Callable[[str], readahead.Result], workers: int = 2) -> readah
 
 
 def take_all(
-    pool: readahead.ReadAhead, here: Callable[[str], readahead.Result] | None = None
+    pool: readahead.ReadAhead, here: Callable[[str], Result] | None = None
 ) -> list[object]:
     """Each path's result in order, as the reader gets it: the worker's, else here(path) if given
     (else None); a ContentError raised is the outcome."""
@@ -60,7 +60,7 @@ def take_all(
     return got
 
 
-def reads_with_messages(path: str) -> readahead.Result:
+def reads_with_messages(path: str) -> Result:
     """Warn about every file, report the bad ones (every fifth) and fail them."""
     n = int(path[-5:-3])
     errors.warn(path, n, f"note {n}")
@@ -93,7 +93,7 @@ def test_messages_and_failures_come_back_in_file_order(caplog: pytest.LogCapture
 
 
 def test_an_unexpected_failure_is_left_to_the_main_process() -> None:
-    def read(path: str) -> readahead.Result:
+    def read(path: str) -> Result:
         if os.getpid() != parent:
             logging.getLogger("breakout").error("half-way")  # dropped with the result
             raise RuntimeError("only the main process says why")
@@ -106,7 +106,7 @@ def test_an_unexpected_failure_is_left_to_the_main_process() -> None:
 
 
 def test_a_worker_that_dies_leaves_its_files_to_the_main_process() -> None:
-    def read(path: str) -> readahead.Result:
+    def read(path: str) -> Result:
         if os.getpid() != parent and path == PATHS[-1]:
             os._exit(3)
         return path, {"pid": os.getpid()}
@@ -135,7 +135,7 @@ def test_url_wrappers_come_back_with_this_process_settings() -> None:
 
 
 def test_python_warnings_in_a_worker_are_shown_by_the_main_process() -> None:
-    def read(path: str) -> readahead.Result:
+    def read(path: str) -> Result:
         if os.getpid() != parent:
             warnings.warn(f"old API in {path[-8:]}", DeprecationWarning, stacklevel=1)
         return path, {}

@@ -9,17 +9,13 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from breakout_kernel import build, data, errors, source
+from breakout_kernel import build, data, readahead, source
 from breakout_kernel.change.stamp import Stamp
 from breakout_kernel.settings import Option, is_type
-from breakout_kernel.workers import worker_count
 from breakout_kernel.writing import MACROS, macro_modules
 from pelican.utils import file_suffix
 
-from . import readahead
 from .reader import WARNINGS, BreakoutMarkdownReader, warn_notes
-
-log = errors.log
 
 SCHEMA = {
     "FAIL_ON_ERRORS": Option(True, is_type(bool), "True or False"),
@@ -108,12 +104,9 @@ def freeze_urls(contents: Iterable[Any]) -> None:
 
 @dataclass
 class ReadState:
-    """How this build read its files: worker processes allowed, files a worker read."""
+    """Which generators' files this build has planned to read ahead."""
 
-    workers: int = 0  # worker_count(settings), asked once per build
     started: set[int] = field(default_factory=set)  # id() of generators already planned
-    pools: list[readahead.ReadAhead] = field(default_factory=list)
-    by_workers: int = 0  # files whose reading a worker process did
 
 
 def files_to_read(generator: Any, paths: str, excludes: str) -> dict[str, BreakoutMarkdownReader]:
@@ -144,50 +137,28 @@ def start_reading_ahead(generator: Any, paths: str, excludes: str) -> None:
     if id(generator) in state.started:
         return
     state.started.add(id(generator))
-    if not state.workers:
-        state.workers = worker_count(generator.settings)
-    if state.workers < 2:
+    if readahead.workers_for(generator.settings) < 2:
         return  # one process: read exactly as Pelican does
     planned = files_to_read(generator, paths, excludes)
     if len(planned) < readahead.MIN_FILES:
         return
-    pool = readahead.ReadAhead(
-        list(planned),
-        lambda path: planned[path].read_here(path),
-        generator.settings,
-        state.workers,
-    )
     readers = set(planned.values())
     for reader in readers:
         reader.prepare()
-    pool.start()
-    state.pools.append(pool)
+    pool = readahead.start(
+        generator.settings, list(planned), lambda path: planned[path].read_here(path)
+    )
     for reader in readers:
         reader.ahead = pool
 
 
 def stop_reading_ahead(generator: Any) -> None:
-    """The generator has read everything: end its workers, note how much they read."""
-    this = build.current(generator.settings)
-    if this is None:
-        return
-    state = this.part(ReadState)
-    pools: list[readahead.ReadAhead] = []
+    """The generator has read everything: end its workers (one pool for every extension)."""
     for reader in generator.readers.readers.values():
         pool = getattr(reader, "ahead", None)
         if pool is not None:
-            reader.ahead = None  # one pool serves every extension's reader
-            if pool not in pools:
-                pools.append(pool)
-    for pool in pools:
-        pool.close()
-        state.by_workers += pool.taken
-        log.debug(
-            "read ahead: %d of %d files read by %d worker process(es)",
-            pool.taken,
-            len(pool.paths),
-            pool.forked,
-        )
+            reader.ahead = None
+            readahead.finish(pool)
 
 
 def on_article_generator_preread(generator: Any) -> None:

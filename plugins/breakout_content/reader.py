@@ -15,7 +15,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, get_date
 
 if TYPE_CHECKING:
-    from .readahead import ReadAhead
+    from breakout_kernel.readahead import ReadAhead
 
 # Keys Pelican or Breakout understands; anything else close to one of them is a typo.
 PELICAN_KEYS = {
@@ -195,7 +195,7 @@ class BreakoutMarkdownReader(MarkdownReader):
         self._shared_md: Markdown | None = None
         self._meta: tuple[Any, float] | None = None
         # The files read ahead by worker processes (glue.start_reading_ahead), if any.
-        self.ahead: ReadAhead | None = None
+        self.ahead: ReadAhead[tuple[str, dict[str, Any]]] | None = None
 
     def process_metadata(self, name: str, value: Any) -> Any:
         """As Pelican, but an ISO Date/Modified is read without dateutil (same value, 10x faster)."""

@@ -1,39 +1,46 @@
-"""Read Markdown files ahead in forked worker processes; hand each result over in file order.
+"""Read content files ahead in forked worker processes; hand each result over in file order.
 
-Pelican reads a generator's files one by one. `ReadAhead` forks worker processes once
-the readers and the site's data exist (copy-on-write: nothing is imported or parsed
-again), and the work meets in the middle: the main process reads from the front of the
-file list as Pelican asks for each file, the workers claim small batches from the back
-and send back each file's `(content, metadata)`, or its failure, with everything reading
-it logged or marked (a `breakout_kernel.journal.Journal`). When Pelican asks for a file a
-worker read, `take()` replays its journal and returns its result: the build logs, counts
-errors and fails exactly as when one process reads everything, in the same order.
+Pelican reads a generator's files one by one, and breakout_comments its comment files.
+`ReadAhead` forks worker processes once everything reading needs exists (the readers,
+the site's data: copy-on-write, nothing is imported or parsed again), and the work meets
+in the middle: the main process reads from the front of the file list as it asks for
+each file, the workers claim small batches from the back and send back each file's
+result, or its failure, with everything reading it logged or marked (a
+`breakout_kernel.journal.Journal`). When the main process asks for a file a worker read,
+`take()` replays its journal and returns its result: the build logs, counts errors and
+fails exactly as when one process reads everything, in the same order.
 
 Pickling keeps the main process's objects: a `Tag`, `Author` or `Category` holds the
 build's settings, which are sent as a reference and restored to the main process's own
 settings object (the identity service and the whole settings dict are never pickled).
+`start()` and `finish()` are the build's side: one pool per file list, only with more than
+one worker (`workers.worker_count`, asked once per build) and at least MIN_FILES files.
 """
 
 from __future__ import annotations
 
 import gc
 import io
+import logging
 import os
 import pickle
 import weakref
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import connection, get_context
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from breakout_kernel import errors, journal
 from pelican.urlwrappers import Author, Category, Tag
 
-Result = tuple[str, dict[str, Any]]
+from . import build, errors, journal
+from .workers import worker_count
+
+T = TypeVar("T")
 MIN_FILES = 4  # fewer files are read in the main process (a fork costs about one file's read)
 MAX_BATCH = 16  # files a worker claims at once, fewer as the unread middle narrows
 READ, FAILED, AGAIN = "read", "failed", "again"
+log = logging.getLogger("breakout")
 
 
 @dataclass
@@ -41,11 +48,11 @@ class Outcome:
     """What a worker made of one file: its result, or that it failed (reported), or neither."""
 
     kind: str  # READ, FAILED (a ContentError, already reported) or AGAIN (read it here)
-    result: Result | None = None
+    result: Any = None
     journal: journal.Journal | None = None
 
 
-_open: weakref.WeakSet[ReadAhead] = weakref.WeakSet()  # pools not yet closed, in this process
+_open: weakref.WeakSet[ReadAhead[Any]] = weakref.WeakSet()  # pools not yet closed, here
 
 
 def close_all() -> None:
@@ -54,17 +61,71 @@ def close_all() -> None:
         pool.close()
 
 
-class ReadAhead:
-    """The files of one generator, read by `workers` processes (this one included)."""
+@dataclass
+class ReadAheadState:
+    """How this build read its files (kernel Build part)."""
+
+    workers: int = 0  # worker_count(settings), asked once per build
+    pools: list[ReadAhead[Any]] = field(default_factory=list)
+    by_workers: int = 0  # files whose reading a worker process did
+
+
+def start(
+    settings: Mapping[str, Any], paths: Sequence[str], read: Callable[[str], T]
+) -> ReadAhead[T] | None:
+    """A started pool reading paths (in the order the main process will ask), or None.
+
+    None with one worker (nothing forks: the caller reads as it always did), with fewer
+    than MIN_FILES files, or outside a build.
+    """
+    this = build.current(settings)
+    workers = workers_for(settings)
+    if this is None or workers < 2 or len(paths) < MIN_FILES:
+        return None
+    pool = ReadAhead(paths, read, settings, workers)
+    pool.start()
+    this.part(ReadAheadState).pools.append(pool)
+    return pool
+
+
+def workers_for(settings: Mapping[str, Any]) -> int:
+    """worker_count(settings) for the build under way, asked (a bad value reported) once; else 1."""
+    this = build.current(settings)
+    if this is None:
+        return 1
+    state = this.part(ReadAheadState)
+    if not state.workers:
+        state.workers = worker_count(settings)
+    return state.workers
+
+
+def finish(pool: ReadAhead[Any] | None) -> None:
+    """Close a pool start() made and count what its workers read."""
+    if pool is None or pool.closed:
+        return
+    pool.close()
+    this = build.current(pool.settings)
+    if this is not None:
+        this.part(ReadAheadState).by_workers += pool.taken
+    log.debug(
+        "read ahead: %d of %d files read by %d worker process(es)",
+        pool.taken,
+        len(pool.paths),
+        pool.forked,
+    )
+
+
+class ReadAhead(Generic[T]):
+    """A list of files read by `workers` processes (this one included)."""
 
     def __init__(
         self,
         paths: Sequence[str],
-        read: Callable[[str], Result],
-        settings: dict[str, Any],
+        read: Callable[[str], T],
+        settings: Mapping[str, Any],
         workers: int,
     ) -> None:
-        """paths: absolute, in the order Pelican will ask; read(path): the reader's own read."""
+        """paths: in the order the main process will ask; read(path): how one file is read."""
         self.paths = list(paths)
         self.index = {path: i for i, path in enumerate(self.paths)}
         self.read = read
@@ -107,7 +168,7 @@ class ReadAhead:
             self.pids.append(pid)
             self.conns.append(connection.Connection(reader, writable=False))
 
-    def take(self, path: str) -> Result | None:
+    def take(self, path: str) -> T | None:
         """The result of a file a worker read (its log replayed here), or None: read it here.
 
         Raises errors.ContentError for a file the worker failed (its errors are reported).
@@ -133,7 +194,8 @@ class ReadAhead:
             journal.replay(outcome.journal)
         if outcome.kind == FAILED:
             raise errors.ContentError(path)
-        return outcome.result
+        result: T = outcome.result
+        return result
 
     def _receive(self) -> None:
         """Wait for the next batch from any worker (or its end)."""
@@ -219,7 +281,7 @@ class ReadAhead:
 # ------------------------------------------------------------ pickling the build's settings
 
 
-def _reduce_wrapper(settings: dict[str, Any], obj: Any) -> Any:
+def _reduce_wrapper(settings: Mapping[str, Any], obj: Any) -> Any:
     """A Tag, Author or Category without the settings it holds (restored by _Unpickler)."""
     state = dict(vars(obj))
     if state.get("settings") is not settings:
@@ -228,14 +290,14 @@ def _reduce_wrapper(settings: dict[str, Any], obj: Any) -> Any:
     return (_rewrap, (type(obj), state))
 
 
-def _rewrap(cls: type, state: dict[str, Any], settings: dict[str, Any] | None = None) -> Any:
+def _rewrap(cls: type, state: dict[str, Any], settings: Mapping[str, Any] | None = None) -> Any:
     """A URL wrapper from its state, holding `settings` (given by _Unpickler)."""
     obj = cls.__new__(cls)
     obj.__dict__.update(state, settings=settings)
     return obj
 
 
-def _dumps(value: Any, settings: dict[str, Any]) -> bytes:
+def _dumps(value: Any, settings: Mapping[str, Any]) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {
@@ -248,7 +310,7 @@ def _dumps(value: Any, settings: dict[str, Any]) -> bytes:
 class _Unpickler(pickle.Unpickler):
     """Gives every URL wrapper the main process's own settings object."""
 
-    def __init__(self, file: io.BytesIO, settings: dict[str, Any]) -> None:
+    def __init__(self, file: io.BytesIO, settings: Mapping[str, Any]) -> None:
         super().__init__(file)
         self.settings = settings
 
