@@ -19,6 +19,7 @@ one worker (`workers.worker_count`, asked once per build) and at least MIN_FILES
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import io
 import logging
@@ -26,6 +27,7 @@ import os
 import pickle
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import connection, get_context
@@ -39,6 +41,9 @@ from .workers import worker_count
 T = TypeVar("T")
 MIN_FILES = 4  # fewer files are read in the main process (a fork costs about one file's read)
 MAX_BATCH = 16  # files a worker claims at once, fewer as the unread middle narrows
+# A pipe this big holds a batch of long write-ups, so a worker does not wait for the main
+# process to drain it (the default 64 KiB holds about seven); 1 MiB is Linux's usual limit.
+PIPE_BYTES = 1 << 20
 READ, FAILED, AGAIN = "read", "failed", "again"
 log = logging.getLogger("breakout")
 
@@ -152,6 +157,8 @@ class ReadAhead(Generic[T]):
         self.bounds[0] = min(1, len(self.paths))
         for _ in range(self.workers - 1):
             reader, writer = os.pipe()
+            with suppress(OSError, AttributeError):  # Linux: room for a whole batch or more
+                fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
             try:
                 pid = os.fork()
             except OSError:  # no more processes or memory: read with the workers there are
