@@ -5,10 +5,10 @@ No timings are asserted: builds here are tiny and the machine is shared.
 
 from __future__ import annotations
 
-import json
 import collections
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import statistics
