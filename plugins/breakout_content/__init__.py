@@ -15,6 +15,9 @@ def register() -> None:
     signals.initialized.connect(glue.on_initialized)
     # readers_init: the only place to swap the Markdown reader class.
     signals.readers_init.connect(glue.on_readers_init)
+    # article/page_generator_init: the generator and its Readers exist, nothing is read yet.
+    signals.article_generator_init.connect(glue.share_file_stamps)
+    signals.page_generator_init.connect(glue.share_file_stamps)
     # article/page_generator_finalized: slugs, dates and statuses are final, so each URL
     # can be worked out once instead of on every access.
     signals.article_generator_finalized.connect(glue.on_article_generator_finalized)
