@@ -110,7 +110,7 @@ def test_the_fast_pre_test_answers_as_the_case_blind_pattern(text: str) -> None:
 def test_the_pre_test_still_sends_handlers_and_script_urls_to_the_finder() -> None:
     for text in (
         '<p ONCLICK = "x()">',
-        "<a href=\"java&#115;cript:x\">",
+        '<a href="java&#115;cript:x">',
         "<img src=DaTa:text/html>",
         "<\u017fcript>",  # ſ: re.I reads it as s
         "a moon=1 and x.on\u212aey=2",  # the second is a handler: K folds to k
