@@ -335,14 +335,21 @@ class Linker:
 
     def cooccur(self, named: list[Person], people: list[Person], topics: list[Topic]) -> None:
         """Count pairs within one item: named people together, people with topics, topics together."""
-        # Counter.update counts a list in C, adding keys in the list's order (as += 1 did).
         for person in named:
-            _counter(self.co_people, person).update([o for o in named if o is not person])
-        for person in people:  # an empty Counter too, as before: its key says "seen"
-            _counter(self.person_topics, person).update(topics)
+            counter = self.co_people.setdefault(person, Counter())
+            for other in named:
+                if other is not person:
+                    counter[other] += 1
+        for person in people:
+            counter = self.person_topics.setdefault(person, Counter())
+            for topic in topics:
+                counter[topic] += 1
+                self.topic_people.setdefault(topic, Counter())[person] += 1
         for topic in topics:
-            _counter(self.topic_people, topic).update(people)
-            _counter(self.topic_topics, topic).update([o for o in topics if o is not topic])
+            counter = self.topic_topics.setdefault(topic, Counter())
+            for other in topics:
+                if other is not topic:
+                    counter[other] += 1
 
     def sentence(self, text: str) -> str:
         """The sentence naming someone, cut at a word boundary to SENTENCE_CHARS."""
@@ -353,11 +360,3 @@ class Linker:
             return text
         cut = text[: self.sentence_chars].rsplit(" ", 1)[0]
         return cut.rstrip(" ,;:") + "…"
-
-
-def _counter(counters: dict[Any, Counter[Any]], key: Any) -> Counter[Any]:
-    """counters[key], made empty on first use (setdefault would make a Counter every call)."""
-    found = counters.get(key)
-    if found is None:
-        found = counters[key] = Counter()
-    return found
