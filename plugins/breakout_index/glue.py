@@ -297,9 +297,8 @@ class IndexGenerator(Generator):
         if self.index is None:
             return
         siteurl = str(self.context.get("SITEURL", ""))
-        folders = build.output_folders(self.settings)
         for save_as, url in session_redirects(self.index.sessions, self.settings, siteurl):
             path = sanitised_join(writer.output_path, save_as)
-            folders.ensure(os.path.dirname(path))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(redirect_page(url))

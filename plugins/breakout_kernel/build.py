@@ -91,6 +91,16 @@ def on_finalized(pelican: Any) -> None:
     errors.stop()
 
 
+def attach() -> None:
+    """Connect the build's lifecycle; every plugin's register() calls this first (idempotent)."""
+    # initialized: a plugin's receivers come after these, so its problems are counted.
+    signals.initialized.connect(on_initialized)
+    # finalized: every generator has run, so all problems have been logged.
+    signals.finalized.connect(on_finalized)
+    # all_generators_finalized: sent on every run (autoreload too) before anything is written.
+    signals.all_generators_finalized.connect(on_all_generators_finalized)
+
+
 def output_folders(settings: Mapping[str, Any] | None = None) -> OutputFolders:
     """This run's OutputFolders; outside a build, a new one (it then knows nothing)."""
     this = current(settings)
@@ -102,13 +112,3 @@ def on_all_generators_finalized(generators: list[Any]) -> None:
     this = current(generators[0].settings) if generators else None
     if this is not None:
         this.parts.pop(OutputFolders, None)
-
-
-def attach() -> None:
-    """Connect the build's lifecycle; every plugin's register() calls this first (idempotent)."""
-    # initialized: a plugin's receivers come after these, so its problems are counted.
-    signals.initialized.connect(on_initialized)
-    # all_generators_finalized: each run's first signal before anything is written.
-    signals.all_generators_finalized.connect(on_all_generators_finalized)
-    # finalized: every generator has run, so all problems have been logged.
-    signals.finalized.connect(on_finalized)
