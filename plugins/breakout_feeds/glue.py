@@ -28,6 +28,7 @@ log = logging.getLogger("breakout.feeds")
 
 MANIFEST = "breakout_feeds.json"  # under CACHE_PATH: last build's feed fingerprints
 MANIFEST_VERSION = 1
+LANE_JOB = "feeds"  # this plugin's job in the kernel's output lane
 
 
 @dataclass
@@ -199,15 +200,22 @@ class FeedsGenerator(Generator):
     """Writes every feed after all pages are known; publishes feed links for templates."""
 
     def generate_context(self) -> None:
-        """Put the feed links helper in the shared context before any template renders."""
+        """Put the feed links helper in the shared context; offer the feeds to the output lane."""
         opts = options(self.settings)
         self.context["breakout_feeds"] = FeedLinks(
             FeedPaths.from_settings(self.settings),
             str(self.settings.get("SITEURL") or ""),
             opts["AUTHOR"] or str(self.settings.get("SITENAME") or "Breakout"),
         )
+        # Feeds read the finished context and feed nothing back into pages: a lane's job.
+        build.offer(self.settings, LANE_JOB, self.write_all, self.record)
 
     def generate_output(self, writer: Any) -> None:
+        """Render and write every feed whose inputs changed, unless the output lane does."""
+        if not build.in_lane(self.settings, LANE_JOB):
+            self.record(self.write_all())
+
+    def write_all(self) -> FeedStats:
         """Render and write every feed whose inputs changed (the index and comments are done)."""
         opts = options(self.settings)
         site = site_info(self.settings, opts)
@@ -243,9 +251,6 @@ class FeedsGenerator(Generator):
             stats.reused += batch_stats.reused
             del plans  # before the next batch is planned: its items can go
         stats.rendered.sort()
-        this = build.current(self.settings)
-        if this is not None:
-            this.parts[FeedStats] = stats
         log.debug(
             "breakout_feeds: rendered %d feeds, reused %d unchanged",
             len(stats.rendered),
@@ -253,6 +258,13 @@ class FeedsGenerator(Generator):
         )
         if cache:
             feeds.save(manifest_path)
+        return stats
+
+    def record(self, stats: FeedStats) -> None:
+        """Keep what the feeds did as this build's FeedStats (in the main process)."""
+        this = build.current(self.settings)
+        if this is not None:
+            this.parts[FeedStats] = stats
 
 
 def feeds_stamp(opts: Mapping[str, Any], site: SiteInfo, paths: FeedPaths) -> str:

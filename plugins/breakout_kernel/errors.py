@@ -90,6 +90,8 @@ class PlainHandler(logging.StreamHandler):  # type: ignore[type-arg]
             line = f"{record.levelname}: {message}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
+        elif record.exc_text:  # a record replayed from the output lane carries its text
+            line += "\n" + record.exc_text
         return line
 
 
