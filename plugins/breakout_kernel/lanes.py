@@ -189,7 +189,7 @@ def join(lane: Lane) -> list[Any]:
         return list(result)
     jobs = ", ".join(j.name for j in lane.jobs)
     if status == _FAILED and result:
-        raise LaneFailed(f"the {lane.name} lane ({jobs}) failed in process {lane.pid}:\n{result}")
+        raise LaneFailed(f"the {lane.name} lane ({jobs}) failed in process {lane.pid}: {result}")
     raise LaneFailed(
         f"the {lane.name} lane ({jobs}) {ended or 'ended'} in process {lane.pid} "
         "before it sent its result"
