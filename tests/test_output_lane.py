@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from breakout_feeds import glue as feeds_glue
 from breakout_kernel.errors import BuildFailed
+from breakout_subscribe import glue as subscribe_glue
 from conftest import FIXTURES, ROOT, build_site
 
 from bench import corpus
@@ -53,11 +54,13 @@ def test_golden_site_is_byte_identical_with_one_and_two_workers(
 ) -> None:
     _build(monkeypatch, 1, GOLDEN, tmp_path / "one", tmp_path / "cache-one")
     assert _feeds_pid(debug_feeds) == os.getpid()  # one worker: nothing forks
-    one_stats = feeds_glue.last_stats()
+    one_stats = feeds_glue.last_stats(), subscribe_glue.last_stats()
     _build(monkeypatch, 2, GOLDEN, tmp_path / "two", tmp_path / "cache-two")
     assert _feeds_pid(debug_feeds) != os.getpid()  # two: the feeds ran in the lane
-    # The lane's stats reached the main process's build state.
-    assert feeds_glue.last_stats() == one_stats and one_stats.rendered
+    # The lane's stats reached the main process's build state (the Follow page's merged in).
+    assert (feeds_glue.last_stats(), subscribe_glue.last_stats()) == one_stats
+    assert one_stats[0].rendered and "follow/index.html" in one_stats[1].written
+    assert "feeds/index.opml" in one_stats[1].written
     assert compare_trees(tmp_path / "one", tmp_path / "two") == []
     assert any(p.suffix == ".xml" for p in (tmp_path / "two").rglob("*"))
 
@@ -76,14 +79,17 @@ def test_generated_site_cold_and_warm_are_byte_identical_with_one_and_two_worker
     writeup = sorted((content / "writeups").rglob("*.md"))[-1]
     corpus.edit_one_word(writeup)
     warm: dict[int, feeds_glue.FeedStats] = {}
+    written: dict[int, list[str]] = {}
     for n, (out, cache) in outs.items():
         _build(monkeypatch, n, content, out, cache)
         warm[n] = feeds_glue.last_stats()
+        written[n] = subscribe_glue.last_stats().written
         assert (_feeds_pid(debug_feeds) == os.getpid()) == (n == 1)
     assert compare_trees(outs[1][0], outs[2][0]) == []
     # Change detection still works in the lane: the same few feeds remade, the rest kept.
     assert warm[2] == warm[1]
     assert 0 < len(warm[2].rendered) < warm[2].reused
+    assert written[2] == written[1]  # the same subscribe files remade (a body edit: none)
 
 
 def _bad_id_site(tmp_path: Path) -> Path:
@@ -149,7 +155,7 @@ def test_an_exception_in_the_lane_fails_the_build_with_its_message(
         Pelican(settings).run()
     (error,) = _errors(caplog)
     first = error.getMessage().splitlines()[0]
-    assert first.startswith("the output lane (feeds) failed in process ")
+    assert first.startswith("the output lane (feeds, subscribe) failed in process ")
     assert ": IsADirectoryError: [Errno 21] Is a directory: " in first
     assert first.endswith(f" -> '{out}/feeds/all.atom.xml'")
     assert "Traceback (most recent call last)" in error.getMessage()
