@@ -46,7 +46,12 @@ def _files(out: Path) -> int:
 @pytest.fixture
 def debug_feeds(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.DEBUG, logger="breakout.feeds")
+    caplog.set_level(logging.DEBUG, logger="breakout.lanes")
     return caplog
+
+
+def _lane_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "breakout.lanes"]
 
 
 def test_golden_site_is_byte_identical_with_one_and_two_workers(
@@ -54,9 +59,13 @@ def test_golden_site_is_byte_identical_with_one_and_two_workers(
 ) -> None:
     _build(monkeypatch, 1, GOLDEN, tmp_path / "one", tmp_path / "cache-one")
     assert _feeds_pid(debug_feeds) == os.getpid()  # one worker: nothing forks
+    assert _lane_lines(debug_feeds) == []
     one_stats = feeds_glue.last_stats(), subscribe_glue.last_stats()
     _build(monkeypatch, 2, GOLDEN, tmp_path / "two", tmp_path / "cache-two")
     assert _feeds_pid(debug_feeds) != os.getpid()  # two: the feeds ran in the lane
+    forked, joined = _lane_lines(debug_feeds)
+    assert forked == f"lane output: pid {_feeds_pid(debug_feeds)} runs feeds, subscribe"
+    assert joined.startswith("lane output: ") and "the main process waited" in joined
     # The lane's stats reached the main process's build state (the Follow page's merged in).
     assert (feeds_glue.last_stats(), subscribe_glue.last_stats()) == one_stats
     assert one_stats[0].rendered and "follow/index.html" in one_stats[1].written

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -129,6 +130,7 @@ def join_lane(settings: Mapping[str, Any]) -> None:
     if this is None or lane is None:
         return
     this.part(OutputLane).lane = None
+    started = time.monotonic()
     try:
         values = lanes.join(lane)
     except lanes.LaneFailed as exc:
@@ -137,6 +139,13 @@ def join_lane(settings: Mapping[str, Any]) -> None:
     except BaseException:  # interrupted while waiting: leave no child behind
         lanes.abort(lane)
         raise
+    logging.getLogger("breakout.lanes").debug(
+        "lane %s: %.2f s CPU in process %d; the main process waited %.2f s for it",
+        lane.name,
+        lane.cpu,
+        lane.pid,
+        time.monotonic() - started,
+    )
     for job, value in zip(lane.jobs, values, strict=True):
         job.done(value)
 

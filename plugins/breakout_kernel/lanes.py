@@ -54,6 +54,7 @@ class Lane:
     fd: int
     jobs: list[Job] = field(default_factory=list)
     reaped: bool = False  # waited for: its pid may belong to another process now
+    cpu: float = 0.0  # the child's user+sys seconds, once reaped
 
 
 def _portable(record: logging.LogRecord) -> dict[str, Any]:
@@ -155,8 +156,9 @@ def _close(lane: Lane) -> None:
 
 def _wait(lane: Lane) -> str:
     """Reap the child; "" for a clean exit, else how it ended."""
-    _, status = os.waitpid(lane.pid, 0)
+    _, status, usage = os.wait4(lane.pid, 0)
     lane.reaped = True
+    lane.cpu = usage.ru_utime + usage.ru_stime
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         try:
