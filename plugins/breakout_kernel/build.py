@@ -140,9 +140,10 @@ def join_lane(settings: Mapping[str, Any]) -> None:
         lanes.abort(lane)
         raise
     logging.getLogger("breakout.lanes").debug(
-        "lane %s: %.2f s CPU in process %d; the main process waited %.2f s for it",
+        "lane %s: %.2f s CPU, %d page faults in process %d; the main process waited %.2f s for it",
         lane.name,
         lane.cpu,
+        lane.faults,
         lane.pid,
         time.monotonic() - started,
     )

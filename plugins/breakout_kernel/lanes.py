@@ -55,6 +55,7 @@ class Lane:
     jobs: list[Job] = field(default_factory=list)
     reaped: bool = False  # waited for: its pid may belong to another process now
     cpu: float = 0.0  # the child's user+sys seconds, once reaped
+    faults: int = 0  # the child's minor page faults (copy-on-write copies among them)
 
 
 def _portable(record: logging.LogRecord) -> dict[str, Any]:
@@ -159,6 +160,7 @@ def _wait(lane: Lane) -> str:
     _, status, usage = os.wait4(lane.pid, 0)
     lane.reaped = True
     lane.cpu = usage.ru_utime + usage.ru_stime
+    lane.faults = usage.ru_minflt
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         try:
