@@ -170,3 +170,30 @@ def test_an_exception_in_the_lane_fails_the_build_with_its_message(
     assert "Traceback (most recent call last)" in error.getMessage()
     # The main process still wrote its pages: everything else was reported before failing.
     assert (out / "index.html").is_file()
+
+
+def test_a_build_that_raises_in_the_main_process_leaves_no_lane_and_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug_feeds: pytest.LogCaptureFixture
+) -> None:
+    import jinja2
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    # A template error while the main process writes the write-up pages, after the fork.
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "{% block content %}", "{% block content %}{{ nothing.here }}", 1
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    monkeypatch.setenv("BREAKOUT_WORKERS", "2")
+    with pytest.raises(jinja2.UndefinedError):
+        build_site(GOLDEN, out, cache=tmp_path / "cache", THEME=str(theme), **GOLDEN_OVERRIDES)
+    (forked,) = [m for m in _lane_lines(debug_feeds) if " runs " in m]
+    pid = int(forked.split(" pid ")[1].split()[0])
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+        os.kill(pid, 0)
+    # Nothing of the failed build is left: no output, no staging folder.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "theme"]
