@@ -294,8 +294,12 @@ def publish(
         "repeats": "runs of each build",
         "scale": "Breakout cold at 2,000 and 5,000 write-ups",
         "profile": "cProfile one Breakout cold build",
+        "profile_warm": "cProfile Breakout's warm rebuild after the one-word edit",
         "clock": "cpu (default) or wall time in the ratios",
         "search": "measure Breakout with Pagefind indexing on",
+        "shape": "corpus shape(s), comma-separated: default, dense (one ratios line each)",
+        "workers": "BREAKOUT_WORKERS for Breakout's builds; a list (1,2) runs each in turn",
+        "sizes": "the two corpus sizes of --scale (default 2000,5000)",
     }
 )
 def bench(
@@ -304,19 +308,27 @@ def bench(
     repeats: int = 3,
     scale: bool = False,
     profile: bool = False,
+    profile_warm: bool = False,
     clock: str = "cpu",
     search: bool = False,
+    shape: str = "default",
+    workers: str = "",
+    sizes: str = "2000,5000",
 ) -> None:
     """Benchmark Breakout against vanilla Pelican on a generated corpus (A B A B)."""
     from bench.runner import main as bench_main
+    from bench.runner import split_ints, split_names
 
     bench_main(
         posts=posts,
         repeats=repeats,
         scale_mode=scale,
-        profile_mode=profile,
+        profile_mode="warm" if profile_warm else profile,
         clock=clock,
         search=search,
+        shapes=split_names(shape),
+        workers=split_ints(workers) or [None],
+        sizes=split_ints(sizes),
     )
 
 

@@ -1,9 +1,11 @@
 """Deterministic benchmark corpus in Breakout's content format (docs/ARCHITECTURE.md).
 
-`python3 -m bench.corpus --posts N --out DIR` writes a content folder (what PATH points
-at): writeups/<year>/<slug>.md, comments/<slug>/<id>.md, pages/about.md, people.toml and
-events.toml. The same seed and N always give byte-identical files: only a seeded RNG is
-used, never the clock, and nothing iterates a set.
+`python3 -m bench.corpus --posts N --out DIR [--shape NAME]` writes a content folder (what
+PATH points at): writeups/<year>/<slug>.md, comments/<slug>/<id>.md, pages/about.md,
+people.toml and events.toml. The same seed, N and shape always give byte-identical files:
+only a seeded RNG is used, never the clock, and nothing iterates a set. A `Shape` sets
+the handles and hashtags per write-up, the people and topic pools and the comments
+(`SHAPES`: `default`, the corpus of issue 8, and `dense`, like issue 21's independent one).
 """
 
 from __future__ import annotations
@@ -151,6 +153,48 @@ EDIT_WORDS = ("revised", "amended")
 
 
 @dataclass(frozen=True)
+class Shape:
+    """How dense a corpus is: what each write-up names and how many comments it draws."""
+
+    name: str
+    handles: tuple[int, int]  # distinct people @mentioned in a write-up's body, inclusive
+    hashtags: tuple[int, int]  # distinct #hashtags in a write-up's body, inclusive
+    people_divisor: int  # the people pool is posts / this (at least 12)
+    topics_divisor: int  # the topic pool is posts / this (at least 8)
+    comments_mean: float  # comments per write-up: Poisson with this mean...
+    comments_max: int  # ...capped here
+    summary: str = ""
+
+    def people_pool(self, posts: int) -> int:
+        """Size of the people registry for `posts` write-ups."""
+        return max(12, self.handles[1] + 2, round(posts / self.people_divisor))
+
+    def topic_pool(self, posts: int) -> int:
+        """Number of distinct topics for `posts` write-ups."""
+        return max(8, self.hashtags[1] + 2, round(posts / self.topics_divisor))
+
+
+SHAPES = {
+    shape.name: shape
+    for shape in (
+        Shape("default", (3, 10), (2, 6), 5, 10, 3.0, 12, "issue 8's corpus"),
+        # Issue 21's independent measurement: more people and topics per write-up, from
+        # larger pools, and busier comment threads.
+        Shape("dense", (8, 20), (5, 12), 2, 4, 8.0, 30, "more names, tags and comments"),
+    )
+}
+DEFAULT_SHAPE = "default"
+
+
+def get_shape(name: str) -> Shape:
+    """The named shape, or ValueError listing the known ones."""
+    try:
+        return SHAPES[name]
+    except KeyError:
+        raise ValueError(f"unknown shape {name!r} (known: {', '.join(SHAPES)})") from None
+
+
+@dataclass(frozen=True)
 class Person:
     """One registry entry of people.toml."""
 
@@ -183,6 +227,7 @@ class Corpus:
 
     posts: int
     seed: int
+    shape: str = DEFAULT_SHAPE
     files: dict[str, str] = field(default_factory=dict)
     vanilla: dict[str, str] = field(default_factory=dict)
     writeups: list[str] = field(default_factory=list)
@@ -390,6 +435,7 @@ class _Site:
     person_cum: list[float]
     topics: list[str]
     topic_cum: list[float]
+    shape: Shape
 
     def person(self) -> Person:
         """A person drawn by Zipf-like popularity."""
@@ -531,19 +577,27 @@ def _dedupe(values: Sequence[str]) -> list[str]:
     return out
 
 
-def generate(posts: int, seed: int = SEED) -> Corpus:
-    """Build the whole corpus in memory; same (posts, seed) → same texts."""
+def generate(posts: int, seed: int = SEED, shape: str = DEFAULT_SHAPE) -> Corpus:
+    """Build the whole corpus in memory; same (posts, seed, shape) → same texts."""
     if posts < 1:
         raise ValueError("posts must be at least 1")
+    form = get_shape(shape)
     # A string seed is hashed with SHA-512 by random, so it is stable across runs and versions.
-    rng = random.Random(f"breakout-bench:{seed}:{posts}")
-    people = make_people(rng, max(12, round(posts / 5)))
-    topics = make_topics(rng, max(8, round(posts / 10)))
+    # The default shape keeps issue 8's seed string, so its corpus is the one measured before.
+    tail = "" if shape == DEFAULT_SHAPE else f":{shape}"
+    rng = random.Random(f"breakout-bench:{seed}:{posts}{tail}")
+    people = make_people(rng, form.people_pool(posts))
+    topics = make_topics(rng, form.topic_pool(posts))
     events = make_events(rng, max(1, round(posts / 20)))
     site = _Site(
-        rng, people, _zipf_cum_weights(len(people)), topics, _zipf_cum_weights(len(topics))
+        rng,
+        people,
+        _zipf_cum_weights(len(people)),
+        topics,
+        _zipf_cum_weights(len(topics)),
+        form,
     )
-    corpus = Corpus(posts=posts, seed=seed)
+    corpus = Corpus(posts=posts, seed=seed, shape=shape)
     corpus.files["people.toml"] = people_toml(people)
     corpus.files["events.toml"] = events_toml(events)
     corpus.files["pages/about.md"] = (
@@ -610,12 +664,12 @@ def _add_writeup(
     date += dt.timedelta(days=days)
     relpath = f"writeups/{date.year}/{slug}.md"
 
-    distinct = rng.randint(3, 10)
+    distinct = rng.randint(*site.shape.handles)
     mentioned = _dedupe_people(list(leaders)[:distinct])
     while len(mentioned) < distinct:
         mentioned = _dedupe_people([*mentioned, site.person()])
     rng.shuffle(mentioned)
-    n_tags = rng.randint(2, 6)
+    n_tags = rng.randint(*site.shape.hashtags)
     hashtags = [event.hashtag] if rng.random() < 0.4 else []
     while len(hashtags) < n_tags:
         hashtags = _dedupe([*hashtags, site.topic()])
@@ -653,7 +707,7 @@ def _add_writeup(
     corpus.vanilla[relpath] = "\n".join([*vanilla_meta, *tail]) + "\n\n" + body
     corpus.writeups.append(relpath)
 
-    count = min(12, _poisson(rng, 3.0))
+    count = min(site.shape.comments_max, _poisson(rng, site.shape.comments_mean))
     when = date
     ids: list[str] = []
     for n in range(1, count + 1):
@@ -718,8 +772,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="content folder to create")
     parser.add_argument("--vanilla", type=Path, help="also write the vanilla Pelican copy here")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--shape", choices=tuple(SHAPES), default=DEFAULT_SHAPE, help="corpus shape (default)"
+    )
     args = parser.parse_args(argv)
-    corpus = generate(args.posts, args.seed)
+    corpus = generate(args.posts, args.seed, args.shape)
     try:
         write_corpus(corpus, args.out, args.vanilla)
     except FileExistsError as exc:

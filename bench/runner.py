@@ -11,8 +11,13 @@ on the shared 2-core machines wall time mostly measures the neighbours. `--clock
 switches them to wall time (right on a quiet machine, or once a build runs in parallel);
 both are printed either way.
 
-Other modes: `--scale` (Breakout cold at 2,000 and 5,000 write-ups, time ratio) and
-`--profile` (one Breakout cold build under cProfile, top 25 cumulative and tottime).
+`--shape NAME` picks the corpus shape (bench.corpus.SHAPES); `--shapes default,dense`
+runs the comparison at each shape in turn and ends with one labelled ratios line per shape.
+`--workers N` (or a list, `--workers 1,2`) sets BREAKOUT_WORKERS for Breakout's builds.
+
+Other modes: `--scale` (Breakout cold at 2,000 and 5,000 write-ups, or `--sizes A,B`, time
+ratio) and `--profile [cold|warm]` (one Breakout build under cProfile, top 25 cumulative
+and tottime; `warm` profiles the rebuild after the one-word edit).
 """
 
 from __future__ import annotations
@@ -76,6 +81,17 @@ class Site:
     name: str
     conf: Path
     root: Path
+    workers: int | None = None  # BREAKOUT_WORKERS for its builds; None: the runner's own
+    # Build as `invoke build` does (fresh folder, hard links, swap): what a user waits for.
+    fresh_output: bool = False
+
+    def env(self) -> dict[str, str]:
+        """The build process's environment: the runner's, with BREAKOUT_WORKERS if set."""
+        env = dict(os.environ)
+        if self.workers is not None:
+            # breakout_kernel.workers owns the number; the variable is its documented input.
+            env["BREAKOUT_WORKERS"] = str(self.workers)
+        return env
 
     @property
     def content(self) -> Path:
@@ -205,10 +221,14 @@ def run_build(site: Site, label: str, profile: Path | None = None) -> Build:
     ]  # fmt: skip
     if profile is not None:
         cmd += ["--profile", str(profile)]
+    if site.fresh_output:
+        cmd.append("--fresh-output")
     with log_path.open("wb") as log:
         start = time.perf_counter()
         # cwd=ROOT puts the repository on the child's sys.path (for `-m bench.child`).
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=site.env(), stdin=subprocess.DEVNULL, stdout=log, stderr=log
+        )
         try:
             with TreeSampler(proc.pid) as sampler:
                 # wait4 reaps this child and returns its own rusage: a clean per-build peak RSS.
@@ -328,10 +348,10 @@ class Prepared:
     seconds: float
 
 
-def _generate_and_write(posts: int, base: Path, vanilla: bool, seed: int) -> Prepared:
+def _generate_and_write(posts: int, base: Path, vanilla: bool, seed: int, shape: str) -> Prepared:
     """Generate the corpus and write it under base (runs in prepare's child process)."""
     start = time.perf_counter()
-    generated = corpus_mod.generate(posts, seed)
+    generated = corpus_mod.generate(posts, seed, shape)
     corpus_mod.write_corpus(
         generated,
         base / "breakout" / "content",
@@ -346,7 +366,12 @@ def _generate_and_write(posts: int, base: Path, vanilla: bool, seed: int) -> Pre
 
 
 def prepare(
-    posts: int, base: Path, *, vanilla: bool = True, seed: int = corpus_mod.SEED
+    posts: int,
+    base: Path,
+    *,
+    vanilla: bool = True,
+    seed: int = corpus_mod.SEED,
+    shape: str = corpus_mod.DEFAULT_SHAPE,
 ) -> Prepared:
     """Generate the corpus into base/breakout/content (and base/vanilla/content), in a child process.
 
@@ -359,7 +384,24 @@ def prepare(
         base.rename(base.with_name(f"{base.name}.old-{time.time_ns()}"))
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_generate_and_write, posts, base, vanilla, seed).result()
+        return pool.submit(_generate_and_write, posts, base, vanilla, seed, shape).result()
+
+
+def _variant(shape: str, workers: int | None) -> str:
+    """Scratch folder suffix for a shape and worker count ("" for the default shape, as before)."""
+    tail = "" if shape == corpus_mod.DEFAULT_SHAPE else f"-{shape}"
+    return tail + ("" if workers is None else f"-w{workers}")
+
+
+def _corpus_line(posts: int, comments: int, shape: str) -> str:
+    """What the corpus is: size, comments and shape with what it means."""
+    form = corpus_mod.get_shape(shape)
+    return (
+        f"{posts} write-ups, {comments} comments, shape {shape} ({form.summary}: "
+        f"{form.handles[0]}–{form.handles[1]} people and {form.hashtags[0]}–{form.hashtags[1]} "
+        f"hashtags per write-up, pools of {form.people_pool(posts)} people and "
+        f"{form.topic_pool(posts)} topics, comments Poisson mean {form.comments_mean:g})"
+    )
 
 
 def _mib(kib: float) -> float:
@@ -401,19 +443,22 @@ def compare(
     out: Print = say,
     *,
     conf: Path = BREAKOUT_CONF,
+    shape: str = corpus_mod.DEFAULT_SHAPE,
+    workers: int | None = None,
 ) -> dict[str, float]:
     """Vanilla vs Breakout, A B A B; print the table and the final ratios line; return figures."""
-    base = workdir / f"compare-{posts}"
-    generated = prepare(posts, base)
+    base = workdir / f"compare-{posts}{_variant(shape, workers)}"
+    generated = prepare(posts, base, shape=shape)
     vanilla = Site("vanilla", VANILLA_CONF, base / "vanilla")
-    breakout = Site("breakout", conf, base / "breakout")
+    breakout = Site("breakout", conf, base / "breakout", workers, fresh_output=True)
     sites = (vanilla, breakout)
     target = generated.edit_target
     out(f"machine: {machine_line()}")
     out(
-        f"corpus: {posts} write-ups, {generated.comment_count} comments, seed {generated.seed}, "
-        f"generated in {generated.seconds:.1f} s into {base}"
+        f"corpus: {_corpus_line(posts, generated.comment_count, shape)}, "
+        f"seed {generated.seed}, generated in {generated.seconds:.1f} s into {base}"
     )
+    out(f"Breakout workers: {'as the environment says' if workers is None else workers}")
     out(f"repeats: {repeats} (A B A B: vanilla, breakout); warm edit: {target}")
     cold: dict[str, list[Build]] = {s.name: [] for s in sites}
     warm: dict[str, list[Build]] = {s.name: [] for s in sites}
@@ -568,17 +613,20 @@ def scale(
     out: Print = say,
     *,
     conf: Path = BREAKOUT_CONF,
+    shape: str = corpus_mod.DEFAULT_SHAPE,
+    workers: int | None = None,
 ) -> dict[str, float]:
     """Breakout cold builds at two corpus sizes, alternating; print the time ratio large/small."""
     small, large = sizes
     sites = {}
     out(f"machine: {machine_line()}")
     for n in sizes:
-        base = workdir / f"scale-{n}"
-        generated = prepare(n, base, vanilla=False)
-        sites[n] = Site("breakout", conf, base / "breakout")
+        base = workdir / f"scale-{n}{_variant(shape, workers)}"
+        generated = prepare(n, base, vanilla=False, shape=shape)
+        sites[n] = Site("breakout", conf, base / "breakout", workers, fresh_output=True)
         out(
-            f"corpus: {n} write-ups, {generated.comment_count} comments ({generated.seconds:.1f} s)"
+            f"corpus: {_corpus_line(n, generated.comment_count, shape)} "
+            f"(generated in {generated.seconds:.1f} s)"
         )
     builds: dict[int, list[Build]] = {n: [] for n in sizes}
     for r in range(1, repeats + 1):
@@ -638,19 +686,64 @@ def print_profile(path: Path, top: int = 25, out: Print = say) -> list[tuple[str
 
 
 def profile(
-    posts: int, workdir: Path, top: int = 25, out: Print = say, *, conf: Path = BREAKOUT_CONF
+    posts: int,
+    workdir: Path,
+    top: int = 25,
+    out: Print = say,
+    *,
+    conf: Path = BREAKOUT_CONF,
+    shape: str = corpus_mod.DEFAULT_SHAPE,
+    workers: int | None = None,
+    which: str = "cold",
 ) -> Path:
-    """One Breakout cold build under cProfile; print the top entries; return the stats file."""
-    base = workdir / f"profile-{posts}"
-    generated = prepare(posts, base, vanilla=False)
-    site = Site("breakout", conf, base / "breakout")
-    stats_path = base / "breakout-cold.prof"
+    """One Breakout build under cProfile (cold, or warm after the one-word edit); print its top."""
+    base = workdir / f"profile-{posts}{_variant(shape, workers)}"
+    generated = prepare(posts, base, vanilla=False, shape=shape)
+    site = Site("breakout", conf, base / "breakout", workers, fresh_output=True)
+    stats_path = base / f"breakout-{which}.prof"
     out(f"machine: {machine_line()}")
-    out(f"corpus: {posts} write-ups, {generated.comment_count} comments")
-    build = run_build(site, "profile", profile=stats_path)
-    out(f"Breakout cold build under cProfile: {build.wall:.2f} s wall; stats in {stats_path}")
+    out(f"corpus: {_corpus_line(posts, generated.comment_count, shape)}")
+    if which == "warm":
+        # The cold build fills output and caches unprofiled; the edit is the benchmark's.
+        cold = run_build(site, "cold")
+        out(f"Breakout cold build (not profiled): {cold.cpu:.2f} s CPU")
+        corpus_mod.edit_one_word(site.content / generated.edit_target)
+    build = run_build(site, f"profile-{which}", profile=stats_path)
+    out(f"Breakout {which} build under cProfile: {build.wall:.2f} s wall; stats in {stats_path}")
     print_profile(stats_path, top, out)
     return stats_path
+
+
+def _label(shape: str, workers: int | None) -> str:
+    """How a summary line names one run: its shape, and its worker count when set."""
+    return f"shape {shape}" + ("" if workers is None else f", workers {workers}")
+
+
+def _check_options(
+    posts: int,
+    repeats: int,
+    clock: str,
+    profile_mode: bool | str,
+    shapes: Sequence[str],
+    workers: Sequence[int | None],
+    sizes: Sequence[int],
+) -> None:
+    """Refuse options that cannot run, with a message saying which and what is allowed."""
+    if posts < 1 or repeats < 1:
+        raise SystemExit("bench: --posts and --repeats must be at least 1")
+    if clock not in ("cpu", "wall"):
+        raise SystemExit("bench: --clock must be cpu or wall")
+    if profile_mode not in (False, True, "cold", "warm"):
+        raise SystemExit("bench: --profile must be cold or warm")
+    for shape in shapes:
+        if shape not in corpus_mod.SHAPES:
+            raise SystemExit(
+                f"bench: unknown shape {shape!r} (known: {', '.join(corpus_mod.SHAPES)})"
+            )
+    if not shapes or not workers or any(w is not None and w < 1 for w in workers):
+        raise SystemExit("bench: give at least one shape, and worker counts of at least 1")
+    if len(sizes) != 2 or min(sizes) < 1:
+        raise SystemExit("bench: --sizes takes two corpus sizes, e.g. 2000,20000")
 
 
 def main(
@@ -658,47 +751,103 @@ def main(
     repeats: int = 3,
     *,
     scale_mode: bool = False,
-    profile_mode: bool = False,
+    profile_mode: bool | str = False,
     workdir: Path | str | None = None,
     clock: str = "cpu",
     search: bool = False,
+    shapes: Sequence[str] = (corpus_mod.DEFAULT_SHAPE,),
+    workers: Sequence[int | None] = (None,),
+    sizes: Sequence[int] = SCALE_SIZES,
 ) -> dict[str, float]:
-    """Run the benchmark (or --scale / --profile); exit with the message if a build fails."""
+    """Run the benchmark (or --scale / --profile); exit with the message if a build fails.
+
+    With more than one shape or worker count, each runs in turn and the figures come back
+    keyed "<label>: <figure>"; a labelled ratios line per run closes the output.
+    """
     conf = BREAKOUT_SEARCH_CONF if search else BREAKOUT_CONF
     print(
         f"Breakout settings: {conf.relative_to(ROOT)} (search indexing {'on' if search else 'off'})"
     )
-    if posts < 1 or repeats < 1:
-        raise SystemExit("bench: --posts and --repeats must be at least 1")
-    if clock not in ("cpu", "wall"):
-        raise SystemExit("bench: --clock must be cpu or wall")
+    _check_options(posts, repeats, clock, profile_mode, shapes, workers, sizes)
+    variants = [(shape, w) for shape in shapes for w in workers]
+    if profile_mode and len(variants) > 1:
+        raise SystemExit("bench: --profile takes one shape and one worker count")
     folder = Path(workdir) if workdir is not None else DEFAULT_WORKDIR
     folder.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, dict[str, float]] = {}
     try:
-        if profile_mode:
-            profile(posts, folder, conf=conf)
-            return {}
-        if scale_mode:
-            return scale(repeats, folder, clock=clock, conf=conf)
-        return compare(posts, repeats, folder, clock=clock, conf=conf)
+        for shape, w in variants:
+            if len(variants) > 1:
+                say(f"== {_label(shape, w)} ==")
+            if profile_mode:
+                which = "cold" if profile_mode is True else str(profile_mode)
+                profile(posts, folder, conf=conf, shape=shape, workers=w, which=which)
+                return {}
+            if scale_mode:
+                fig = scale(repeats, folder, sizes, clock=clock, conf=conf, shape=shape, workers=w)
+            else:
+                fig = compare(
+                    posts, repeats, folder, clock=clock, conf=conf, shape=shape, workers=w
+                )
+            figures[_label(shape, w)] = fig
     except BenchError as exc:
         raise SystemExit(f"bench: {exc}") from exc
     finally:
         # Site.clean and prepare move old trees aside; they go once nothing is timed.
         for trash in [*folder.glob("*/*/trash"), *folder.glob("*.old-*")]:
             shutil.rmtree(trash, ignore_errors=True)
+    if len(variants) == 1:
+        return next(iter(figures.values()))
+    say("summary (one line per run):")
+    for label, fig in figures.items():
+        if scale_mode:
+            say(
+                f"{label}: scale: {clock} time {max(sizes)}/{min(sizes)}={_fmt_ratio(fig['ratio'])}"
+            )
+        else:
+            keys = ("cold", "cold_wall", "warm_over_cold", "rss", "bytes")
+            say(
+                f"{label}: ratios: "
+                + " ".join(f"{k}={_fmt_ratio(fig[f'ratio_{k}'])}" for k in keys)
+            )
+    return {f"{label}: {k}": v for label, fig in figures.items() for k, v in fig.items()}
+
+
+def split_names(text: str) -> list[str]:
+    """A comma-separated option's values, blanks dropped."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def split_ints(text: str) -> list[int]:
+    """A comma-separated list of whole numbers (argparse reports a bad one)."""
+    try:
+        return [int(part) for part in split_names(text)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a comma-separated list of numbers: {text!r}"
+        ) from None
 
 
 def cli(argv: Sequence[str] | None = None) -> None:
-    """`python -m bench.runner --posts N --repeats R [--scale] [--profile] [--clock cpu|wall]`."""
+    """`python -m bench.runner --posts N --repeats R [--shape S | --shapes A,B] [--workers N,M] ...`."""
     parser = argparse.ArgumentParser(
         prog="python -m bench.runner", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--posts", type=int, default=500, help="write-ups in the corpus")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each build")
-    parser.add_argument("--scale", action="store_true", help="Breakout cold at 2,000 and 5,000")
+    parser.add_argument("--scale", action="store_true", help="Breakout cold at two sizes")
     parser.add_argument(
-        "--profile", action="store_true", help="one Breakout cold build under cProfile"
+        "--sizes",
+        type=split_ints,
+        default=list(SCALE_SIZES),
+        help="the two corpus sizes of --scale (default 2000,5000)",
+    )
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="cold",
+        choices=("cold", "warm"),
+        help="one Breakout build under cProfile: cold (default) or warm after the edit",
     )
     parser.add_argument("--workdir", type=Path, help=f"scratch folder (default {DEFAULT_WORKDIR})")
     parser.add_argument(
@@ -707,15 +856,33 @@ def cli(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--search", action="store_true", help="measure Breakout with Pagefind indexing too"
     )
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument(
+        "--shape",
+        choices=tuple(corpus_mod.SHAPES),
+        default=corpus_mod.DEFAULT_SHAPE,
+        help="corpus shape (default: default)",
+    )
+    shape.add_argument(
+        "--shapes", type=split_names, help="run at each of these shapes, e.g. default,dense"
+    )
+    parser.add_argument(
+        "--workers",
+        type=split_ints,
+        help="BREAKOUT_WORKERS for Breakout's builds; a list (1,2) runs each in turn",
+    )
     args = parser.parse_args(argv)
     main(
         args.posts,
         args.repeats,
         scale_mode=args.scale,
-        profile_mode=args.profile,
+        profile_mode=args.profile or False,
         workdir=args.workdir,
         clock=args.clock,
         search=args.search,
+        shapes=args.shapes or [args.shape],
+        workers=args.workers or [None],
+        sizes=args.sizes,
     )
 
 

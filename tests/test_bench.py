@@ -241,10 +241,10 @@ def test_prepare_generates_the_corpus_in_another_process(
     pids = tmp_path / "pids"
     real = corpus.generate
 
-    def generate(posts: int, seed: int = corpus.SEED) -> corpus.Corpus:
+    def generate(posts: int, seed: int = corpus.SEED, shape: str = "default") -> corpus.Corpus:
         with pids.open("a") as f:
             f.write(f"{os.getpid()}\n")
-        return real(posts, seed)
+        return real(posts, seed, shape)
 
     monkeypatch.setattr(runner.corpus_mod, "generate", generate)
     prepared = runner.prepare(6, tmp_path / "base", vanilla=False)
@@ -372,3 +372,148 @@ def test_tree_rss_reads_fields_after_a_command_name_with_spaces(tmp_path: Path) 
     assert runner.tree_rss_kib(10, tmp_path) == 157 * page_kib
     assert runner.tree_rss_kib(11, tmp_path) == 57 * page_kib
     assert runner.tree_rss_kib(99, tmp_path) == 0
+
+
+def shape_counts(generated: corpus.Corpus) -> tuple[list[int], list[int], list[int]]:
+    """Per write-up: distinct people @mentioned, distinct #hashtags, comment files."""
+    known = handle_map(generated.files)
+    comments = collections.Counter(
+        rel.split("/")[1] for rel in generated.files if rel.startswith("comments/")
+    )
+    handles, hashtags, per_writeup = [], [], []
+    for rel in generated.writeups:
+        prose = CODE_SPAN.sub("", split(generated.files[rel])[1])
+        handles.append(len({known[h.lower()] for h in MENTION.findall(prose)}))
+        hashtags.append(len({t.lower() for t in HASHTAG.findall(prose)}))
+        per_writeup.append(comments[Path(rel).stem])
+    return handles, hashtags, per_writeup
+
+
+@pytest.mark.parametrize("name", sorted(corpus.SHAPES))
+def test_each_shape_keeps_its_ranges_and_is_deterministic(name: str) -> None:
+    shape = corpus.SHAPES[name]
+    generated = corpus.generate(150, shape=name)
+    handles, hashtags, comments = shape_counts(generated)
+    assert all(shape.handles[0] <= n <= shape.handles[1] for n in handles)
+    assert all(shape.hashtags[0] <= n <= shape.hashtags[1] for n in hashtags)
+    # The whole range is used, not one corner of it.
+    assert min(handles) < max(handles) and min(hashtags) < max(hashtags)
+    assert max(comments) <= shape.comments_max
+    assert abs(statistics.mean(comments) - shape.comments_mean) < 0.2 * shape.comments_mean
+    assert generated.comment_count == sum(comments)
+    people = tomllib.loads(generated.files["people.toml"])["people"]
+    assert len(people) == shape.people_pool(150)
+    # Every write-up still has the spec's body length, whatever it names.
+    assert all(600 <= words(split(generated.files[r])[1]) <= 900 for r in generated.writeups)
+    again = corpus.generate(150, shape=name)
+    assert again.files == generated.files and again.vanilla == generated.vanilla
+    assert corpus.generate(150, seed=9, shape=name).files != generated.files
+
+
+def test_dense_names_more_people_and_topics_from_larger_pools() -> None:
+    default, dense = corpus.generate(200), corpus.generate(200, shape="dense")
+    d_handles, d_tags, d_comments = shape_counts(default)
+    x_handles, x_tags, x_comments = shape_counts(dense)
+    assert statistics.mean(x_handles) > 1.5 * statistics.mean(d_handles)
+    assert statistics.mean(x_tags) > 1.5 * statistics.mean(d_tags)
+    assert sum(x_comments) > 2 * sum(d_comments)
+
+    def pool(generated: corpus.Corpus) -> tuple[int, int]:
+        people = tomllib.loads(generated.files["people.toml"])["people"]
+        topics = {
+            t.lower()
+            for rel in generated.writeups
+            for t in HASHTAG.findall(CODE_SPAN.sub("", split(generated.files[rel])[1]))
+        }
+        return len(people), len(topics)
+
+    (d_people, d_topics), (x_people, x_topics) = pool(default), pool(dense)
+    assert x_people > 2 * d_people and x_topics > 1.5 * d_topics  # topics include event tags
+
+
+def test_a_small_dense_corpus_has_enough_people_to_mention() -> None:
+    """At 3 write-ups the pools still hold more people and topics than a write-up names."""
+    handles, hashtags, _ = shape_counts(corpus.generate(3, shape="dense"))
+    assert len(handles) == 3 and min(handles) >= corpus.SHAPES["dense"].handles[0]
+    assert min(hashtags) >= corpus.SHAPES["dense"].hashtags[0]
+
+
+def test_the_command_line_writes_the_named_shape(tmp_path: Path) -> None:
+    assert corpus.main(["--posts", "8", "--out", str(tmp_path / "a"), "--shape", "dense"]) == 0
+    corpus.write_corpus(corpus.generate(8, shape="dense"), tmp_path / "b")
+    assert tree_hash(tmp_path / "a") == tree_hash(tmp_path / "b")
+    with pytest.raises(ValueError, match=r"unknown shape 'sparse' \(known: default, dense\)"):
+        corpus.generate(8, shape="sparse")
+
+
+def test_two_shapes_give_a_labelled_ratios_line_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = fake_builds(monkeypatch, ["s"] * 8)
+    figures = runner.main(posts=5, repeats=1, workdir=tmp_path, shapes=["default", "dense"])
+    out = capsys.readouterr().out.splitlines()
+    assert sum(1 for line in out if RATIOS.match(line)) == 2  # each run's own closing line
+    summary = out[-2:]
+    assert [line.split(": ratios: ")[0] for line in summary] == ["shape default", "shape dense"]
+    assert all(RATIOS.match("ratios: " + line.split(": ratios: ")[1]) for line in summary)
+    assert figures["shape dense: ratio_cold"] == pytest.approx(0.75)
+    # Each shape has its own corpus (the dense one with more comments per write-up).
+    assert (tmp_path / "compare-5").is_dir() and (tmp_path / "compare-5-dense").is_dir()
+    dense = [line for line in out if line.startswith("corpus: ") and "shape dense" in line]
+    assert dense and "8–20 people" in dense[0]
+    assert len(labels) == 8
+
+
+def test_workers_reach_the_breakout_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--workers sets BREAKOUT_WORKERS in the build process (the settings file records it)."""
+    seen = tmp_path / "seen.txt"
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        f"import os\nopen({str(seen)!r}, 'w').write(os.environ.get('BREAKOUT_WORKERS', '-'))\n"
+    )
+    (tmp_path / "site" / "content").mkdir(parents=True)
+    for workers, expected in ((2, "2"), (1, "1")):
+        runner.run_build(runner.Site("breakout", conf, tmp_path / "site", workers), "w")
+        assert seen.read_text() == expected
+    monkeypatch.delenv("BREAKOUT_WORKERS", raising=False)
+    runner.run_build(runner.Site("breakout", conf, tmp_path / "site"), "none")
+    assert seen.read_text() == "-"
+
+
+def test_the_cli_takes_lists_and_refuses_bad_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_builds(monkeypatch, ["s"] * 8)
+    runner.cli(["--posts", "4", "--repeats", "1", "--workdir", str(tmp_path), "--workers", "1,2"])
+    out = capsys.readouterr().out
+    assert "shape default, workers 1: ratios: cold=" in out
+    assert "shape default, workers 2: ratios: cold=" in out
+    assert (tmp_path / "compare-4-w2").is_dir()
+    with pytest.raises(SystemExit, match="unknown shape 'sparse'"):
+        runner.main(posts=3, repeats=1, workdir=tmp_path, shapes=["sparse"])
+    with pytest.raises(SystemExit, match="one shape and one worker count"):
+        runner.main(posts=3, workdir=tmp_path, profile_mode=True, workers=[1, 2])
+    with pytest.raises(SystemExit, match="two corpus sizes"):
+        runner.main(posts=3, workdir=tmp_path, scale_mode=True, sizes=[10])
+
+
+def test_scale_runs_with_search_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    runner.main(repeats=1, workdir=tmp_path, scale_mode=True, search=True, sizes=(3, 6))
+    out = capsys.readouterr().out
+    assert "(search indexing on)" in out
+    assert re.search(r"^scale: cpu time 6/3=\d", out, re.MULTILINE)
+    assert (tmp_path / "scale-6" / "breakout" / "output" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_profile_warm_profiles_the_rebuild_after_the_edit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runner.main(posts=6, repeats=1, profile_mode="warm", workdir=tmp_path)
+    out = capsys.readouterr().out
+    assert "Breakout warm build under cProfile" in out and "top 25 by tottime" in out
+    base = tmp_path / "profile-6" / "breakout"
+    assert (tmp_path / "profile-6" / "breakout-warm.prof").is_file()
+    assert sorted(p.name for p in (base / "logs").glob("*.log")) == [
+        "cold.log",
+        "profile-warm.log",
+    ]

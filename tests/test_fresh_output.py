@@ -128,3 +128,31 @@ def test_a_folder_in_the_way_is_refused_not_removed(site: Path, tmp_path: Path) 
         build(site, output)
     assert (new / "mine.txt").read_text(encoding="utf-8") == "keep"
     assert not output.exists()
+
+
+def test_an_unchanged_redirect_page_is_carried_over_and_a_spoilt_one_made_again(
+    site: Path, tmp_path: Path
+) -> None:
+    """Session redirect pages are compared with the live ones, not written every build."""
+    (site / "writeups" / "2012" / "blc12-long.md").write_text(
+        "Title: Long\nDate: 2012-05-01\nEvent: bluelightcamp-2012\n"
+        "Session: Should police and crime commissioner candidates use social media during "
+        "the election campaign at all\n\nA write-up of a session with a long title.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "output"
+    build(site, output)
+    redirects = [
+        p
+        for p in (output / "events" / "bluelightcamp-2012").rglob("index.html")
+        if 'http-equiv="refresh"' in p.read_text(encoding="utf-8")
+    ]
+    assert len(redirects) == 1
+    page = redirects[0]
+    made = page.read_bytes()
+    inode = page.stat().st_ino
+    build(site, output)
+    assert page.stat().st_ino == inode  # the live file, linked into the new output
+    page.write_text("spoilt", encoding="utf-8")
+    build(site, output)
+    assert page.read_bytes() == made

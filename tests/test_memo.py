@@ -324,3 +324,37 @@ def test_bad_settings_are_reported(site: Site, error_log: Callable[..., list[str
     lines = error_log()
     assert any("BREAKOUT_MEMO['MANIFEST']" in line for line in lines)
     assert any("BREAKOUT_MEMO: unknown key 'SKIP'" in line for line in lines)
+
+
+@pytest.mark.parametrize("layer", ["reader", "generator"])
+def test_sources_are_hashed_only_for_a_cache_in_use(tmp_path: Path, layer: str) -> None:
+    """Pelican's generator-level cache gets no file stamps when it is off; edits still show."""
+    from pelican import signals
+
+    content = tmp_path / "content"
+    shutil.copytree(MEMO_SITE, content)
+    police = content / "writeups" / "2011" / "ukgc11-police.md"
+    seen: list[Any] = []
+
+    def spy(generator: Any) -> None:
+        seen.append(generator._filestamp_func)
+
+    def build(output: str) -> None:
+        cache = tmp_path / f"{output}-cache"
+        build_site(content, tmp_path / output, cache=cache, CONTENT_CACHING_LAYER=layer, **OFF)
+
+    signals.article_generator_finalized.connect(spy)
+    try:
+        build("out")
+        police.write_text(
+            police.read_text(encoding="utf-8").replace("Listen more", "Hear more"),
+            encoding="utf-8",
+        )
+        build("out")
+    finally:
+        signals.article_generator_finalized.disconnect(spy)
+    assert (seen[-1] is memo_glue._no_stamp) == (layer == "reader")
+    page = (tmp_path / "out" / "2011" / "ukgc11-police" / "index.html").read_text(encoding="utf-8")
+    assert "Hear more" in page  # the warm build saw the edit (the reader's own stamps work)
+    build("cold")
+    assert compare_trees(tmp_path / "cold", tmp_path / "out") == []

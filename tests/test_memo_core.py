@@ -265,3 +265,27 @@ def test_global_stamp_follows_settings_theme_code_and_menu(tmp_path: Path) -> No
     assert changed_theme != base
     (code / "p.py").write_text("X = 2\n")
     assert _stamp(settings, theme, code) != changed_theme
+
+
+def test_carry_over_links_into_new_and_existing_folders(tmp_path: Path) -> None:
+    """The link is tried first; a missing folder is made, a different file replaced."""
+    live = tmp_path / "live"
+    (live / "a").mkdir(parents=True)
+    (live / "a" / "index.html").write_text("page", encoding="utf-8")
+    (live / "a" / "rss.xml").write_text("feed", encoding="utf-8")
+    new = tmp_path / "new"
+    assert manifest.carry_over(str(live / "a" / "index.html"), str(new / "a" / "index.html"))
+    assert (new / "a" / "index.html").samefile(live / "a" / "index.html")
+    # A second file in the folder just made, and one already linked (VERIFY renders again).
+    assert manifest.carry_over(str(live / "a" / "rss.xml"), str(new / "a" / "rss.xml"))
+    assert manifest.carry_over(str(live / "a" / "rss.xml"), str(new / "a" / "rss.xml"))
+    assert (new / "a" / "rss.xml").samefile(live / "a" / "rss.xml")
+    # Something else in the way is replaced by the live file, not written through.
+    (new / "b").mkdir()
+    (new / "b" / "index.html").write_text("stale", encoding="utf-8")
+    assert manifest.carry_over(str(live / "a" / "index.html"), str(new / "b" / "index.html"))
+    assert (new / "b" / "index.html").samefile(live / "a" / "index.html")
+    assert (live / "a" / "index.html").read_text(encoding="utf-8") == "page"
+    # A live file that is gone cannot be carried over, and leaves no folder behind.
+    assert not manifest.carry_over(str(live / "gone.html"), str(new / "c" / "gone.html"))
+    assert not (new / "c").exists()

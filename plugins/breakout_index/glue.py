@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from breakout_kernel import build
-from breakout_kernel.change.manifest import carry_over
+from breakout_kernel.change.manifest import carry_if_same, carry_over
 from breakout_kernel.data import load_site_data
 from breakout_kernel.identity import for_site
 from breakout_kernel.settings import Option, is_type, positive_int
@@ -297,8 +297,13 @@ class IndexGenerator(Generator):
         if self.index is None:
             return
         siteurl = str(self.context.get("SITEURL", ""))
+        # The live output's page when the build writes into a fresh folder, else this one.
+        previous = self.settings.get("LIVE_OUTPUT_PATH") or writer.output_path
         for save_as, url in session_redirects(self.index.sessions, self.settings, siteurl):
             path = sanitised_join(writer.output_path, save_as)
+            data = redirect_page(url).encode("utf-8")
+            if carry_if_same(previous, save_as, path, data):
+                continue  # the same bytes: keep that file (a link, or left alone in place)
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(redirect_page(url))
+            with open(path, "wb") as f:
+                f.write(data)

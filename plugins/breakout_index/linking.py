@@ -335,21 +335,21 @@ class Linker:
 
     def cooccur(self, named: list[Person], people: list[Person], topics: list[Topic]) -> None:
         """Count pairs within one item: named people together, people with topics, topics together."""
+        # Counter.update counts in C; each counter still meets its keys in the same order
+        # as one increment at a time would (ties in "most often" lists keep that order).
         for person in named:
-            counter = self.co_people.setdefault(person, Counter())
-            for other in named:
-                if other is not person:
-                    counter[other] += 1
+            self.co_people.setdefault(person, Counter()).update(
+                [other for other in named if other is not person]
+            )
         for person in people:
-            counter = self.person_topics.setdefault(person, Counter())
+            self.person_topics.setdefault(person, Counter()).update(topics)
+        if people:
             for topic in topics:
-                counter[topic] += 1
-                self.topic_people.setdefault(topic, Counter())[person] += 1
+                self.topic_people.setdefault(topic, Counter()).update(people)
         for topic in topics:
-            counter = self.topic_topics.setdefault(topic, Counter())
-            for other in topics:
-                if other is not topic:
-                    counter[other] += 1
+            self.topic_topics.setdefault(topic, Counter()).update(
+                [other for other in topics if other is not topic]
+            )
 
     def sentence(self, text: str) -> str:
         """The sentence naming someone, cut at a word boundary to SENTENCE_CHARS."""
