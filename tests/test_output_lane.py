@@ -26,10 +26,15 @@ RENDERED = "breakout_feeds: rendered"
 
 
 def _build(
-    monkeypatch: pytest.MonkeyPatch, workers: int, content: Path, out: Path, cache: Path
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+    content: Path,
+    out: Path,
+    cache: Path,
+    **overrides: object,
 ) -> None:
     monkeypatch.setenv("BREAKOUT_WORKERS", str(workers))
-    build_site(content, out, cache=cache, **GOLDEN_OVERRIDES)
+    build_site(content, out, cache=cache, **GOLDEN_OVERRIDES, **overrides)
 
 
 def _feeds_pid(caplog: pytest.LogCaptureFixture) -> int:
@@ -72,6 +77,15 @@ def test_golden_site_is_byte_identical_with_one_and_two_workers(
     assert "feeds/index.opml" in one_stats[1].written
     assert compare_trees(tmp_path / "one", tmp_path / "two") == []
     assert any(p.suffix == ".xml" for p in (tmp_path / "two").rglob("*"))
+
+
+def test_relative_urls_give_the_same_bytes_with_one_and_two_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Feeds take a write-up's HTML made against SITEURL, never the last page's relative one."""
+    for n in (1, 2):
+        _build(monkeypatch, n, GOLDEN, tmp_path / f"out{n}", tmp_path / f"c{n}", RELATIVE_URLS=True)
+    assert compare_trees(tmp_path / "out1", tmp_path / "out2") == []
 
 
 def test_generated_site_cold_and_warm_are_byte_identical_with_one_and_two_workers(

@@ -32,6 +32,20 @@ ENTITY_DESCRIPTIONS = {
 ENTITY_LISTS = {"person": "people", "topic": "topics", "event": "events"}
 
 
+def article_html(article: Any) -> str:
+    """A write-up's HTML with its links made against the site's SITEURL, as a feed needs.
+
+    Not `article.content`: that uses the site URL of the page being written last, which
+    with RELATIVE_URLS is a relative path that changes from page to page. Pelican
+    memoises it per site URL, so the pages (RELATIVE_URLS off) and the feeds share it.
+    """
+    made = getattr(article, "get_content", None)
+    if made is None:  # not a Pelican Content object: its content is all there is
+        return str(article.content)
+    siteurl = str((getattr(article, "settings", None) or {}).get("SITEURL") or "")
+    return str(made(siteurl))
+
+
 @dataclass(frozen=True, slots=True)
 class SiteInfo:
     """Site-wide facts every feed needs."""
@@ -109,7 +123,7 @@ class ArticleFacts:
             replies={k: paths.article_comments(k, save_as, slug, a.date) for k in KINDS},
             date=fixed(a.date, tz),
             modified=fixed(modified, tz) if modified else None,
-            content=str(a.content),
+            content=article_html(a),
             summary_html=str(meta.get("summary") or ""),
             authors=tuple(
                 str(getattr(x, "name", x) or "") for x in getattr(a, "authors", None) or []

@@ -18,7 +18,7 @@ from breakout_kernel.change.stamp import Stamp, library_versions
 from breakout_kernel.settings import validated
 from pelican.generators import Generator
 
-from .build import FeedPlan, SiteInfo, Writeup, plan_batches, render_order
+from .build import FeedPlan, SiteInfo, Writeup, article_html, plan_batches, render_order
 from .ids import WriteupId, read_ledger, read_meta, resolve_id, valid_id
 from .options import SCHEMA, options
 from .paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
@@ -182,7 +182,7 @@ def writeup_ids(
                 _id_line(article.source_path),
                 f"Id differs from the published {ledger[rel]} in {opts['ID_LEDGER']}",
             )
-        size = len(article.content)  # memoised by Pelican; the entry reads it again
+        size = len(article_html(article))  # memoised by Pelican; the entry reads it again
         if size > opts["FULL_TEXT_LIMIT"]:
             errors.warn(
                 article.source_path,
@@ -208,7 +208,16 @@ class FeedsGenerator(Generator):
             opts["AUTHOR"] or str(self.settings.get("SITENAME") or "Breakout"),
         )
         # Feeds read the finished context and feed nothing back into pages: a lane's job.
-        build.offer(self.settings, LANE_JOB, self.write_all, self.record)
+        build.offer(self.settings, LANE_JOB, self.write_all, self.record, self.prepare)
+
+    def prepare(self) -> None:
+        """In the main process, before the fork: each write-up's HTML, once for both processes.
+
+        Pelican memoises it; made here, the lane shares it copy-on-write instead of making
+        it again beside the pages that need it too.
+        """
+        for article in self.context.get("articles") or []:
+            article_html(article)
 
     def generate_output(self, writer: Any) -> None:
         """Render and write every feed whose inputs changed, unless the output lane does."""

@@ -89,17 +89,23 @@ def options(settings: dict[str, Any], name: str, schema: Mapping[str, Option]) -
 
 
 def offer(
-    settings: Mapping[str, Any], name: str, run: Callable[[], T], done: Callable[[T], None]
+    settings: Mapping[str, Any],
+    name: str,
+    run: Callable[[], T],
+    done: Callable[[T], None],
+    prepare: Callable[[], None] | None = None,
 ) -> None:
     """Offer an output job to the lane: run() beside the main process, done(value) at join.
 
     Call it before the output phase (generate_context). The job must read the shared
     context only, write only its own files and return everything the main process needs
     later; its generator's generate_output does nothing when `in_lane` says so.
+    prepare(), if given, runs in the main process just before the fork (work both
+    processes need, done once and shared copy-on-write).
     """
     this = current(settings)
     if this is not None:
-        this.part(OutputLane).offered.append(Job(name, run, done))
+        this.part(OutputLane).offered.append(Job(name, run, done, prepare))
 
 
 def in_lane(settings: Mapping[str, Any], name: str) -> bool:

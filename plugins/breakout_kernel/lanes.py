@@ -43,6 +43,7 @@ class Job:
     name: str
     run: Callable[[], Any]
     done: Callable[[Any], None]
+    prepare: Callable[[], None] | None = None  # in the main process, just before the fork
 
 
 @dataclass
@@ -118,6 +119,9 @@ def _run_child(jobs: list[Job]) -> bytes:
 
 def fork(name: str, jobs: list[Job]) -> Lane:
     """Start a child running the jobs in order; the main process goes on at once."""
+    for job in jobs:
+        if job.prepare is not None:
+            job.prepare()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
