@@ -208,6 +208,8 @@ def test_warm_build_renders_only_changed_comments(
         return real(self, source, problems)
 
     monkeypatch.setattr(render.BodyRenderer, "render", counting)
+    # Counted in this process: a worker process reading ahead would render some unseen.
+    monkeypatch.setenv("BREAKOUT_WORKERS", "1")
     build_site(site, tmp_path / "cold", cache=cache, **PLUGINS)
     assert len(rendered) == 13
     rendered.clear()

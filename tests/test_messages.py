@@ -33,15 +33,26 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def build_transcript(folder: Path, columns: int = 40) -> list[str]:
-    """The console lines of a build of folder/content as tasks.py runs it, in a narrow terminal."""
+def build_transcript(
+    folder: Path,
+    columns: int = 40,
+    *,
+    env: dict[str, str] | None = None,
+    script: str = BUILD,
+    args: tuple[str, ...] = (),
+) -> list[str]:
+    """The console lines of a build of folder/content as tasks.py runs it, in a narrow terminal.
+
+    env adds environment variables; script (given pelicanconf.py and args) replaces the build.
+    """
     env = {
         **os.environ,
         "COLUMNS": str(columns),
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins")]),
+        **(env or {}),
     }
     done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(ROOT / "pelicanconf.py")],
+        [sys.executable, "-c", script, str(ROOT / "pelicanconf.py"), *args],
         cwd=folder,
         env=env,
         capture_output=True,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from breakout_kernel import build, data, errors, source
+from breakout_kernel import build, data, errors, readahead, source
 from breakout_kernel.change.hashing import file_state
 from breakout_kernel.change.manifest import carry_if_same
 from breakout_kernel.identity import Identity, for_site
@@ -102,21 +102,39 @@ def stamp(settings: dict[str, Any]) -> str:
 
 
 def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache) -> list[Rendered]:
-    """Parse and render every comment file, reusing the cache for unchanged ones."""
+    """Parse and render every comment file, reusing the cache for unchanged ones.
+
+    With more than one worker, the files the cache does not hold are read ahead in forked
+    worker processes (breakout_kernel.readahead), each one's messages replayed in order.
+    """
     tz = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "UTC")
     renderer = BodyRenderer(markdown_factory(settings))
+
+    def render(path: str) -> Rendered:
+        text = source.read_text(path)  # strict: a bad byte fails the build, named
+        return renderer.render(*parse_comment_file(text, path, tz))
+
+    files = [(path, file_state(path)) for path in paths]
+    found = [cache.get(path, sig) for path, sig in files]
+    todo = [path for (path, _sig), hit in zip(files, found, strict=True) if hit is None]
+    pool = None
+    if len(todo) >= readahead.MIN_FILES and readahead.workers_for(settings) > 1:
+        renderer.prepare()  # made once, before the fork: every worker shares it
+        pool = readahead.start(settings, todo, render)
     out: list[Rendered] = []
-    for path in paths:
-        sig = file_state(path)
-        hit = cache.get(path, sig)
-        if hit is None:
-            try:
-                text = source.read_text(path)  # strict: a bad byte fails the build, named
-            except errors.ContentError:
-                continue
-            hit = renderer.render(*parse_comment_file(text, path, tz))
-            cache.put(path, sig, hit)
-        out.append(hit)
+    try:
+        for (path, sig), hit in zip(files, found, strict=True):
+            if hit is None:
+                try:
+                    hit = pool.take(path) if pool is not None else None
+                    if hit is None:
+                        hit = render(path)
+                except errors.ContentError:
+                    continue
+                cache.put(path, sig, hit)
+            out.append(hit)
+    finally:
+        readahead.finish(pool)
     return out
 
 

@@ -96,6 +96,10 @@ class BodyRenderer:
             self._fast = self._plain_prose_is_paragraphs(self._md)
         return self._md
 
+    def prepare(self) -> None:
+        """Make the Markdown instance now (before worker processes fork, so they share it)."""
+        self._markdown()
+
     @staticmethod
     def _plain_prose_is_paragraphs(md: Any) -> bool:
         """Only with a known Markdown pipeline is plain prose sure to become bare <p>s.

@@ -15,8 +15,13 @@ def register() -> None:
     signals.initialized.connect(glue.on_initialized)
     # readers_init: the only place to swap the Markdown reader class.
     signals.readers_init.connect(glue.on_readers_init)
+    # article/page_generator_preread: sent before each file is read, the first time once the
+    # readers and the site's data exist, so forked workers share them (read ahead).
+    signals.article_generator_preread.connect(glue.on_article_generator_preread)
+    signals.page_generator_preread.connect(glue.on_page_generator_preread)
     # article/page_generator_finalized: slugs, dates and statuses are final, so each URL
-    # can be worked out once instead of on every access.
+    # can be worked out once instead of on every access; every file is read, so the
+    # read-ahead workers end.
     signals.article_generator_finalized.connect(glue.on_article_generator_finalized)
     signals.page_generator_finalized.connect(glue.on_page_generator_finalized)
     # all_generators_finalized: the shared context is complete and no page is written yet.

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from breakout_kernel import build, data, source
+from breakout_kernel import build, data, readahead, source
 from breakout_kernel.change.stamp import Stamp
 from breakout_kernel.settings import Option, is_type
 from breakout_kernel.writing import MACROS, macro_modules
+from pelican.utils import file_suffix
 
 from .reader import WARNINGS, BreakoutMarkdownReader, warn_notes
 
@@ -49,6 +50,7 @@ def content_stamp(settings: dict[str, Any]) -> str:
 def on_initialized(pelican: Any) -> None:
     """Validate settings, read data files, decide on the cache (the kernel counts errors already)."""
     settings = pelican.settings
+    readahead.close_all()  # workers of an earlier build in this process that stopped half-way
     options = build.options(settings, "BREAKOUT_CONTENT", SCHEMA)
     this = build.current(settings)
     data.load_site_data(settings, fresh=True)
@@ -100,8 +102,78 @@ def freeze_urls(contents: Iterable[Any]) -> None:
             content.override_save_as = content.save_as
 
 
+@dataclass
+class ReadState:
+    """Which generators' files this build has planned to read ahead."""
+
+    started: set[int] = field(default_factory=set)  # id() of generators already planned
+
+
+def files_to_read(generator: Any, paths: str, excludes: str) -> dict[str, BreakoutMarkdownReader]:
+    """The files the generator will read with our reader, in its order, each with its reader.
+
+    The same get_files call as Pelican's generate_context (so the same order); a file the
+    content cache holds is left out (one that changed since is read in the main process).
+    """
+    settings = generator.settings
+    readers = generator.readers
+    cached = getattr(readers, "_cache", {})  # the reader-level content cache (Pelican's)
+    own = getattr(generator, "_cache", {})  # CONTENT_CACHING_LAYER = "generator"
+    planned: dict[str, BreakoutMarkdownReader] = {}
+    for name in generator.get_files(settings[paths], exclude=settings[excludes]):
+        path = os.path.abspath(os.path.join(generator.path, name))
+        reader = readers.readers.get(file_suffix(path))
+        if isinstance(reader, BreakoutMarkdownReader) and path not in cached and name not in own:
+            planned[path] = reader
+    return planned
+
+
+def start_reading_ahead(generator: Any, paths: str, excludes: str) -> None:
+    """On the generator's first read: fork workers to read its files (with more than one worker)."""
+    this = build.current(generator.settings)
+    if this is None:
+        return
+    state = this.part(ReadState)
+    if id(generator) in state.started:
+        return
+    state.started.add(id(generator))
+    if readahead.workers_for(generator.settings) < 2:
+        return  # one process: read exactly as Pelican does
+    planned = files_to_read(generator, paths, excludes)
+    if len(planned) < readahead.MIN_FILES:
+        return
+    readers = set(planned.values())
+    for reader in readers:
+        reader.prepare()
+    pool = readahead.start(
+        generator.settings, list(planned), lambda path: planned[path].read_here(path)
+    )
+    for reader in readers:
+        reader.ahead = pool
+
+
+def stop_reading_ahead(generator: Any) -> None:
+    """The generator has read everything: end its workers (one pool for every extension)."""
+    for reader in generator.readers.readers.values():
+        pool = getattr(reader, "ahead", None)
+        if pool is not None:
+            reader.ahead = None
+            readahead.finish(pool)
+
+
+def on_article_generator_preread(generator: Any) -> None:
+    """Read the write-ups ahead in worker processes, once per build."""
+    start_reading_ahead(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def on_page_generator_preread(generator: Any) -> None:
+    """Read the pages ahead in worker processes, once per build."""
+    start_reading_ahead(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
 def on_article_generator_finalized(generator: Any) -> None:
     """Fix the URL of every write-up (published, hidden, draft and translations); warn."""
+    stop_reading_ahead(generator)
     contents = list(chain.from_iterable(getattr(generator, name, ()) for name in ARTICLE_LISTS))
     freeze_urls(contents)
     warn_all(contents)
@@ -109,6 +181,7 @@ def on_article_generator_finalized(generator: Any) -> None:
 
 def on_page_generator_finalized(generator: Any) -> None:
     """Fix the URL of every page (the site menu lists them on every page); warn."""
+    stop_reading_ahead(generator)
     contents = list(chain.from_iterable(getattr(generator, name, ()) for name in PAGE_LISTS))
     freeze_urls(contents)
     warn_all(contents)

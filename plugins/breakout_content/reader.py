@@ -6,13 +6,16 @@ import difflib
 import os
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from breakout_kernel import data, errors, source
 from breakout_kernel.htmlsafety import sanitize_writeup, unsafe_markup
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, get_date
+
+if TYPE_CHECKING:
+    from breakout_kernel.readahead import ReadAhead
 
 # Keys Pelican or Breakout understands; anything else close to one of them is a typo.
 PELICAN_KEYS = {
@@ -191,6 +194,8 @@ class BreakoutMarkdownReader(MarkdownReader):
         super().__init__(*args, **kwargs)
         self._shared_md: Markdown | None = None
         self._meta: tuple[Any, float] | None = None
+        # The files read ahead by worker processes (glue.start_reading_ahead), if any.
+        self.ahead: ReadAhead[tuple[str, dict[str, Any]]] | None = None
 
     def process_metadata(self, name: str, value: Any) -> Any:
         """As Pelican, but an ISO Date/Modified is read without dateutil (same value, 10x faster)."""
@@ -219,7 +224,19 @@ class BreakoutMarkdownReader(MarkdownReader):
             md.preprocessors.register(self._meta[0], "meta", self._meta[1])
         return md
 
+    def prepare(self) -> None:
+        """Make the Markdown instance now, so worker processes forked next share it (and its imports)."""
+        self._markdown()
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """The file's result: a worker's, if one read it ahead (its messages logged now), else read_here's."""
+        if self.ahead is not None:
+            done = self.ahead.take(source_path)
+            if done is not None:
+                return done
+        return self.read_here(source_path)
+
+    def read_here(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Convert the file; merge md.breakout_metadata into metadata; raise on bad input."""
         self._source_path = source_path
         self._md = self._markdown()

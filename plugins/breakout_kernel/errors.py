@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterable
 
 log = logging.getLogger("breakout")
 
@@ -65,6 +66,18 @@ def followed(path: str | os.PathLike[str]) -> bool:
     return os.path.abspath(os.fspath(path)) in _followers
 
 
+def marks() -> tuple[set[str], set[str]]:
+    """Copies of the files this build reported and of those it failed silently (follows())."""
+    return set(_reported), set(_followers)
+
+
+def add_marks(reported: Iterable[str], followers: Iterable[str]) -> None:
+    """Mark files as a worker process marked them (breakout_kernel.journal.replay)."""
+    _reported.update(reported)
+    _followers.update(followers)
+    _reported.update(followers)
+
+
 def warn(path: str | os.PathLike[str], line: int | None, message: str) -> None:
     """Log one warning about a content file; it does not fail the build."""
     log.warning("%s: %s", location(path, line, _base), message)
@@ -90,7 +103,7 @@ class PlainHandler(logging.StreamHandler):  # type: ignore[type-arg]
             line = f"{record.levelname}: {message}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
-        elif record.exc_text:  # a record replayed from the output lane carries its text
+        elif record.exc_text:  # a traceback a worker process or the output lane logged
             line += "\n" + record.exc_text
         return line
 

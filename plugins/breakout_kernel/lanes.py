@@ -4,9 +4,9 @@ Once every context exists, output jobs that read it but feed nothing back into t
 main process's pages (the feeds, the subscribe files) can run in a child made by
 fork(): it sees the whole context copy-on-write, writes its files straight into the
 output folder and sends back through a pipe, pickled, what the main process needs
-afterwards: each job's return value and every log record it produced. The main
-process replays the records when it joins the lane, in the order the child logged
-them, so errors are counted and shown as if it had logged them itself ("log all,
+afterwards: each job's return value and the `journal.Journal` of what it logged and
+marked. The main process replays the journal when it joins the lane, in the order the
+child logged, so errors are counted and shown as if it had logged them itself ("log all,
 fail once"). A child that raises, crashes or is killed makes `join` raise
 `LaneFailed` with the reason; a lane is joined or aborted, never left behind.
 
@@ -25,6 +25,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import journal
 
 log = logging.getLogger("breakout.lanes")
 
@@ -59,33 +61,6 @@ class Lane:
     faults: int = 0  # the child's minor page faults (copy-on-write copies among them)
 
 
-def _portable(record: logging.LogRecord) -> dict[str, Any]:
-    """The record as a picklable dict: message formatted, traceback as text."""
-    data = dict(record.__dict__)
-    data["msg"] = record.getMessage()
-    data["args"] = None
-    if record.exc_info:
-        data["exc_text"] = record.exc_text or "".join(
-            traceback.format_exception(*record.exc_info)
-        ).rstrip("\n")
-    data["exc_info"] = None
-    for key, value in list(data.items()):
-        try:
-            pickle.dumps(value)
-        except Exception:  # an extra= value with no pickled form: its text will do
-            data[key] = repr(value)
-    return data
-
-
-def _capture(records: list[dict[str, Any]]) -> None:
-    """In the child: keep every record a logger would hand to its handlers, show none."""
-
-    def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
-        records.append(_portable(record))
-
-    logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign]
-
-
 def _die_with_parent() -> None:
     """In the child (Linux): be killed if the main process dies first, never orphaned."""
     try:
@@ -98,23 +73,26 @@ def _die_with_parent() -> None:
 
 
 def _run_child(jobs: list[Job]) -> bytes:
-    """Run the jobs; the pickled (status, values or traceback, records) to send back."""
-    records: list[dict[str, Any]] = []
-    _capture(records)
+    """Run the jobs; the pickled (status, values or the reason, journal) to send back."""
+    journal.install()  # log records and error marks are kept for the main process
     # What exists was made by the main process: the child's collections need not walk it.
     gc.freeze()
+    with journal.recording() as kept:
+        try:
+            values = [job.run() for job in jobs]
+            outcome: tuple[str, Any] = (_OK, values)
+        except BaseException as exc:  # everything, so the main process gets the reason
+            why = "".join(traceback.format_exception_only(exc)).strip()
+            trace = "".join(traceback.format_exception(exc)).rstrip("\n")
+            outcome = (_FAILED, f"{why}\n{trace}")
     try:
-        values = [job.run() for job in jobs]
-        outcome: tuple[str, Any] = (_OK, values)
-    except BaseException as exc:  # everything, so the main process gets the reason
-        why = "".join(traceback.format_exception_only(exc)).strip()
-        trace = "".join(traceback.format_exception(exc)).rstrip("\n")
-        outcome = (_FAILED, f"{why}\n{trace}")
-    try:
-        return pickle.dumps((*outcome, records), pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((*outcome, kept), pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         why = f"its result could not be sent back: {type(exc).__name__}: {exc}"
-        return pickle.dumps((_FAILED, why, records), pickle.HIGHEST_PROTOCOL)
+        try:
+            return pickle.dumps((_FAILED, why, kept), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # the journal itself would not pickle: the reason still goes
+            return pickle.dumps((_FAILED, why, journal.Journal()), pickle.HIGHEST_PROTOCOL)
 
 
 def fork(name: str, jobs: list[Job]) -> Lane:
@@ -176,23 +154,15 @@ def _wait(lane: Lane) -> str:
     return f"exited with code {code}" if code else ""
 
 
-def replay(records: list[dict[str, Any]]) -> None:
-    """Hand the child's records to the main process's handlers, in the child's order."""
-    for data in records:
-        record = logging.makeLogRecord(data)
-        # callHandlers, not handle(): the child's logger filters already passed it.
-        logging.getLogger(record.name).callHandlers(record)
-
-
 def join(lane: Lane) -> list[Any]:
     """Wait for the lane; replay its records; its jobs' values, or LaneFailed with the reason."""
     data = _read_all(lane)
     ended = _wait(lane)
     try:
-        status, result, records = pickle.loads(data)
+        status, result, kept = pickle.loads(data)
     except Exception:
-        status, result, records = _FAILED, None, []
-    replay(records)
+        status, result, kept = _FAILED, None, journal.Journal()
+    journal.replay(kept)  # the child's log and error marks, in its order, as if logged here
     if status == _OK and not ended:
         return list(result)
     jobs = ", ".join(j.name for j in lane.jobs)
