@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import corpus, runner
+from bench import comparison, corpus, measure, runner, workspace
 
 WRITEUP_KEYS = {
     "Title",
@@ -246,8 +246,8 @@ def test_prepare_generates_the_corpus_in_another_process(
             f.write(f"{os.getpid()}\n")
         return real(posts, seed, shape)
 
-    monkeypatch.setattr(runner.corpus_mod, "generate", generate)
-    prepared = runner.prepare(6, tmp_path / "base", vanilla=False)
+    monkeypatch.setattr(corpus, "generate", generate)
+    prepared = workspace.prepare(6, tmp_path / "base", vanilla=False)
     assert pids.read_text().split() != [str(os.getpid())]
     assert len(pids.read_text().split()) == 1
     expected = real(6)
@@ -272,12 +272,12 @@ def test_scale_mode_prints_the_time_ratio(
 
 
 def test_a_failed_build_stops_the_benchmark_with_its_log(tmp_path: Path) -> None:
-    site = runner.Site("breakout", runner.BREAKOUT_CONF, tmp_path)
+    site = measure.Site("breakout", measure.BREAKOUT_CONF, tmp_path)
     (tmp_path / "content" / "writeups").mkdir(parents=True)
     # Missing required metadata: Breakout's reader rejects it and the build fails.
     (tmp_path / "content" / "writeups" / "bad.md").write_text("Title: Bad\n\nNo date, no event.\n")
-    with pytest.raises(runner.BenchError, match="build 'cold1' failed"):
-        runner.run_build(site, "cold1")
+    with pytest.raises(measure.BenchError, match="build 'cold1' failed"):
+        measure.run_build(site, "cold1")
 
 
 def test_bad_options_are_refused(tmp_path: Path) -> None:
@@ -292,20 +292,20 @@ def fake_builds(monkeypatch: pytest.MonkeyPatch, stamps: list[str]) -> list[str]
     labels: list[str] = []
     cost = {"vanilla": (10.0, 8.0, 100_000, 1000), "breakout": (8.0, 6.0, 120_000, 400)}
 
-    def run_build(site: runner.Site, label: str, profile: Path | None = None) -> runner.Build:
+    def run_build(site: measure.Site, label: str, profile: Path | None = None) -> measure.Build:
         labels.append(f"{site.name}:{label}")
         wall, cpu, rss, size = cost[site.name]
         warm = label.startswith("warm")
         site.output.mkdir(parents=True, exist_ok=True)
         (site.output / "index.html").write_bytes(b"x" * size)
         # The tree holds the build and a subprocess (Pagefind, say) beside it: 1.5× its peak.
-        return runner.Build(
+        return measure.Build(
             wall / 4 if warm else wall, cpu / 4 if warm else cpu, rss, tree_rss_kib=rss * 3 // 2
         )
 
     it = iter(stamps)
-    monkeypatch.setattr(runner, "run_build", run_build)
-    monkeypatch.setattr(runner, "cache_stamp", lambda site: next(it))
+    monkeypatch.setattr(comparison, "run_build", run_build)
+    monkeypatch.setattr(comparison, "cache_stamp", lambda site: next(it))
     return labels
 
 
@@ -339,17 +339,17 @@ def test_a_warm_build_without_its_cache_is_measured_again(
 
 def test_tree_rss_sums_the_build_and_its_live_subprocesses() -> None:
     """A subprocess holding 64 MiB beside this process raises the tree's sum by about that."""
-    alone = runner.tree_rss_kib(os.getpid())
+    alone = measure.tree_rss_kib(os.getpid())
     assert alone > 0
     hold = "import sys, time; b = bytearray(64 << 20); b[::4096] = b'x' * len(b[::4096]); "
     hold += "print('ready', flush=True); time.sleep(60)"
     child = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        with_child = runner.tree_rss_kib(os.getpid())
+        with_child = measure.tree_rss_kib(os.getpid())
         # The child is counted under its parent (this process), not only on its own.
         assert with_child - alone > 60 * 1024
-        assert runner.tree_rss_kib(child.pid) > 60 * 1024
+        assert measure.tree_rss_kib(child.pid) > 60 * 1024
     finally:
         child.kill()
         child.wait()
@@ -369,9 +369,9 @@ def test_tree_rss_reads_fields_after_a_command_name_with_spaces(tmp_path: Path) 
     proc(20, "unrelated", 1, 1000)
     (tmp_path / "self").mkdir()
     page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
-    assert runner.tree_rss_kib(10, tmp_path) == 157 * page_kib
-    assert runner.tree_rss_kib(11, tmp_path) == 57 * page_kib
-    assert runner.tree_rss_kib(99, tmp_path) == 0
+    assert measure.tree_rss_kib(10, tmp_path) == 157 * page_kib
+    assert measure.tree_rss_kib(11, tmp_path) == 57 * page_kib
+    assert measure.tree_rss_kib(99, tmp_path) == 0
 
 
 def shape_counts(generated: corpus.Corpus) -> tuple[list[int], list[int], list[int]]:
@@ -473,10 +473,10 @@ def test_workers_reach_the_breakout_build(tmp_path: Path, monkeypatch: pytest.Mo
     )
     (tmp_path / "site" / "content").mkdir(parents=True)
     for workers, expected in ((2, "2"), (1, "1")):
-        runner.run_build(runner.Site("breakout", conf, tmp_path / "site", workers), "w")
+        measure.run_build(measure.Site("breakout", conf, tmp_path / "site", workers), "w")
         assert seen.read_text() == expected
     monkeypatch.delenv("BREAKOUT_WORKERS", raising=False)
-    runner.run_build(runner.Site("breakout", conf, tmp_path / "site"), "none")
+    measure.run_build(measure.Site("breakout", conf, tmp_path / "site"), "none")
     assert seen.read_text() == "-"
 
 

@@ -16,6 +16,7 @@ from breakout_feeds import glue
 from breakout_feeds.glue import MANIFEST, write_if_changed
 from breakout_kernel.change import manifest
 from breakout_kernel.change.manifest import Manifest
+from breakout_kernel.folders import OutputFolders
 from conftest import FIXTURES, ROOT, build_site
 from jsonschema import Draft202012Validator
 from lxml import etree
@@ -241,12 +242,12 @@ def test_write_if_changed_leaves_identical_files_alone(tmp_path: Path) -> None:
     assert target.read_bytes() == b"<rss></rss>"
     # One build's folder memory: a folder it made is new (its files are not read first),
     # a folder that was already there is not, so identical files in it stay untouched.
-    new_dirs: set[str] = set()
-    assert write_if_changed(tmp_path, "people/zoe/rss.xml", b"<rss/>", new_dirs) is not None
-    assert new_dirs == {str(tmp_path / "people/zoe")}
-    assert write_if_changed(tmp_path, "people/zoe/atom.xml", b"<feed/>", new_dirs) is not None
-    assert write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss></rss>", new_dirs) is None
-    assert new_dirs == {str(tmp_path / "people/zoe")}
+    folders = OutputFolders()
+    assert write_if_changed(tmp_path, "people/zoe/rss.xml", b"<rss/>", folders) is not None
+    assert folders.made == {str(tmp_path / "people"), str(tmp_path / "people/zoe")}
+    assert write_if_changed(tmp_path, "people/zoe/atom.xml", b"<feed/>", folders) is not None
+    assert write_if_changed(tmp_path, "feeds/all.rss.xml", b"<rss></rss>", folders) is None
+    assert folders.found == {str(tmp_path / "feeds")}
     assert (tmp_path / "people/zoe/atom.xml").read_bytes() == b"<feed/>"
     assert not list(tmp_path.rglob("*.tmp"))
     with pytest.raises(ValueError, match="outside"):

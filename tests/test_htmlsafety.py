@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from breakout_kernel import htmlsafety
 from breakout_kernel.htmlsafety import sanitize_writeup, script_url, unsafe_markup
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_comments_xss import load_vectors
 
 AUTHOR_MARKDOWN = """## Notes
@@ -83,3 +86,35 @@ def test_the_finder_names_what_it_found() -> None:
         "a <script> element",
         "a script URL in href= on <a> (javascript:c)",
     ]
+
+
+# Text built from the pieces the finder's pre-test looks for, with the characters that
+# re.I folds to ASCII letters (İ ı ſ K) and other case pairs in between.
+_PIECES = st.sampled_from(
+    [
+        "on", "ON", "oN", "click", "=", " ", "\n", "script", "ScRiPt", "data", "DATA", ":",
+        "&", "#", "colon", "tab", "newline", '"', "'", ">", "<p ", "_", "x", "1", "é", "É",
+        "\u0130", "\u0131", "\u017f", "\u212a", "\u24b6", "\u2160", "ß", "-",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_the_fast_pre_test_answers_as_the_case_blind_pattern(text: str) -> None:
+    # The lower-cased search must agree with the one re.I pattern it replaces, or a
+    # fragment with script in it would skip the finder.
+    assert htmlsafety._maybe_unsafe(text) is (htmlsafety._MAYBE.search(text) is not None)
+
+
+def test_the_pre_test_still_sends_handlers_and_script_urls_to_the_finder() -> None:
+    for text in (
+        '<p ONCLICK = "x()">',
+        '<a href="java&#115;cript:x">',
+        "<img src=DaTa:text/html>",
+        "<\u017fcript>",  # ſ: re.I reads it as s
+        "a moon=1 and x.on\u212aey=2",  # the second is a handler: K folds to k
+    ):
+        assert htmlsafety._maybe_unsafe(text), text
+    for text in ("moonlight=1", "<p>on the day, data was open</p>", "content=x"):
+        assert not htmlsafety._maybe_unsafe(text), text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from breakout_kernel.build import attach
 from pelican import signals
 
-from . import glue
+from . import glue, stamps
 
 
 def register() -> None:
@@ -13,6 +13,9 @@ def register() -> None:
     attach()  # first: the kernel counts this build's errors from initialized on
     # initialized: settings and data files must be checked before any file is read.
     signals.initialized.connect(glue.on_initialized)
+    # article/page_generator_init: the generator and its Readers exist, nothing is read yet.
+    signals.article_generator_init.connect(stamps.share_file_stamps)
+    signals.page_generator_init.connect(stamps.share_file_stamps)
     # readers_init: the only place to swap the Markdown reader class.
     signals.readers_init.connect(glue.on_readers_init)
     # article/page_generator_preread: sent before each file is read, the first time once the

@@ -33,11 +33,9 @@ ENTITY_LISTS = {"person": "people", "topic": "topics", "event": "events"}
 
 
 def article_html(article: Any) -> str:
-    """A write-up's HTML with its links made against the site's SITEURL, as a feed needs.
+    """A write-up's HTML linked against SITEURL (Pelican memoises it per site URL).
 
-    Not `article.content`: that uses the site URL of the page being written last, which
-    with RELATIVE_URLS is a relative path that changes from page to page. Pelican
-    memoises it per site URL, so the pages (RELATIVE_URLS off) and the feeds share it.
+    Not `article.content`: with RELATIVE_URLS its site URL is the last page's, relative.
     """
     made = getattr(article, "get_content", None)
     if made is None:  # not a Pelican Content object: its content is all there is

@@ -15,6 +15,7 @@ from breakout_kernel import build, errors
 from breakout_kernel.change import manifest
 from breakout_kernel.change.manifest import Manifest
 from breakout_kernel.change.stamp import Stamp, library_versions
+from breakout_kernel.folders import OutputFolders
 from breakout_kernel.settings import validated
 from pelican.generators import Generator
 
@@ -87,26 +88,19 @@ def write_if_changed(
     output_path: str | os.PathLike[str],
     rel: str,
     data: bytes,
-    new_dirs: set[str] | None = None,
+    folders: OutputFolders | None = None,
 ) -> int | None:
     """Write data to output_path/rel unless the file already holds exactly these bytes.
 
-    Returns the written file's mtime_ns, or None when it was left alone. new_dirs, shared
-    by the calls of one build, remembers folders this build made or found: a file in a
-    folder it made cannot exist yet, so it is not read first (on a cold build that saves
-    a failed open and a mkdir for each of thousands of feeds).
+    Returns the written file's mtime_ns, or None when it was left alone. folders, this
+    build's OutputFolders, makes each folder once and knows which ones this build made: a
+    file in one of those that this build did not write cannot exist, so it is not read
+    first (on a cold build that saves a failed open and a mkdir for each of thousands of
+    feeds). Each output path has one writer, so "did not write" holds for the caller's own.
     """
     target = _target(output_path, rel)
     folder = os.path.dirname(target)
-    fresh = new_dirs is not None and folder in new_dirs
-    if not fresh:
-        try:
-            os.makedirs(folder)
-            fresh = True  # this call made it: empty, nothing in it to compare with
-            if new_dirs is not None:
-                new_dirs.add(folder)
-        except FileExistsError:
-            pass
+    fresh = (folders or OutputFolders()).ensure(folder)
     if not fresh:
         try:
             with open(target, "rb") as f:
@@ -307,11 +301,11 @@ def write_feeds(
     # An entry is kept only until the last feed holding it is written: memory stays flat.
     todo.sort(key=lambda t: render_order(t[0]))
     uses = Counter(id(item) for plan, _ in todo for item in plan.items)
-    new_dirs: set[str] = set()
+    folders = build.output_folders()
     for plan, stale in todo:
         for kind, data in plan.render(stale).items():
             path = plan.paths[kind]
-            mtime = write_if_changed(output_path, path, data, new_dirs)
+            mtime = write_if_changed(output_path, path, data, folders)
             manifest.record(path, _target(output_path, path), stale[kind], data, mtime)
             stats.rendered.append(path)
         for item in plan.items:

@@ -189,7 +189,7 @@ def _set_self(fg: FeedGenerator, meta: FeedMeta, kind: Kind) -> None:
     )
 
 
-def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
+def _fill_entry(fe: FeedgenEntry, entry: FeedEntry, content: str) -> None:
     """Set one entry's fields for both formats (its feed's extensions are registered)."""
     safe: Callable[[str], str] = _same if isinstance(entry, CleanEntry) else xml_safe
     title = safe(entry.title).strip() or "(untitled)"
@@ -198,7 +198,6 @@ def _fill_entry(fe: FeedgenEntry, entry: FeedEntry) -> None:
     fe.link(href=safe(entry.url), rel="alternate", type="text/html")
     fe.published(entry.published)
     fe.updated(entry.updated)
-    content = content_of(entry)  # unpacked only while this feed is rendered
     if content:  # a summary-only entry has none
         fe.content(safe(content), type="html")  # RSS: content:encoded
     # RSS: description. Readers take an RSS description as HTML whatever it holds, so the
@@ -245,16 +244,18 @@ def render_kinds(
         if kind not in KINDS:
             raise ValueError(f"kind must be 'rss', 'atom' or 'json', not {kind!r}")
     chosen = sort_entries(entries, feed_meta.max_items)
+    # Unpacked once for all the formats, and only while this feed is rendered.
+    contents = {id(entry): content_of(entry) for entry in chosen}
     result: dict[Kind, bytes] = {}
     if "json" in wanted:  # the same chosen entries: one feed's three formats agree
-        result["json"] = render_json(feed_meta, chosen, content_of)
+        result["json"] = render_json(feed_meta, chosen, lambda entry: contents[id(entry)])
     xml = [kind for kind in wanted if kind != "json"]
     if not xml:
         return result
     fg = _generator(feed_meta, feed_updated(feed_meta, chosen))
     for entry in chosen:
         # add_entry registers the feed's extensions on the entry before it is filled.
-        _fill_entry(fg.add_entry(order="append"), entry)
+        _fill_entry(fg.add_entry(order="append"), entry, contents[id(entry)])
     for kind in xml:
         _set_self(fg, feed_meta, kind)
         result[kind] = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pelican import signals
 
 from . import collector, errors, lanes
+from .folders import OutputFolders
 from .lanes import Job, Lane
 from .settings import Option, validated
 from .workers import worker_count
@@ -197,3 +198,18 @@ def attach() -> None:
     signals.get_writer.connect(on_get_writer)
     # finalized: every generator has run, so all problems have been logged.
     signals.finalized.connect(on_finalized)
+    # all_generators_finalized: sent on every run (autoreload too) before anything is written.
+    signals.all_generators_finalized.connect(on_all_generators_finalized)
+
+
+def output_folders(settings: Mapping[str, Any] | None = None) -> OutputFolders:
+    """This run's OutputFolders; outside a build, a new one (it then knows nothing)."""
+    this = current(settings)
+    return this.part(OutputFolders) if this is not None else OutputFolders()
+
+
+def on_all_generators_finalized(generators: list[Any]) -> None:
+    """Forget the last run's folders: Pelican's autoreload runs one build (one initialized) again."""
+    this = current(generators[0].settings) if generators else None
+    if this is not None:
+        this.parts.pop(OutputFolders, None)

@@ -29,6 +29,7 @@ from .fingerprint import Tokens, archives_page, article_page, listing_page, peri
 from .stats import Stats, Timer
 
 log = logging.getLogger("breakout.memo")
+_pelican_log = logging.getLogger("pelican.writers")  # what Writer.write_file logs under
 
 PLUGIN = "breakout_memo"
 # Templates whose pages have a fingerprint, and how to make it from the page's local context.
@@ -278,13 +279,26 @@ class MemoWriter(Writer):
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         """Pelican's _open_w, first unlinking a page carried over from the live output by a link."""
-        if filename not in self._overridden_files:
+        if filename not in self._overridden_files and not self._cannot_exist(filename):
             try:
                 if os.stat(filename).st_nlink > 1:  # writing through would change the live page
                     os.unlink(filename)
             except FileNotFoundError:
                 pass
         return super()._open_w(filename, encoding, override)
+
+    def _cannot_exist(self, filename: str) -> bool:
+        """True when no file can be at filename, so there is no link to look for.
+
+        So in a folder this run made, when this writer has not written the file and the
+        build has no live output to carry files over from (carried pages are links put in
+        without the writer).
+        """
+        return (
+            not self.settings.get("LIVE_OUTPUT_PATH")
+            and filename not in self._written_files
+            and build.output_folders(self.settings).made_here(os.path.dirname(filename))
+        )
 
     def write_file(  # type: ignore[override]
         self,
@@ -299,24 +313,50 @@ class MemoWriter(Writer):
         **kwargs: Any,
     ) -> None:
         """Write one page (or each page of a paginated list) as Writer.write_file does, skipping current ones."""
+        if not name:
+            return  # as Writer.write_file: no name, no page
         memo = current(self.settings)
         make = PAGE_FINGERPRINTS.get(getattr(template, "name", None) or "")
-        if memo is None or make is None or not name:
-            super().write_file(
-                name, template, context, relative_urls, paginated, template_name,
-                override_output, url, **kwargs,
-            )  # fmt: skip
-            return
         if paginated is None:  # as Writer.write_file decides what to paginate
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
         pages: list[tuple[str, dict[str, Any]]] = [(name, kwargs)]
         if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
             pages = self._paginate(name, url, paginated, template_name, kwargs)
         for page_name, variables in pages:
+            if memo is None or make is None:
+                self._write_one(
+                    page_name, template, context, relative_urls, override_output, variables
+                )
+                continue
             self._write_page(
                 memo, make, page_name, template, context, relative_urls, template_name,
                 override_output, url, variables,
             )  # fmt: skip
+
+    def _write_one(
+        self,
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool,
+        override_output: bool,
+        variables: dict[str, Any],
+    ) -> None:
+        """Render and write one page exactly as Writer.write_file's _write_file does.
+
+        Except for its folder: Pelican's os.makedirs(exist_ok=True) per page costs two or
+        three system calls; this run's OutputFolders makes each folder once.
+        """
+        local = local_context(context, name, variables, relative_urls)
+        if local["localsiteurl"]:  # so that the content's links follow the page
+            context["localsiteurl"] = local["localsiteurl"]
+        output = template.render(local)
+        path = sanitised_join(self.output_path, name)
+        build.output_folders(self.settings).ensure(os.path.dirname(path))
+        with self._open_w(path, "utf-8", override=override_output) as f:
+            f.write(output)
+        _pelican_log.info('Writing "%s"', path)
+        signals.content_written.send(path, context=local)
 
     def _paginate(
         self,
@@ -395,11 +435,7 @@ class MemoWriter(Writer):
                 signals.content_written.send(path, context=local)
                 return
         before = _read(path) if fresh else None  # only with VERIFY
-        # paginated={}: this one page, with the variables its pagination gave it.
-        super().write_file(
-            name, template, context, relative_urls, {}, template_name, override_output, url,
-            **variables,
-        )  # fmt: skip
+        self._write_one(name, template, context, relative_urls, override_output, variables)
         memo.record(name, path, fingerprint)
         if before is not None:
             memo.check(name, _read(path) == before)

@@ -210,7 +210,7 @@ def subscribe_stamp(settings: Mapping[str, Any], opts: Mapping[str, Any]) -> str
 def write_outputs(output_path: str, files: Iterable[Output], known: Manifest) -> Stats:
     """Make and write each file unless its fingerprint and file match the last build's."""
     stats = Stats()
-    new_dirs: set[str] = set()
+    folders = build.output_folders()
     for out in files:
         fingerprint = digest(out.source)
         target = os.path.join(output_path, out.path)
@@ -222,7 +222,7 @@ def write_outputs(output_path: str, files: Iterable[Output], known: Manifest) ->
             known.record(out.path, target, fingerprint, data, None)
             stats.unchanged += 1  # made again, same bytes: the live output's file kept
             continue
-        mtime = write_if_changed(output_path, out.path, data, new_dirs)
+        mtime = write_if_changed(output_path, out.path, data, folders)
         known.record(out.path, target, fingerprint, data, mtime)
         if mtime is None:
             stats.unchanged += 1  # made again, same bytes: left alone

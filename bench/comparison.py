@@ -1,0 +1,272 @@
+"""Vanilla against Breakout, A B A B: the repeats, their medians and ratios, the printed table."""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import corpus as corpus_mod
+from bench.measure import (
+    BREAKOUT_CONF,
+    SAMPLE_SECONDS,
+    VANILLA_CONF,
+    Build,
+    Print,
+    Site,
+    Tree,
+    cache_stamp,
+    fmt_ratio,
+    machine_line,
+    mib,
+    run_build,
+    say,
+    tree_size,
+)
+from bench.workspace import corpus_line, prepare, variant
+
+RETRIES = 2  # extra attempts at a repeat during which the Breakout code changed
+TARGETS = {
+    "cold": 1.0,
+    "cold_wall": 0.6,
+    "warm_over_cold": 0.3,
+    "rss": 1.5,
+    "bytes": 0.5,
+    "scale": 2.6,
+}
+TREE_RSS_TARGET_MB = 500  # issue 21: the whole process tree, search indexer included
+
+
+def _one_repeat(
+    sites: Sequence[Site], target: str, label: str
+) -> tuple[dict[str, tuple[Build, Build, Tree]], bool]:
+    """Cold builds (A B), the one-word edit in both corpora, warm builds (A B).
+
+    Returns each site's (cold, warm, output tree) and whether every warm build could use
+    the cache (its cache stamp did not change between the cold and the warm build).
+    """
+    cold: dict[str, Build] = {}
+    trees: dict[str, Tree] = {}
+    stamps: dict[str, str] = {}
+    for site in sites:
+        site.clean()
+        cold[site.name] = run_build(site, f"cold{label}")
+        trees[site.name] = tree_size(site.output)
+        stamps[site.name] = cache_stamp(site)
+    for site in sites:
+        corpus_mod.edit_one_word(site.content / target)
+    warm = {site.name: run_build(site, f"warm{label}") for site in sites}
+    cached = all(cache_stamp(site) == stamps[site.name] for site in sites)
+    return {s.name: (cold[s.name], warm[s.name], trees[s.name]) for s in sites}, cached
+
+
+def compare(
+    posts: int,
+    repeats: int,
+    workdir: Path,
+    clock: str = "cpu",
+    out: Print = say,
+    *,
+    conf: Path = BREAKOUT_CONF,
+    shape: str = corpus_mod.DEFAULT_SHAPE,
+    workers: int | None = None,
+) -> dict[str, float]:
+    """Vanilla vs Breakout, A B A B; print the table and the final ratios line; return figures."""
+    base = workdir / f"compare-{posts}{variant(shape, workers)}"
+    generated = prepare(posts, base, shape=shape)
+    vanilla = Site("vanilla", VANILLA_CONF, base / "vanilla")
+    breakout = Site("breakout", conf, base / "breakout", workers, fresh_output=True)
+    sites = (vanilla, breakout)
+    target = generated.edit_target
+    out(f"machine: {machine_line()}")
+    out(
+        f"corpus: {corpus_line(posts, generated.comment_count, shape)}, "
+        f"seed {generated.seed}, generated in {generated.seconds:.1f} s into {base}"
+    )
+    out(f"Breakout workers: {'as the environment says' if workers is None else workers}")
+    out(f"repeats: {repeats} (A B A B: vanilla, breakout); warm edit: {target}")
+    runs = run_repeats(sites, target, repeats, out)
+    fig, ratios = summarise(runs, clock)
+    print_table(fig, ratios, posts, repeats, clock, out)
+    print_verdicts(fig, ratios, clock, runs.changed, out)
+    return fig
+
+
+@dataclass
+class Runs:
+    """Every repeat's builds per site, the last output tree, and the repeats whose cache broke."""
+
+    cold: dict[str, list[Build]]
+    warm: dict[str, list[Build]]
+    trees: dict[str, Tree] = field(default_factory=dict)
+    changed: list[int] = field(default_factory=list)
+
+
+def run_repeats(sites: Sequence[Site], target: str, repeats: int, out: Print = say) -> Runs:
+    """Run the A B A B repeats, again (up to RETRIES times) when the cache stamp changed."""
+    runs = Runs({s.name: [] for s in sites}, {s.name: [] for s in sites})
+    for r in range(1, repeats + 1):
+        for attempt in range(1, RETRIES + 2):
+            results, cached = _one_repeat(
+                sites, target, f"{r}" if attempt == 1 else f"{r}.{attempt}"
+            )
+            if cached:
+                break
+            # Plugin code changed mid-repeat (others work in this tree), so Breakout's cache
+            # stamp changed and its "warm" build was really a cold read: measure it again.
+            again = "; measuring it again" if attempt <= RETRIES else ""
+            out(f"  repeat {r}: the cache stamp changed between cold and warm{again}")
+        else:
+            runs.changed.append(r)
+        for name, (c, w, tree) in results.items():
+            runs.cold[name].append(c)
+            runs.warm[name].append(w)
+            runs.trees[name] = tree
+        out(
+            f"  repeat {r} (CPU s): "
+            + "; ".join(
+                f"{s.name} cold {runs.cold[s.name][-1].cpu:.2f} "
+                f"(user {runs.cold[s.name][-1].user:.2f}) warm {runs.warm[s.name][-1].cpu:.2f}"
+                for s in sites
+            )
+        )
+    return runs
+
+
+def _med(builds: list[Build], attr: str) -> float:
+    return statistics.median(getattr(b, attr) for b in builds)
+
+
+def _peak_med(cold: list[Build], warm: list[Build], attr: str) -> float:
+    """Peak of each repeat (cold or warm, whichever is higher), then the median."""
+    return statistics.median(
+        max(getattr(c, attr), getattr(w, attr)) for c, w in zip(cold, warm, strict=True)
+    )
+
+
+def summarise(runs: Runs, clock: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Medians per site (keys "<site>_<figure>") and the Breakout/vanilla ratios."""
+    fig: dict[str, float] = {}
+    for n in runs.cold:
+        cold, warm = runs.cold[n], runs.warm[n]
+        fig[f"{n}_cold"] = _med(cold, "wall")
+        fig[f"{n}_warm"] = _med(warm, "wall")
+        fig[f"{n}_cold_cpu"] = _med(cold, "cpu")
+        fig[f"{n}_cold_user"] = _med(cold, "user")
+        fig[f"{n}_cold_sys"] = _med(cold, "sys")
+        fig[f"{n}_warm_cpu"] = _med(warm, "cpu")
+        fig[f"{n}_rss_kib"] = _peak_med(cold, warm, "rss_kib")
+        tree = runs.trees[n]
+        fig[f"{n}_files"], fig[f"{n}_bytes"] = tree.files, tree.size
+        fig[f"{n}_html_bytes"], fig[f"{n}_feed_bytes"] = tree.html, tree.feeds
+        fig[f"{n}_cold_sub_cpu"] = _med(cold, "sub_cpu")
+        fig[f"{n}_self_rss_kib"] = _peak_med(cold, warm, "self_rss_kib")
+        fig[f"{n}_sub_rss_kib"] = _peak_med(cold, warm, "sub_rss_kib")
+        fig[f"{n}_tree_rss_kib"] = _peak_med(cold, warm, "tree_rss_kib")
+    # Time ratios use `clock`: CPU (user+sys of the build process and anything it waited
+    # for) by default, because on a shared 2-core machine wall time mostly measures the
+    # neighbours; "wall" is right on a quiet machine or if a build goes parallel.
+    t = "_cpu" if clock == "cpu" else ""
+    ratios = {
+        "cold": fig[f"breakout_cold{t}"] / fig[f"vanilla_cold{t}"],
+        # What a user waits for: wall time, whatever the clock (noisy on a shared machine).
+        "cold_wall": fig["breakout_cold"] / fig["vanilla_cold"],
+        "warm_over_cold": fig[f"breakout_warm{t}"] / fig[f"breakout_cold{t}"],
+        "rss": fig["breakout_rss_kib"] / fig["vanilla_rss_kib"],
+        "bytes": fig["breakout_bytes"] / fig["vanilla_bytes"],
+    }
+    fig.update({f"ratio_{k}": v for k, v in ratios.items()})
+    return fig, ratios
+
+
+def print_table(
+    fig: dict[str, float],
+    ratios: dict[str, float],
+    posts: int,
+    repeats: int,
+    clock: str,
+    out: Print = say,
+) -> None:
+    """The medians table: vanilla, Breakout and B/V for each figure."""
+    t = "_cpu" if clock == "cpu" else ""
+    rows = [
+        ("cold build wall, s", "cold", "{:.2f}"),
+        ("warm rebuild wall, s", "warm", "{:.2f}"),
+        ("cold CPU (user+sys), s", "cold_cpu", "{:.2f}"),
+        ("  of which user, s", "cold_user", "{:.2f}"),
+        ("  of which system, s", "cold_sys", "{:.2f}"),
+        ("warm CPU (user+sys), s", "warm_cpu", "{:.2f}"),
+    ]
+    out(f"medians of {repeats} repeat(s); time ratios below use {clock} time:")
+    out(f"  {'':26}{'vanilla':>12}{'breakout':>12}{'B/V':>8}")
+    for label, key, fmt in rows:
+        v, b = fig[f"vanilla_{key}"], fig[f"breakout_{key}"]
+        ratio = f"{b / v:>8.2f}" if v else f"{'-':>8}"
+        out(f"  {label:26}{fmt.format(v):>12}{fmt.format(b):>12}{ratio}")
+        if key == "cold_cpu" and (fig["breakout_cold_sub_cpu"] or fig["vanilla_cold_sub_cpu"]):
+            # A plugin ran a tool (Pagefind, say): show its share of the cold build's CPU.
+            v, b = fig["vanilla_cold_sub_cpu"], fig["breakout_cold_sub_cpu"]
+            out(f"  {'  of which subprocesses':26}{v:>12.2f}{b:>12.2f}")
+    v_wc, b_wc = fig[f"vanilla_warm{t}"] / fig[f"vanilla_cold{t}"], ratios["warm_over_cold"]
+    out(f"  {'warm / cold (' + clock + ')':26}{v_wc:>12.2f}{b_wc:>12.2f}")
+    v_ms, b_ms = 1000 * fig[f"vanilla_cold{t}"] / posts, 1000 * fig[f"breakout_cold{t}"] / posts
+    out(f"  {'cold ms/write-up (' + clock + ')':26}{v_ms:>12.1f}{b_ms:>12.1f}{b_ms / v_ms:>8.2f}")
+    v_rss, b_rss = mib(fig["vanilla_rss_kib"]), mib(fig["breakout_rss_kib"])
+    out(f"  {'peak RSS, MiB':26}{v_rss:>12.1f}{b_rss:>12.1f}{ratios['rss']:>8.2f}")
+    v_tree, b_tree = mib(fig["vanilla_tree_rss_kib"]), mib(fig["breakout_tree_rss_kib"])
+    tree_ratio = f"{b_tree / v_tree:>8.2f}" if v_tree else f"{'-':>8}"
+    out(f"  {'peak RSS, process tree':26}{v_tree:>12.1f}{b_tree:>12.1f}{tree_ratio}")
+    for n in ("vanilla", "breakout"):
+        # A child's ru_maxrss starts from its parent's RSS at fork (Linux keeps the pre-exec
+        # high-water mark), so a tool's own peak is only known when it is the higher one.
+        if fig[f"{n}_sub_rss_kib"] > fig[f"{n}_self_rss_kib"]:
+            out(
+                f"  note: {n}'s peak RSS is a subprocess's; Python's own peak was "
+                f"{mib(fig[f'{n}_self_rss_kib']):.1f} MiB"
+            )
+    v_f, b_f = fig["vanilla_files"], fig["breakout_files"]
+    out(f"  {'output files':26}{v_f:>12.0f}{b_f:>12.0f}{b_f / v_f:>8.2f}")
+    v_mb, b_mb = fig["vanilla_bytes"] / 1e6, fig["breakout_bytes"] / 1e6
+    out(f"  {'output MB':26}{v_mb:>12.2f}{b_mb:>12.2f}{ratios['bytes']:>8.2f}")
+    for label, key in (("  of which HTML", "html_bytes"), ("  of which feeds (XML)", "feed_bytes")):
+        v, b = fig[f"vanilla_{key}"] / 1e6, fig[f"breakout_{key}"] / 1e6
+        ratio = f"{b / v:>8.2f}" if v else f"{'-':>8}"
+        out(f"  {label:26}{v:>12.2f}{b:>12.2f}{ratio}")
+
+
+def print_verdicts(
+    fig: dict[str, float],
+    ratios: dict[str, float],
+    clock: str,
+    changed: Sequence[int],
+    out: Print = say,
+) -> None:
+    """The other clock's ratios, notes, the targets met or missed and the closing ratios line."""
+    other = "" if clock == "cpu" else "_cpu"
+    alt_cold = fig[f"breakout_cold{other}"] / fig[f"vanilla_cold{other}"]
+    alt_warm = fig[f"breakout_warm{other}"] / fig[f"breakout_cold{other}"]
+    alt_name = "wall" if clock == "cpu" else "cpu"
+    out(f"{alt_name} ratios (reference): cold={alt_cold:.3f} warm_over_cold={alt_warm:.3f}")
+    if changed:
+        out(
+            f"note: in repeat(s) {changed} the cache stamp changed between cold and warm even "
+            f"after {RETRIES} retries (plugin code being edited?): warm there was a cold read"
+        )
+    if hasattr(os, "getloadavg"):
+        out("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    tree_mb = fig["breakout_tree_rss_kib"] * 1024 / 1e6
+    verdict = "ok" if tree_mb < TREE_RSS_TARGET_MB else "MISS"
+    out(
+        f"process tree: Breakout's peak RSS with every subprocess (sampled every "
+        f"{SAMPLE_SECONDS * 1000:.0f} ms) {tree_mb:.0f} MB {verdict} (< {TREE_RSS_TARGET_MB} MB)"
+    )
+    out(
+        "targets: "
+        + ", ".join(
+            f"{k} {fmt_ratio(v)} {'ok' if v <= TARGETS[k] else 'MISS'} (≤ {TARGETS[k]})"
+            for k, v in ratios.items()
+        )
+    )
+    out("ratios: " + " ".join(f"{k}={fmt_ratio(v)}" for k, v in ratios.items()))

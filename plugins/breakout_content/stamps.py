@@ -1,0 +1,36 @@
+"""One content-cache stamp per source file, cache and run, taken before the file is read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def share_file_stamps(generator: Any) -> None:
+    """Take each source's CHECK_MODIFIED_METHOD stamp once per cache and build.
+
+    Pelican's content caches (the Readers', and the generator's own) take a file's stamp
+    when they look in the cache and again when they store: two reads and hashes of the
+    file per cache (even on a cold build, with nothing to compare) for a file read once.
+    The stamp taken first, before the file is read, serves both: if the file changes
+    while it is read, the next build sees a new stamp and reads it again. Each cache keeps
+    its own stamps (breakout_memo gives an unused generator cache an empty one).
+    Generators and Readers are made anew for every build (autoreload too), so no stamp
+    outlives its build.
+    """
+    for cacher in (generator, getattr(generator, "readers", None)):
+        func = getattr(cacher, "_filestamp_func", None)
+        if func is not None:
+            cacher._filestamp_func = _stamp_once(func, {})
+
+
+def _stamp_once(func: Callable[[str], Any], stamps: dict[str, Any]) -> Callable[[str], Any]:
+    """func, remembered in stamps by file name (each cache names a file one way)."""
+
+    def stamp(filename: str) -> Any:
+        found = stamps.get(filename)
+        if found is None:
+            found = stamps[filename] = func(filename)  # OSError: Pelican logs it, nothing is kept
+        return found
+
+    return stamp

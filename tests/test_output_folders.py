@@ -1,0 +1,54 @@
+"""OutputFolders makes each output folder once and knows which ones its run made."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from breakout_kernel import build, collector, errors
+from breakout_kernel.folders import OutputFolders
+
+
+def test_a_folder_is_made_with_its_parents_and_known_as_made(tmp_path: Path) -> None:
+    folders = OutputFolders()
+    deep = str(tmp_path / "people" / "nick" / "feeds")
+    assert folders.ensure(deep) is True
+    assert os.path.isdir(deep)
+    assert folders.made_here(deep) and folders.made_here(str(tmp_path / "people"))
+    assert folders.ensure(deep) is True  # known: no second mkdir, still "made by this run"
+
+
+def test_a_folder_already_there_is_found_not_made(tmp_path: Path) -> None:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "index.html").write_text("kept")
+    folders = OutputFolders()
+    assert folders.ensure(str(tmp_path / "old")) is False
+    assert not folders.made_here(str(tmp_path / "old"))  # it may hold files of earlier builds
+    assert (tmp_path / "old" / "index.html").read_text() == "kept"
+
+
+def test_a_file_in_the_way_is_an_error_as_with_makedirs(tmp_path: Path) -> None:
+    (tmp_path / "feeds").write_text("not a folder")
+    with pytest.raises(FileExistsError):
+        OutputFolders().ensure(str(tmp_path / "feeds"))
+    with pytest.raises(NotADirectoryError):
+        OutputFolders().ensure(str(tmp_path / "feeds" / "people"))
+
+
+def test_each_run_of_a_build_starts_knowing_no_folder(tmp_path: Path) -> None:
+    # Pelican's autoreload runs one build again: last run's "made" folders hold files now.
+    settings: dict[str, object] = {"PATH": str(tmp_path), "PLUGINS": []}
+    build.start(settings)
+    try:
+        first = build.output_folders(settings)
+        first.ensure(str(tmp_path / "out"))
+        assert build.output_folders(settings) is first
+        build.on_all_generators_finalized([SimpleNamespace(settings=settings)])
+        again = build.output_folders(settings)
+    finally:  # as finalized ends a build
+        collector.restore()
+        errors.stop()
+    assert again is not first and not again.made_here(str(tmp_path / "out"))
+    assert again.ensure(str(tmp_path / "out")) is False
