@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,6 +159,10 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
     try:
         yield
     except BaseException:
+        # A build that raised before finalized may still have its output lane writing here.
+        kernel = sys.modules.get("breakout_kernel.build")
+        if kernel is not None:
+            kernel.abort_lane()
         shutil.rmtree(new, ignore_errors=True)
         raise
     finally:

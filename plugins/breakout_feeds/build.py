@@ -32,6 +32,18 @@ ENTITY_DESCRIPTIONS = {
 ENTITY_LISTS = {"person": "people", "topic": "topics", "event": "events"}
 
 
+def article_html(article: Any) -> str:
+    """A write-up's HTML linked against SITEURL (Pelican memoises it per site URL).
+
+    Not `article.content`: with RELATIVE_URLS its site URL is the last page's, relative.
+    """
+    made = getattr(article, "get_content", None)
+    if made is None:  # not a Pelican Content object: its content is all there is
+        return str(article.content)
+    siteurl = str((getattr(article, "settings", None) or {}).get("SITEURL") or "")
+    return str(made(siteurl))
+
+
 @dataclass(frozen=True, slots=True)
 class SiteInfo:
     """Site-wide facts every feed needs."""
@@ -109,7 +121,7 @@ class ArticleFacts:
             replies={k: paths.article_comments(k, save_as, slug, a.date) for k in KINDS},
             date=fixed(a.date, tz),
             modified=fixed(modified, tz) if modified else None,
-            content=str(a.content),
+            content=article_html(a),
             summary_html=str(meta.get("summary") or ""),
             authors=tuple(
                 str(getattr(x, "name", x) or "") for x in getattr(a, "authors", None) or []

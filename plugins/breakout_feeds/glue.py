@@ -19,7 +19,7 @@ from breakout_kernel.folders import OutputFolders
 from breakout_kernel.settings import validated
 from pelican.generators import Generator
 
-from .build import FeedPlan, SiteInfo, Writeup, plan_batches, render_order
+from .build import FeedPlan, SiteInfo, Writeup, article_html, plan_batches, render_order
 from .ids import WriteupId, read_ledger, read_meta, resolve_id, valid_id
 from .options import SCHEMA, options
 from .paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
@@ -29,6 +29,7 @@ log = logging.getLogger("breakout.feeds")
 
 MANIFEST = "breakout_feeds.json"  # under CACHE_PATH: last build's feed fingerprints
 MANIFEST_VERSION = 1
+LANE_JOB = "feeds"  # this plugin's job in the kernel's output lane
 
 
 @dataclass
@@ -175,7 +176,7 @@ def writeup_ids(
                 _id_line(article.source_path),
                 f"Id differs from the published {ledger[rel]} in {opts['ID_LEDGER']}",
             )
-        size = len(article.content)  # memoised by Pelican; the entry reads it again
+        size = len(article_html(article))  # memoised by Pelican; the entry reads it again
         if size > opts["FULL_TEXT_LIMIT"]:
             errors.warn(
                 article.source_path,
@@ -193,15 +194,31 @@ class FeedsGenerator(Generator):
     """Writes every feed after all pages are known; publishes feed links for templates."""
 
     def generate_context(self) -> None:
-        """Put the feed links helper in the shared context before any template renders."""
+        """Put the feed links helper in the shared context; offer the feeds to the output lane."""
         opts = options(self.settings)
         self.context["breakout_feeds"] = FeedLinks(
             FeedPaths.from_settings(self.settings),
             str(self.settings.get("SITEURL") or ""),
             opts["AUTHOR"] or str(self.settings.get("SITENAME") or "Breakout"),
         )
+        # Feeds read the finished context and feed nothing back into pages: a lane's job.
+        build.offer(self.settings, LANE_JOB, self.write_all, self.record, self.prepare)
+
+    def prepare(self) -> None:
+        """In the main process, before the fork: each write-up's HTML, once for both processes.
+
+        Pelican memoises it; made here, the lane shares it copy-on-write instead of making
+        it again beside the pages that need it too.
+        """
+        for article in self.context.get("articles") or []:
+            article_html(article)
 
     def generate_output(self, writer: Any) -> None:
+        """Render and write every feed whose inputs changed, unless the output lane does."""
+        if not build.in_lane(self.settings, LANE_JOB):
+            self.record(self.write_all())
+
+    def write_all(self) -> FeedStats:
         """Render and write every feed whose inputs changed (the index and comments are done)."""
         opts = options(self.settings)
         site = site_info(self.settings, opts)
@@ -237,9 +254,6 @@ class FeedsGenerator(Generator):
             stats.reused += batch_stats.reused
             del plans  # before the next batch is planned: its items can go
         stats.rendered.sort()
-        this = build.current(self.settings)
-        if this is not None:
-            this.parts[FeedStats] = stats
         log.debug(
             "breakout_feeds: rendered %d feeds, reused %d unchanged",
             len(stats.rendered),
@@ -247,6 +261,13 @@ class FeedsGenerator(Generator):
         )
         if cache:
             feeds.save(manifest_path)
+        return stats
+
+    def record(self, stats: FeedStats) -> None:
+        """Keep what the feeds did as this build's FeedStats (in the main process)."""
+        this = build.current(self.settings)
+        if this is not None:
+            this.parts[FeedStats] = stats
 
 
 def feeds_stamp(opts: Mapping[str, Any], site: SiteInfo, paths: FeedPaths) -> str:

@@ -7,16 +7,20 @@ instead; a plugin keeps its own typed part of it (`Build.part(SeoState)`).
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pelican import signals
 
-from . import collector, errors
+from . import collector, errors, lanes
 from .folders import OutputFolders
+from .lanes import Job, Lane
 from .settings import Option, validated
+from .workers import worker_count
 
 T = TypeVar("T")
 
@@ -42,6 +46,14 @@ class Build:
         return any(str(p).rsplit(".", 1)[-1] == plugin for p in self.settings.get("PLUGINS") or [])
 
 
+@dataclass
+class OutputLane:
+    """The output jobs generators offered this build, and the lane running them (if forked)."""
+
+    offered: list[Job] = field(default_factory=list)
+    lane: Lane | None = None
+
+
 _current: list[Build] = []  # the build under way (the last one started), if any
 
 
@@ -57,6 +69,7 @@ def current(settings: Mapping[str, Any] | None = None) -> Build | None:
 
 def start(settings: dict[str, Any]) -> Build:
     """Begin a build: count errors from now on, relax the collector, forget the last build."""
+    abort_lane()  # a build that raised before finalized may have left its lane running
     collector.relax()
     errors.start()
     content = os.path.abspath(settings["PATH"])
@@ -76,14 +89,99 @@ def options(settings: dict[str, Any], name: str, schema: Mapping[str, Option]) -
     return build.options[name]
 
 
+def offer(
+    settings: Mapping[str, Any],
+    name: str,
+    run: Callable[[], T],
+    done: Callable[[T], None],
+    prepare: Callable[[], None] | None = None,
+) -> None:
+    """Offer an output job to the lane: run() beside the main process, done(value) at join.
+
+    Call it before the output phase (generate_context). The job must read the shared
+    context only, write only its own files and return everything the main process needs
+    later; its generator's generate_output does nothing when `in_lane` says so.
+    prepare(), if given, runs in the main process just before the fork (work both
+    processes need, done once and shared copy-on-write).
+    """
+    this = current(settings)
+    if this is not None:
+        this.part(OutputLane).offered.append(Job(name, run, done, prepare))
+
+
+def in_lane(settings: Mapping[str, Any], name: str) -> bool:
+    """True when the lane of this build runs the job `name` (its generator then skips it)."""
+    this = current(settings)
+    lane = this.part(OutputLane).lane if this is not None else None
+    return lane is not None and any(job.name == name for job in lane.jobs)
+
+
+def start_lane(settings: Mapping[str, Any]) -> None:
+    """Fork the lane for the offered jobs when the build may use more than one process."""
+    this = current(settings)
+    if this is None:
+        return
+    state = this.part(OutputLane)
+    if state.offered and state.lane is None and worker_count(settings) > 1:
+        state.lane = lanes.fork("output", state.offered)
+
+
+def join_lane(settings: Mapping[str, Any]) -> None:
+    """Wait for this build's lane, if any: replay its log, hand each job its value.
+
+    Call it before anything reads the lane's files or state, and before errors are
+    counted: a failed lane is logged as an error, so the build fails once at its end.
+    """
+    this = current(settings)
+    lane = this.part(OutputLane).lane if this is not None else None
+    if this is None or lane is None:
+        return
+    this.part(OutputLane).lane = None
+    started = time.monotonic()
+    try:
+        values = lanes.join(lane)
+    except lanes.LaneFailed as exc:
+        logging.getLogger("breakout").error("%s", exc)
+        return
+    except BaseException:  # interrupted while waiting: leave no child behind
+        lanes.abort(lane)
+        raise
+    logging.getLogger("breakout.lanes").debug(
+        "lane %s: %.2f s CPU, %d page faults in process %d; the main process waited %.2f s for it",
+        lane.name,
+        lane.cpu,
+        lane.faults,
+        lane.pid,
+        time.monotonic() - started,
+    )
+    for job, value in zip(lane.jobs, values, strict=True):
+        job.done(value)
+
+
+def abort_lane() -> None:
+    """Kill the lane of the build under way, if it is still running (that build failed)."""
+    this = current()
+    lane = this.part(OutputLane).lane if this is not None else None
+    if this is not None and lane is not None:
+        this.part(OutputLane).lane = None
+        lanes.abort(lane)
+
+
+def on_get_writer(pelican: Any) -> None:
+    """The output phase begins: every context exists, so the lane may fork now."""
+    start_lane(pelican.settings)
+
+
 def on_initialized(pelican: Any) -> None:
     """Start the build before any plugin's own initialized receiver can log a problem."""
     start(pelican.settings)
 
 
 def on_finalized(pelican: Any) -> None:
-    """Fail the build once, after every problem was logged."""
-    collector.restore()  # first: failing raises
+    """Fail the build once, after every problem was logged (the lane's too)."""
+    # First: the lane's problems count, and later receivers may read its files.
+    join_lane(pelican.settings)
+    collector.restore()  # before failing: failing raises
     build = current(pelican.settings)
     fail = build.fail_on_errors if build is not None else True
     if errors.error_count() and fail:
@@ -95,6 +193,9 @@ def attach() -> None:
     """Connect the build's lifecycle; every plugin's register() calls this first (idempotent)."""
     # initialized: a plugin's receivers come after these, so its problems are counted.
     signals.initialized.connect(on_initialized)
+    # get_writer: sent once, after every context and intersite link is final, just before
+    # the generators write: the only moment the output lane can fork with all it needs.
+    signals.get_writer.connect(on_get_writer)
     # finalized: every generator has run, so all problems have been logged.
     signals.finalized.connect(on_finalized)
     # all_generators_finalized: sent on every run (autoreload too) before anything is written.

@@ -103,7 +103,7 @@ class PlainHandler(logging.StreamHandler):  # type: ignore[type-arg]
             line = f"{record.levelname}: {message}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
-        elif record.exc_text:  # a traceback a worker process logged (breakout_kernel.journal)
+        elif record.exc_text:  # a traceback a worker process or the output lane logged
             line += "\n" + record.exc_text
         return line
 

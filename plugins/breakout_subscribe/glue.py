@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover - the plugin ships beside this one
 FOLLOW_TEMPLATE = "follow"
 MANIFEST = "breakout_subscribe.json"  # under CACHE_PATH: last build's fingerprints
 MANIFEST_VERSION = 1
+LANE_JOB = "subscribe"  # this plugin's job in the kernel's output lane
 
 
 @dataclass
@@ -265,16 +266,34 @@ class SubscribeGenerator(Generator):
     """Writes the calendars, OPML files, open data and the Follow page after the index is built."""
 
     def generate_context(self) -> None:
-        """Put the template helper in the shared context before any page renders."""
+        """Put the template helper in the shared context; offer the files to the output lane."""
         self.context["breakout_subscribe"] = SubscribeLinks(options(self.settings))
+        # The files read the finished index and feed nothing back into pages: a lane's job.
+        # The Follow page stays here: it goes through the page memo and the sitemap.
+        build.offer(self.settings, LANE_JOB, self.write_files, self.record)
 
     def generate_output(self, writer: Any) -> None:
-        """Write every file whose bytes changed; render the Follow page unless the memo has it."""
+        """Write every file whose bytes changed (unless the lane does); the Follow page unless memoised."""
         opts = options(self.settings)
         index = self.context.get("breakout_index")
         if index is None:
             log.warning("breakout_subscribe: no breakout_index in context; nothing to write")
             return
+        in_lane = build.in_lane(self.settings, LANE_JOB)
+        stats = Stats() if in_lane else self.write_files()
+        if opts["FOLLOW_SAVE_AS"]:
+            if self._write_follow(writer, opts, index):
+                stats.written.append(opts["FOLLOW_SAVE_AS"])
+            else:
+                stats.unchanged += 1
+        self.record(stats)
+
+    def write_files(self) -> Stats:
+        """Make and write the calendars, OPML and open data whose fingerprint or file changed."""
+        index = self.context.get("breakout_index")
+        if index is None:
+            return Stats()  # generate_output says so
+        opts = options(self.settings)
         output_path = os.path.abspath(self.output_path)
         cache = bool(self.settings.get("CACHE_CONTENT"))
         manifest_path = os.path.join(str(self.settings.get("CACHE_PATH") or "cache"), MANIFEST)
@@ -288,15 +307,15 @@ class SubscribeGenerator(Generator):
         stats = write_outputs(output_path, outputs(self.settings, opts, index), known)
         if cache:
             known.save(manifest_path)
-        if opts["FOLLOW_SAVE_AS"]:
-            if self._write_follow(writer, opts, index):
-                stats.written.append(opts["FOLLOW_SAVE_AS"])
-            else:
-                stats.unchanged += 1
-        stats.written.sort()
+        return stats
+
+    def record(self, stats: Stats) -> None:
+        """Add to this build's Stats (the lane's files arrive at its join, after the Follow page)."""
         this = build.current(self.settings)
         if this is not None:
-            this.parts[Stats] = stats
+            total = this.part(Stats)
+            total.written = sorted(total.written + stats.written)
+            total.unchanged += stats.unchanged
 
     def _write_follow(self, writer: Any, opts: Mapping[str, Any], index: Any) -> bool:
         """Write the Follow page; True if its file was written."""
