@@ -20,7 +20,6 @@ from . import collector, errors, lanes
 from .folders import OutputFolders
 from .lanes import Job, Lane
 from .settings import Option, validated
-from .workers import worker_count
 
 T = TypeVar("T")
 
@@ -117,13 +116,25 @@ def in_lane(settings: Mapping[str, Any], name: str) -> bool:
 
 
 def start_lane(settings: Mapping[str, Any]) -> None:
-    """Fork the lane for the offered jobs when the build may use more than one process."""
+    """Fork the lane for the offered jobs when the build may use more than one process.
+
+    Not on a warm rebuild that took most files from the caches (readahead.mostly_fresh):
+    its jobs have little to write, and forking the whole context costs more than that.
+    """
+    from .readahead import mostly_fresh, workers_for  # readahead imports this module
+
     this = current(settings)
     if this is None:
         return
     state = this.part(OutputLane)
-    if state.offered and state.lane is None and worker_count(settings) > 1:
+    if not state.offered or state.lane is not None or workers_for(settings) < 2:
+        return
+    if mostly_fresh(settings):
         state.lane = lanes.fork("output", state.offered)
+    else:
+        logging.getLogger("breakout.lanes").debug(
+            "no output lane: a warm rebuild (most files came from the caches)"
+        )
 
 
 def join_lane(settings: Mapping[str, Any]) -> None:
