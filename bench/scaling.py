@@ -70,9 +70,11 @@ def scale(
             f"(process tree {mib(fig[f'tree_rss_kib_{n}']):.1f} MiB)"
         )
     fig["ratio"] = fig[f"cold_{large}"] / fig[f"cold_{small}"]
-    verdict = "ok" if fig["ratio"] <= TARGETS["scale"] else "MISS"
+    # Issue 21: 5,000/2,000 ≤ 2.5, i.e. no worse than linear; other sizes are held to the same.
+    target = large / small * TARGETS["scale"]
+    verdict = "ok" if fig["ratio"] <= target else "MISS"
     out(
         f"scale: {clock} time {large}/{small}={fmt_ratio(fig['ratio'])} "
-        f"(linear would be {large / small:.2f}; target ≤ {TARGETS['scale']}: {verdict})"
+        f"(target ≤ {target:.2f}, linear: {verdict})"
     )
     return fig
