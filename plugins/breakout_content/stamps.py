@@ -14,14 +14,36 @@ def share_file_stamps(generator: Any) -> None:
     file per cache (even on a cold build, with nothing to compare) for a file read once.
     The stamp taken first, before the file is read, serves both: if the file changes
     while it is read, the next build sees a new stamp and reads it again. Each cache keeps
-    its own stamps (breakout_memo gives an unused generator cache an empty one).
+    its own stamps; an unused generator-level cache gets an empty one.
     Generators and Readers are made anew for every build (autoreload too), so no stamp
     outlives its build.
     """
     for cacher in (generator, getattr(generator, "readers", None)):
         func = getattr(cacher, "_filestamp_func", None)
-        if func is not None:
+        if func is None:
+            continue
+        if cacher is generator and not _in_use(generator):
+            cacher._filestamp_func = no_stamp
+        else:
             cacher._filestamp_func = _stamp_once(func, {})
+
+
+def _in_use(generator: Any) -> bool:
+    """True when the generator-level content cache is loaded or saved this build.
+
+    With CONTENT_CACHING_LAYER = "reader" it is neither, yet Pelican's generate_context
+    still asks it for each file (get_cached_data) and offers it each result (cache_data),
+    and both read and hash the whole file: an empty stamp gives the same answers (no
+    cached data; nothing stored) without reading anything.
+    """
+    return bool(
+        getattr(generator, "_cache_data_policy", True) or getattr(generator, "_cache", None)
+    )
+
+
+def no_stamp(filename: str) -> bytes:
+    """The stamp of a file for a generator-level cache that is off: never computed."""
+    return b""
 
 
 def _stamp_once(func: Callable[[str], Any], stamps: dict[str, Any]) -> Callable[[str], Any]:

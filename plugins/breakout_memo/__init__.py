@@ -13,9 +13,6 @@ def register() -> None:
     attach()  # first: the kernel counts this build's errors from initialized on
     # initialized: BREAKOUT_MEMO is checked, and the last build's state dropped, before anything is read.
     signals.initialized.connect(glue.on_initialized)
-    # article/page_generator_init: the generators exist and have read nothing yet.
-    signals.article_generator_init.connect(glue.on_generator_init)
-    signals.page_generator_init.connect(glue.on_generator_init)
     # all_generators_finalized: every page's data and the menu are known, and nothing is written yet.
     signals.all_generators_finalized.connect(glue.on_all_generators_finalized)
     # get_writer: the only way to change how Pelican's generators write their pages.

@@ -172,30 +172,6 @@ def on_initialized(pelican: Any) -> None:
         use_bytecode_cache(settings)
 
 
-def _no_stamp(filename: str) -> bytes:
-    """The stamp of a file for a generator-level cache that is off: never computed."""
-    return b""
-
-
-def on_generator_init(generator: Any) -> None:
-    """Stop Pelican hashing every source twice for a generator-level cache that is off.
-
-    With CONTENT_CACHING_LAYER = "reader" the generator's own cache is neither loaded nor
-    saved, yet Pelican's generate_context still asks it for each file (get_cached_data)
-    and offers it each result (cache_data), and both read and hash the whole file (md5
-    with CHECK_MODIFIED_METHOD = "md5"): two reads of every write-up per build for
-    nothing. An empty stamp gives the same answers (no cached data; nothing stored);
-    the reader-level cache keeps its own stamps.
-    """
-    this = build.current(generator.settings)
-    if this is None or not this.listed(PLUGIN):
-        return
-    if getattr(generator, "_cache_data_policy", True) or getattr(generator, "_cache", None):
-        return  # the generator-level cache is in use: its stamps matter
-    if hasattr(generator, "_filestamp_func"):
-        generator._filestamp_func = _no_stamp
-
-
 def use_bytecode_cache(settings: dict[str, Any]) -> None:
     """Keep compiled templates in CACHE_PATH: each generator compiles every template it uses afresh.
 
