@@ -18,6 +18,7 @@ from conftest import FIXTURES, build_site
 
 from tools.build import OutputInTheWay, staging_folders
 from tools.golden import compare_trees
+from tools.removal import wait_until_removed
 
 OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
 PCC = "2012/blc12-pcc/index.html"
@@ -41,6 +42,11 @@ def build(content: Path, output: Path) -> Stats:
     memo = memo_glue.current(this.settings) if this is not None else None
     assert memo is not None
     return memo.stats
+
+
+def folders(tree: Path) -> list[str]:
+    """Every folder under tree (empty ones too), relative."""
+    return sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_dir())
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -70,7 +76,11 @@ def test_a_build_leaves_exactly_the_files_it_wrote(site: Path, tmp_path: Path) -
     cold = tmp_path / "cold"
     build_site(site, cold, cache=tmp_path / "cold-cache", **OFF)
     assert compare_trees(cold, output) == []
+    # The live output's folders were made ahead (tools/skeleton.py); people/me was not used.
+    assert folders(output) == folders(cold)
     assert beside.read_text(encoding="utf-8") == "not the build's"
+    # The replaced output is removed by a detached child (tools/removal.py).
+    assert wait_until_removed(staging_folders(output)[1])
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "cache",
         "cold",

@@ -14,6 +14,8 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from tools import removal, skeleton
+
 
 def load_settings(
     conf: Path,
@@ -117,7 +119,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _swap_in(new: Path, final: Path, old: Path, keep: list[str]) -> None:
-    """Make `new` the output at `final` and delete the replaced output."""
+    """Make `new` the output at `final`; the replaced output is removed by a detached child."""
     (new / STAGING_MARK).unlink(missing_ok=True)
     if not os.path.lexists(final):
         os.rename(new, final)
@@ -130,10 +132,8 @@ def _swap_in(new: Path, final: Path, old: Path, keep: list[str]) -> None:
     else:
         os.rename(final, old)
         os.rename(new, final)
-    (
-        old / STAGING_MARK
-    ).touch()  # a crash during the removal leaves a folder the next build removes
-    shutil.rmtree(old)
+    (old / STAGING_MARK).touch()  # a remover that dies leaves a folder the next build removes
+    removal.remove_later(old, STAGING_MARK)  # the build returns while a child removes it
 
 
 @contextmanager
@@ -142,7 +142,9 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
 
     A failed build leaves the previous output exactly as it was; a successful one leaves
     exactly the files it wrote (pages the memo skipped are hard links to the old ones).
-    Nothing outside the output folder and these two sibling folders is touched.
+    Nothing outside the output folder and the folders beside it named after it
+    (`.<name>.breakout-new`, `.<name>.breakout-old` and the replaced trees renamed from
+    that one while a detached child removes them: tools/removal.py) is touched.
     """
     final = Path(settings["OUTPUT_PATH"])
     if os.path.lexists(final) and (final.is_symlink() or not final.is_dir()):
@@ -150,8 +152,10 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
     new, old = staging_folders(final)
     for folder in (new, old):
         remove_staging(folder)
+    removal.remove_leftovers(old, STAGING_MARK)
     new.mkdir(parents=True)
     (new / STAGING_MARK).touch()
+    ahead = skeleton.start(final, new)  # a warm rebuild: make the live output's folders ahead
     settings["OUTPUT_PATH"] = str(new)
     settings[LIVE_OUTPUT] = str(final)
     # The folder is empty already; Pelican's emptying would only remove the mark.
@@ -163,11 +167,15 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
         kernel = sys.modules.get("breakout_kernel.build")
         if kernel is not None:
             kernel.abort_lane()
+        if ahead is not None:
+            ahead.abandon()
         shutil.rmtree(new, ignore_errors=True)
         raise
     finally:
         settings["OUTPUT_PATH"] = str(final)
         settings.pop(LIVE_OUTPUT, None)
+    if ahead is not None:
+        ahead.finish()  # before the swap: the folders the build left empty go
     _swap_in(new, final, old, list(settings.get("OUTPUT_RETENTION") or []))
 
 

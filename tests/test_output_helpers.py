@@ -1,0 +1,128 @@
+"""The fresh-output build's two helper processes: the folder maker and the detached remover.
+
+tools/skeleton.py makes the live output's folders in the fresh one ahead of the writers;
+tools/removal.py removes the replaced output after the build has returned. Both are real
+child processes here; the builds that use them are in tests/test_fresh_output.py.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from pathlib import Path
+
+from conftest import FIXTURES, build_site
+
+from tools import removal, skeleton
+from tools.build import STAGING_MARK, staging_folders
+
+OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
+
+
+def tree(root: Path, files: list[str], folders: list[str] = ()) -> Path:  # type: ignore[assignment]
+    """Make root with these files (text "x") and these empty folders."""
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    for name in folders:
+        (root / name).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def relative_folders(root: Path) -> list[str]:
+    """Every folder under root, relative and sorted."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())
+
+
+def test_copy_folders_makes_the_folders_that_hold_something_parents_first(tmp_path: Path) -> None:
+    source = tree(tmp_path / "live", ["a/b/index.html", "d/index.html", "top.html"], ["c", "a/e"])
+    target = tmp_path / "new"
+    (target / "d").mkdir(parents=True)  # a writer got there first
+    made = skeleton.copy_folders(str(source), str(target))
+    assert made == [str(target / "a"), str(target / "a" / "b")]
+    assert relative_folders(target) == ["a", "a/b", "d"]  # no empty c or a/e, no files
+    assert not (target / "top.html").exists()
+
+
+def test_finish_removes_the_folders_the_build_left_empty(tmp_path: Path) -> None:
+    source = tree(
+        tmp_path / "live", ["people/ann/index.html", "people/bob/index.html", "x/y/z.html"]
+    )
+    target = tmp_path / "new"
+    target.mkdir()
+    ahead = skeleton.start(source, target)
+    assert ahead is not None
+    deadline = time.monotonic() + 30
+    while not (target / "people" / "ann").is_dir():  # the child works on its own
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    (target / "people" / "ann" / "index.html").write_text("new", encoding="utf-8")
+    ahead.finish()
+    assert relative_folders(target) == ["people", "people/ann"]
+    assert (target / "people" / "ann" / "index.html").read_text(encoding="utf-8") == "new"
+
+
+def test_no_skeleton_without_a_live_output(tmp_path: Path) -> None:
+    assert skeleton.start(tmp_path / "missing", tmp_path / "new") is None
+
+
+def test_abandon_stops_the_child(tmp_path: Path) -> None:
+    source = tree(tmp_path / "live", [f"p/{n}/index.html" for n in range(300)])
+    target = tmp_path / "new"
+    target.mkdir()
+    ahead = skeleton.start(source, target)
+    assert ahead is not None
+    ahead.abandon()
+    shutil.rmtree(target)  # as a failed build does; nothing recreates it afterwards
+    time.sleep(0.1)
+    assert not target.exists()
+
+
+def test_remove_later_renames_at_once_and_a_detached_child_removes(tmp_path: Path) -> None:
+    old = tree(tmp_path / ".output.breakout-old", ["a/index.html", "b/c/index.html"])
+    (old / STAGING_MARK).touch()
+    moved = removal.remove_later(old, STAGING_MARK)
+    assert not old.exists()  # the name is free for the next build at once
+    assert moved.parent == tmp_path and moved.name.startswith(".output.breakout-old.")
+    assert removal.wait_until_removed(old, timeout=30)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_leftovers_of_a_dead_remover_are_removed_others_left_alone(tmp_path: Path) -> None:
+    old = tmp_path / ".output.breakout-old"
+    dead = tree(tmp_path / ".output.breakout-old.1-2", ["a/index.html"])
+    (dead / STAGING_MARK).touch()
+    busy = tree(tmp_path / ".output.breakout-old.3-4", ["a/index.html"])
+    (busy / STAGING_MARK).touch()
+    foreign = tree(tmp_path / ".output.breakout-old.notes", ["mine.txt"])  # no mark: not ours
+    fd = os.open(busy / STAGING_MARK, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as a remover at work holds it
+    try:
+        assert removal.being_removed(busy, STAGING_MARK)
+        assert not removal.being_removed(dead, STAGING_MARK)
+        removal.remove_leftovers(old, STAGING_MARK)
+        deadline = time.monotonic() + 30
+        while dead.exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.2)  # a remover started for the busy one would have gone to work by now
+        assert (busy / "a" / "index.html").is_file()
+    finally:
+        os.close(fd)
+    assert (foreign / "mine.txt").read_text(encoding="utf-8") == "x"
+    assert removal.leftovers(old) == [busy, foreign]
+
+
+def test_a_build_removes_what_a_killed_remover_left(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "memo-site", content)
+    output = tmp_path / "output"
+    build_site(content, output, **OFF)
+    _new, old = staging_folders(output)
+    left = tree(old.with_name(old.name + ".99-1"), ["2011/index.html"])
+    (left / STAGING_MARK).touch()
+    build_site(content, output, **OFF)
+    assert removal.wait_until_removed(old, timeout=30)
+    assert (output / "index.html").is_file()

@@ -1,0 +1,117 @@
+"""Replaced output trees removed by a detached process, so a build returns without waiting for it.
+
+Each build swaps a fresh folder in for the live output (tools/build.py); the replaced tree
+(thousands of files and folders) used to be removed before the build returned: 0.9 s of a
+warm rebuild at 2,000 write-ups. Now it is renamed to a folder of its own beside the
+output (`.<output>.breakout-old.<pid>-<ns>`, holding the staging mark) and removed by a
+child process in a session of its own, which outlives the build. The child holds a lock
+on the mark while it works and removes the mark last, so a folder it left (killed, or the
+machine stopped) is still recognisable as the build's and removed by the next build or
+`invoke clean`; a folder whose remover is still at work is left to it.
+
+Run as a script: `python removal.py FOLDER MARK` removes FOLDER, MARK (a file name in it) last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def remove_tree(folder: str, mark: str) -> None:
+    """Remove folder under a lock on its mark file, the mark last (what the detached child runs)."""
+    marker = os.path.join(folder, mark)
+    try:
+        fd = os.open(marker, os.O_RDONLY)
+    except OSError:
+        return  # not a folder of ours (or gone): leave it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return  # another remover is at work on it
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name == mark:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+    os.unlink(marker)
+    os.close(fd)
+    # Something put in meanwhile keeps the folder; without its mark it is no longer ours.
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
+
+
+def being_removed(folder: Path, mark: str) -> bool:
+    """True when a remover holds the lock on folder's mark (it is at work on it)."""
+    try:
+        fd = os.open(folder / mark, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a lock taken here
+    return False
+
+
+def leftovers(old: Path) -> list[Path]:
+    """Replaced trees renamed from `old` still beside it (being removed, or left by a remover)."""
+    prefix = old.name + "."
+    try:
+        names = [e.name for e in os.scandir(old.parent) if e.name.startswith(prefix)]
+    except FileNotFoundError:
+        return []
+    return [old.parent / name for name in sorted(names)]
+
+
+def remove_leftovers(old: Path, mark: str) -> None:
+    """Start a remover for each left tree that holds the mark and has none at work on it."""
+    for folder in leftovers(old):
+        if (folder / mark).is_file() and not being_removed(folder, mark):
+            _spawn(folder, mark)
+
+
+def remove_later(folder: Path, mark: str) -> Path:
+    """Rename folder (holding the mark) to a name of its own and remove it in a detached child."""
+    moved = folder.with_name(f"{folder.name}.{os.getpid()}-{time.time_ns()}")
+    os.rename(folder, moved)
+    _spawn(moved, mark)
+    return moved
+
+
+def _spawn(folder: Path, mark: str) -> None:
+    """Start the detached child removing folder."""
+    subprocess.Popen(
+        [sys.executable, "-I", "-S", __file__, str(folder), mark],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # not killed with the build's terminal or process group
+    )
+
+
+def wait_until_removed(old: Path, timeout: float = 60.0) -> bool:
+    """Wait for the trees renamed from `old` to go (benchmarks, tests); False on timeout."""
+    deadline = time.monotonic() + timeout
+    while leftovers(old):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+if __name__ == "__main__":
+    remove_tree(sys.argv[1], sys.argv[2])
