@@ -18,10 +18,10 @@ from typing import Any
 
 from breakout_kernel.change.hashing import parts_digest
 
+from .entries import KINDS, MEDIA_TYPES, Kind, clean_entry, compact, sort_entries
 from .ids import comment_id
 from .model import EPOCH, Category, CleanEntry, FeedEntry, FeedMeta
 from .paths import FeedPaths
-from .render import KINDS, MEDIA_TYPES, Kind, clean_entry, compact, render_kinds, sort_entries
 from .text import absolute_html, fragment_text, html_to_text, truncate_words
 
 ENTITY_DESCRIPTIONS = {
@@ -326,6 +326,8 @@ class FeedPlan:
 
     def render(self, kinds: Iterable[Kind] | None = None) -> dict[Kind, bytes]:
         """The bytes of each format asked for (default: all); builds entries not built yet."""
+        from .render import render_kinds  # feedgen: only in the process that renders (entries.py)
+
         entries = [i.entry() for i in self.items]
         wanted = list(self.paths) if kinds is None else list(kinds)
         return render_kinds(self.meta, entries, wanted)

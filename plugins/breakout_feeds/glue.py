@@ -20,10 +20,10 @@ from breakout_kernel.settings import validated
 from pelican.generators import Generator
 
 from .build import FeedPlan, SiteInfo, Writeup, article_html, plan_batches, render_order
+from .entries import Kind
 from .ids import WriteupId, read_ledger, read_meta, resolve_id, valid_id
 from .options import SCHEMA, options
 from .paths import FeedLinks, FeedPaths, absolute_site_url, path_problems
-from .render import Kind
 
 log = logging.getLogger("breakout.feeds")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .render import KINDS, MEDIA_TYPES, Kind
+from .entries import KINDS, MEDIA_TYPES, Kind
 from .text import html_to_text
 
 # Top-level settings (pelicanconf.py) with their defaults; None or "" turns a feed off.

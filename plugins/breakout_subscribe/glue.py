@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from breakout_feeds.glue import write_if_changed
@@ -14,12 +15,12 @@ from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url
 from breakout_index.glue import write_page
 from breakout_kernel import build
 from breakout_kernel.change import manifest
-from breakout_kernel.change.hashing import digest
+from breakout_kernel.change.hashing import digest, streamed_digest
 from breakout_kernel.change.manifest import Manifest, carry_if_same
 from breakout_kernel.change.stamp import Stamp, library_versions
 from pelican.generators import Generator
 
-from . import collect, ical, opendata, opml
+from . import collect, opendata
 from .model import FeedGroup, FollowPage, Licence, Link, Site
 from .options import SCHEMA, options
 
@@ -39,6 +40,22 @@ FOLLOW_TEMPLATE = "follow"
 MANIFEST = "breakout_subscribe.json"  # under CACHE_PATH: last build's fingerprints
 MANIFEST_VERSION = 1
 LANE_JOB = "subscribe"  # this plugin's job in the kernel's output lane
+
+
+# icalendar and lxml add 7 MiB to a process: only the one that writes a calendar or an
+# OPML file (the output lane, on a cold build) imports them.
+def _ical() -> ModuleType:
+    """The calendar writer (imports icalendar)."""
+    from . import ical
+
+    return ical
+
+
+def _opml() -> ModuleType:
+    """The OPML writer (imports lxml)."""
+    from . import opml
+
+    return opml
 
 
 @dataclass
@@ -138,13 +155,15 @@ def outputs(settings: Mapping[str, Any], opts: Mapping[str, Any], index: Any) ->
         yield Output(
             opts["CALENDAR_SAVE_AS"],
             (name, about, events),
-            lambda: ical.calendar(name, about, events),
+            lambda: _ical().calendar(name, about, events),
         )
     for event in events:
         path = event_calendar_path(opts, event.slug)
         if path:
             title = f"{event.name} · {site.name}"
-            yield Output(path, (title, event), lambda t=title, e=event: ical.calendar(t, "", [e]))
+            yield Output(
+                path, (title, event), lambda t=title, e=event: _ical().calendar(t, "", [e])
+            )
     groups = collect.feed_groups(
         site,
         site.url,
@@ -158,7 +177,7 @@ def outputs(settings: Mapping[str, Any], opts: Mapping[str, Any], index: Any) ->
         yield Output(
             opts["OPML_SAVE_AS"],
             (title, follow, groups),
-            lambda: opml.opml(title, follow, groups, nested=True),
+            lambda: _opml().opml(title, follow, groups, nested=True),
         )
     for group in groups:
         path = group_path(opts, group.key)
@@ -167,7 +186,7 @@ def outputs(settings: Mapping[str, Any], opts: Mapping[str, Any], index: Any) ->
             yield Output(
                 path,
                 (title, follow, group),
-                lambda t=title, g=group: opml.opml(t, follow, [g], nested=False),
+                lambda t=title, g=group: _opml().opml(t, follow, [g], nested=False),
             )
     files = {os.path.basename(path): path for _, path in data_files(opts)}
     if files:
@@ -212,7 +231,7 @@ def write_outputs(output_path: str, files: Iterable[Output], known: Manifest) ->
     stats = Stats()
     folders = build.output_folders()
     for out in files:
-        fingerprint = digest(out.source)
+        fingerprint = streamed_digest(out.source, 3)  # (graph, url): graph, its tables, rows
         target = os.path.join(output_path, out.path)
         if known.fresh(out.path, target, fingerprint):
             stats.unchanged += 1
