@@ -202,6 +202,13 @@ def run_build(site: Site, label: str, profile: Path | None = None) -> Build:
             proc.wait()
             raise
         wall = time.perf_counter() - start
+    if site.fresh_output:
+        # The replaced output is removed by a detached child after the build returns
+        # (tools/removal.py): let it finish outside the timing, not during the next build.
+        from tools.build import staging_folders
+        from tools.removal import wait_until_removed
+
+        wait_until_removed(staging_folders(site.output)[1])
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])

@@ -3,9 +3,8 @@
 Each write-up and comment becomes one Item per build: cheap facts (id, dates, a fingerprint
 of everything its entry is made from) at once, and its entry (absolute, XML-safe HTML,
 summary, categories) only when a feed that holds it is rendered, then shared by all such
-feeds. A FeedPlan is one feed (its RSS and Atom files): its meta and chosen items; their
-fingerprints let the glue skip rendering a file whose inputs did not change since the
-last build.
+feeds. A FeedPlan is one feed (its files): its meta and chosen items; their fingerprints
+let the glue skip rendering a file whose inputs did not change since the last build.
 """
 
 from __future__ import annotations
@@ -328,9 +327,8 @@ class FeedPlan:
         """The bytes of each format asked for (default: all); builds entries not built yet."""
         from .render import render_kinds  # feedgen: only in the process that renders (entries.py)
 
-        entries = [i.entry() for i in self.items]
         wanted = list(self.paths) if kinds is None else list(kinds)
-        return render_kinds(self.meta, entries, wanted)
+        return render_kinds(self.meta, [i.entry() for i in self.items], wanted)
 
 
 def render_order(plan: FeedPlan) -> tuple[dt.datetime, str]:
