@@ -13,6 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, build_site
 
 from tools import removal, skeleton
@@ -126,3 +127,20 @@ def test_a_build_removes_what_a_killed_remover_left(tmp_path: Path) -> None:
     build_site(content, output, **OFF)
     assert removal.wait_until_removed(old, timeout=30)
     assert (output / "index.html").is_file()
+
+
+def test_invoke_clean_removes_what_a_killed_remover_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tasks
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    monkeypatch.setattr(tasks, "OUTPUT", output)
+    monkeypatch.setattr(tasks, "CACHE", cache)
+    tree(output, ["index.html"])
+    _new, old = staging_folders(output)
+    left = tree(old.with_name(old.name + ".7-8"), ["a/index.html"])
+    (left / STAGING_MARK).touch()
+    tasks.clean.body(None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert capsys.readouterr().out == ""
