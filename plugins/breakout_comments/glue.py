@@ -117,7 +117,6 @@ def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache)
     files = [(path, file_state(path)) for path in paths]
     found = [cache.get(path, sig) for path, sig in files]
     todo = [path for (path, _sig), hit in zip(files, found, strict=True) if hit is None]
-    readahead.note_reading(settings, len(todo), len(files))
     pool = None
     if len(todo) >= readahead.MIN_FILES and readahead.workers_for(settings) > 1:
         renderer.prepare()  # made once, before the fork: every worker shares it

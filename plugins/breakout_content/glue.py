@@ -120,15 +120,11 @@ def files_to_read(generator: Any, paths: str, excludes: str) -> dict[str, Breako
     cached = getattr(readers, "_cache", {})  # the reader-level content cache (Pelican's)
     own = getattr(generator, "_cache", {})  # CONTENT_CACHING_LAYER = "generator"
     planned: dict[str, BreakoutMarkdownReader] = {}
-    listed = 0
     for name in generator.get_files(settings[paths], exclude=settings[excludes]):
         path = os.path.abspath(os.path.join(generator.path, name))
         reader = readers.readers.get(file_suffix(path))
-        if isinstance(reader, BreakoutMarkdownReader):
-            listed += 1
-            if path not in cached and name not in own:
-                planned[path] = reader
-    readahead.note_reading(settings, len(planned), listed)
+        if isinstance(reader, BreakoutMarkdownReader) and path not in cached and name not in own:
+            planned[path] = reader
     return planned
 
 

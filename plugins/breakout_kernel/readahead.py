@@ -73,31 +73,6 @@ class ReadAheadState:
     workers: int = 0  # worker_count(settings), asked once per build
     pools: list[ReadAhead[Any]] = field(default_factory=list)
     by_workers: int = 0  # files whose reading a worker process did
-    fresh: int = 0  # source files this build reads anew (the caches do not hold them)
-    listed: int = 0  # source files this build reads anew or takes from a cache
-
-
-def note_reading(settings: Mapping[str, Any], fresh: int, listed: int) -> None:
-    """Count the files a reading step reads anew out of all it lists (see mostly_fresh)."""
-    this = build.current(settings)
-    if this is not None:
-        state = this.part(ReadAheadState)
-        state.fresh += fresh
-        state.listed += listed
-
-
-def mostly_fresh(settings: Mapping[str, Any]) -> bool:
-    """True unless this build took most files from the caches: a warm rebuild after an edit.
-
-    Such a build writes few outputs, so a second process costs more (a fork of the whole
-    context) than it saves; a cold build, or one after a change that voids the caches, reads
-    everything anew and has everything to write.
-    """
-    this = build.current(settings)
-    if this is None:
-        return True
-    state = this.part(ReadAheadState)
-    return state.listed == 0 or state.fresh * 4 >= state.listed
 
 
 def start(
