@@ -81,11 +81,16 @@ def prune_bundle(bundle: Path, primary: bool) -> None:
 
 def bundle_listing(bundle: Path) -> list[list[object]]:
     """[relative path, size] of every file in a bundle, sorted: enough to see one was altered."""
-    return sorted(
-        [p.relative_to(bundle).as_posix(), p.stat().st_size]
-        for p in bundle.rglob("*")
-        if p.is_file()
-    )
+    # os.walk, not Path.rglob: rglob hashes every path it yields (0.2 s for 16 bundles).
+    found: list[list[object]] = []
+    root = str(bundle)
+    for folder, _dirs, files in os.walk(root):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        for name in files:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):  # as rglob's is_file(): a link to a file counts, others not
+                found.append([name if rel == "." else f"{rel}/{name}", os.path.getsize(path)])
+    return sorted(found)
 
 
 def shard_digest(shard: Shard, exe: Path) -> str:
