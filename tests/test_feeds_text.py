@@ -44,6 +44,19 @@ def test_html_to_text_decodes_entities_and_drops_tags() -> None:
     assert html_to_text("Fish &amp; <em>chips</em>\x0b  now") == "Fish & chips now"
 
 
+def test_html_to_text_keeps_an_ampersand_that_starts_no_reference() -> None:
+    # HTML5's rules: BeautifulSoup's parser dropped the "&" at the end ("Q&A" gave "QA").
+    assert html_to_text("Ask us: Q&A") == "Ask us: Q&A"
+    assert html_to_text("AT&T &amp; R&D &foo; &copy 2011") == "AT&T & R&D &foo; © 2011"
+
+
+def test_html_to_text_skips_comments_and_code_but_keeps_cdata() -> None:
+    html = (
+        "a<!-- note --><script>x()</script><style>p{}</style><![CDATA[b<c]]>d<template>t</template>"
+    )
+    assert html_to_text(html) == "ab<cd"
+
+
 def test_html_to_text_drops_controls_hidden_in_character_references() -> None:
     assert html_to_text("a&#1;b&#x0B;c") == "abc"
 

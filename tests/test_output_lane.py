@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,34 @@ def test_a_build_that_raises_in_the_main_process_leaves_no_lane_and_no_output(
         os.kill(pid, 0)
     # Nothing of the failed build is left: no output, no staging folder.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "theme"]
+
+
+# Run in a fresh interpreter: the test process itself has imported feedgen and lxml long ago.
+_HEAVY = (
+    "import sys; from pathlib import Path; "
+    "sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']; "
+    "from tools.build import run_pelican; "
+    "run_pelican(Path(sys.argv[1]) / 'pelicanconf.py', path=Path(sys.argv[2]), "
+    "output=Path(sys.argv[3]), cache=Path(sys.argv[4]), "
+    "overrides={'BREAKOUT_SEARCH': {'ENABLED': False}}); "
+    "print(sorted(m for m in ('feedgen', 'icalendar', 'lxml.etree') if m in sys.modules))"
+)
+
+
+@pytest.mark.parametrize(("workers", "loaded"), [(1, True), (2, False)])
+def test_only_the_process_that_renders_feeds_imports_feedgen_lxml_and_icalendar(
+    tmp_path: Path, workers: int, loaded: bool
+) -> None:
+    """Their 7 MiB stay out of the main process when the lane renders every feed (issue 21)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _HEAVY, str(ROOT), str(GOLDEN), str(tmp_path / "out"),
+         str(tmp_path / "cache")],
+        capture_output=True, text=True, check=False, timeout=300,
+        env={**os.environ, "BREAKOUT_WORKERS": str(workers)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    heavy = ["feedgen", "icalendar", "lxml.etree"] if loaded else []
+    assert done.stdout.strip().splitlines()[-1] == repr(heavy)
+    assert (
+        tmp_path / "out" / "feeds"
+    ).is_dir()  # the feeds were written, by one process or the lane
