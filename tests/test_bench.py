@@ -355,7 +355,7 @@ def test_tree_rss_sums_the_build_and_its_live_subprocesses() -> None:
         assert measure.tree_rss_kib(child.pid) > 60 * 1024
     finally:
         child.kill()
-        child.wait()
+        child.communicate()  # reaps it and closes its stdout pipe
 
 
 def test_tree_rss_reads_fields_after_a_command_name_with_spaces(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ Each build swaps a fresh folder in for the live output (tools/build.py); the rep
 (thousands of files and folders) used to be removed before the build returned: 0.9 s of a
 warm rebuild at 2,000 write-ups. Now it is renamed to a folder of its own beside the
 output (`.<output>.breakout-old.<pid>-<ns>`, holding the staging mark) and removed by a
-child process in a session of its own, which outlives the build. The child holds a lock
+daemon process (a grandchild in a session of its own), which outlives the build. It holds a lock
 on the mark while it works and removes the mark last, so a folder it left (killed, or the
 machine stopped) is still recognisable as the build's and removed by the next build or
 `invoke clean`; a folder whose remover is still at work is left to it.
@@ -18,7 +18,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -93,14 +92,26 @@ def remove_later(folder: Path, mark: str) -> Path:
 
 
 def _spawn(folder: Path, mark: str) -> None:
-    """Start the detached child removing folder."""
-    subprocess.Popen(
-        [sys.executable, "-I", "-S", __file__, str(folder), mark],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # not killed with the build's terminal or process group
-    )
+    """Start the remover as a daemon: a grandchild in a session of its own, never our child.
+
+    A direct child would stay the build's to reap: a zombie in a long-running process
+    (livereload) and a "still running" ResourceWarning when its Popen object goes. So a
+    short-lived child starts a new session, forks the remover and exits at once; the
+    remover is adopted by init and outlives the build.
+    """
+    argv = [sys.executable, "-I", "-S", __file__, str(folder), mark]
+    pid = os.fork()
+    if pid == 0:  # the intermediate child: nothing here may return into the build
+        try:
+            os.setsid()  # not killed with the build's terminal or process group
+            if os.fork() == 0:
+                devnull = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(devnull, fd)
+                os.execv(sys.executable, argv)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def wait_until_removed(old: Path, timeout: float = 60.0) -> bool:
