@@ -155,20 +155,6 @@ class Tokens:
         return hit[1]
 
 
-def linked_content(content: Any) -> str:
-    """`content.content` made as Pelican makes it, but not kept in Pelican's memo.
-
-    Pelican memoizes get_content for the life of the process: fingerprinting every
-    write-up through `.content` kept the link-resolved HTML of each one with a link to
-    another (3.7 MiB of 2,000) on a warm rebuild that renders none of them.
-    """
-    update = getattr(content, "_update_content", None)
-    if update is None:  # not a Pelican Content (a test's stand-in): nothing is memoized
-        return str(content.content)
-    raw = content._get_content() if hasattr(content, "_get_content") else content._content
-    return str(update(raw, content.get_siteurl()))
-
-
 def article_page(article: Any, tokens: Tokens) -> str:
     """Fingerprint of a write-up page (theme/templates/article.html and what it includes).
 
@@ -182,7 +168,7 @@ def article_page(article: Any, tokens: Tokens) -> str:
     nxt = getattr(article, "next_in_event", None)
     translations = getattr(article, "translations", None) or ()
     token = (
-        text_digest(linked_content(article)),
+        text_digest(article.content),
         stable(article.metadata),
         tokens.link(article),
         str(getattr(article, "slug", "")),
