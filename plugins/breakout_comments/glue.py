@@ -117,10 +117,8 @@ def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache)
     files = [(path, file_state(path)) for path in paths]
     found = [cache.get(path, sig) for path, sig in files]
     todo = [path for (path, _sig), hit in zip(files, found, strict=True) if hit is None]
-    pool = None
-    if len(todo) >= readahead.MIN_FILES and readahead.workers_for(settings) > 1:
-        renderer.prepare()  # made once, before the fork: every worker shares it
-        pool = readahead.start(settings, todo, render)
+    # The Markdown instance is made once, before the fork: every worker shares it.
+    pool = readahead.start(settings, todo, render, prepare=renderer.prepare)
     out: list[Rendered] = []
     try:
         for (path, sig), hit in zip(files, found, strict=True):

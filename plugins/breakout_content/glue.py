@@ -137,16 +137,17 @@ def start_reading_ahead(generator: Any, paths: str, excludes: str) -> None:
     if id(generator) in state.started:
         return
     state.started.add(id(generator))
-    if readahead.workers_for(generator.settings) < 2:
-        return  # one process: read exactly as Pelican does
+    if build.workers_for(generator.settings) < 2:
+        return  # one process: read exactly as Pelican does (and list no files for it)
     planned = files_to_read(generator, paths, excludes)
-    if len(planned) < readahead.MIN_FILES:
-        return
     readers = set(planned.values())
-    for reader in readers:
-        reader.prepare()
+
+    def prepare() -> None:
+        for reader in readers:
+            reader.prepare()
+
     pool = readahead.start(
-        generator.settings, list(planned), lambda path: planned[path].read_here(path)
+        generator.settings, list(planned), lambda path: planned[path].read_here(path), prepare
     )
     for reader in readers:
         reader.ahead = pool

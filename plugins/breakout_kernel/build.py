@@ -20,6 +20,7 @@ from . import collector, errors, lanes
 from .folders import OutputFolders
 from .lanes import Job, Lane
 from .settings import Option, validated
+from .workers import worker_count
 
 T = TypeVar("T")
 
@@ -43,6 +44,13 @@ class Build:
     def listed(self, plugin: str) -> bool:
         """True when this build's PLUGINS names the plugin (receivers outlive their build)."""
         return any(str(p).rsplit(".", 1)[-1] == plugin for p in self.settings.get("PLUGINS") or [])
+
+
+@dataclass
+class WorkerCount:
+    """The number of processes this build uses (workers.worker_count), asked once."""
+
+    value: int = 0
 
 
 @dataclass
@@ -88,6 +96,17 @@ def options(settings: dict[str, Any], name: str, schema: Mapping[str, Option]) -
     return build.options[name]
 
 
+def workers_for(settings: Mapping[str, Any]) -> int:
+    """worker_count(settings) for the build under way, asked (a bad value reported) once; else 1."""
+    this = current(settings)
+    if this is None:
+        return 1
+    count = this.part(WorkerCount)
+    if not count.value:
+        count.value = worker_count(settings)
+    return count.value
+
+
 def offer(
     settings: Mapping[str, Any],
     name: str,
@@ -122,8 +141,6 @@ def start_lane(settings: Mapping[str, Any]) -> None:
     the rebuild's wall time for the same CPU, and kept feedgen and lxml (7 MiB) out of
     the main process, which checks only the pages meanwhile.
     """
-    from .readahead import workers_for  # readahead imports this module
-
     this = current(settings)
     if this is None:
         return

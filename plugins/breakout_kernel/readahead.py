@@ -14,7 +14,7 @@ Pickling keeps the main process's objects: a `Tag`, `Author` or `Category` holds
 build's settings, which are sent as a reference and restored to the main process's own
 settings object (the identity service and the whole settings dict are never pickled).
 `start()` and `finish()` are the build's side: one pool per file list, only with more than
-one worker (`workers.worker_count`, asked once per build) and at least MIN_FILES files.
+one worker (`build.workers_for`) and at least MIN_FILES files.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from typing import Any, Generic, TypeVar
 from pelican.urlwrappers import Author, Category, Tag
 
 from . import build, errors, journal
-from .workers import worker_count
 
 T = TypeVar("T")
 MIN_FILES = 4  # fewer files are read in the main process (a fork costs about one file's read)
@@ -70,38 +69,32 @@ def close_all() -> None:
 class ReadAheadState:
     """How this build read its files (kernel Build part)."""
 
-    workers: int = 0  # worker_count(settings), asked once per build
     pools: list[ReadAhead[Any]] = field(default_factory=list)
     by_workers: int = 0  # files whose reading a worker process did
 
 
 def start(
-    settings: Mapping[str, Any], paths: Sequence[str], read: Callable[[str], T]
+    settings: Mapping[str, Any],
+    paths: Sequence[str],
+    read: Callable[[str], T],
+    prepare: Callable[[], None] | None = None,
 ) -> ReadAhead[T] | None:
     """A started pool reading paths (in the order the main process will ask), or None.
 
     None with one worker (nothing forks: the caller reads as it always did), with fewer
-    than MIN_FILES files, or outside a build.
+    than MIN_FILES files, or outside a build. prepare(), if given, runs just before the
+    fork (what every worker then shares, such as the Markdown instance), only if it forks.
     """
     this = build.current(settings)
-    workers = workers_for(settings)
+    workers = build.workers_for(settings)
     if this is None or workers < 2 or len(paths) < MIN_FILES:
         return None
+    if prepare is not None:
+        prepare()
     pool = ReadAhead(paths, read, settings, workers)
     pool.start()
     this.part(ReadAheadState).pools.append(pool)
     return pool
-
-
-def workers_for(settings: Mapping[str, Any]) -> int:
-    """worker_count(settings) for the build under way, asked (a bad value reported) once; else 1."""
-    this = build.current(settings)
-    if this is None:
-        return 1
-    state = this.part(ReadAheadState)
-    if not state.workers:
-        state.workers = worker_count(settings)
-    return state.workers
 
 
 def finish(pool: ReadAhead[Any] | None) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from breakout_kernel import build
 from breakout_kernel.settings import Option, is_type, positive_int
-from breakout_kernel.workers import worker_count
 
 from .indexer import BUNDLE_DIR, SHARD_PAGES, IndexJob, start_index
 
@@ -79,7 +78,7 @@ def start_search(pelican: Any) -> None:
         Path(settings["OUTPUT_PATH"]),
         Path(settings["CACHE_PATH"]) / STATE_FILE,
         live=Path(live) if live else None,
-        workers=worker_count(settings),
+        workers=build.workers_for(settings),
         per_shard=part.options["SHARD_PAGES"],
     )
 
