@@ -19,12 +19,19 @@ name = "Cy"
 """
 
 
-def test_one_pass_finds_every_header_as_a_search_per_key_does() -> None:
-    lines = header_lines(TEXT, "people")
-    assert lines == {"ann": 2, "bob-2": 5, "cy": 11}
-    for key, line in lines.items():
-        assert table_line(TEXT, "people", key) == line
+def test_one_pass_finds_every_header() -> None:
+    assert header_lines(TEXT, "people") == {"ann": 2, "bob-2": 5, "cy": 11}
     assert header_lines(TEXT, "events") == {"ann": 7}
+
+
+def test_a_field_is_found_under_its_own_header_only() -> None:
+    assert table_line(TEXT, "people", "bob-2") == 5
+    assert table_line(TEXT, "people", "bob-2", "name") == 6
+    assert table_line(TEXT, "people", "cy", "name") == 12
+    assert table_line(TEXT, "events", "ann", "name") == 8
+    # ann's table holds no `twitter`: the header is named; an unknown key has no line.
+    assert table_line(TEXT, "people", "ann", "twitter") == 2
+    assert table_line(TEXT, "people", "nobody") is None
 
 
 def test_a_file_without_headers_of_the_table_gives_none() -> None:

@@ -69,40 +69,40 @@ class SiteData:
         return self.events_unloaded or slug in self.rejected_events
 
 
-def header_lines(text: str, table: str) -> dict[str, int]:
-    """Line of each `[table.key]` header in one pass (the first, if a key repeats).
-
-    table_line() per key searched the whole file with a regex of its own: quadratic in
-    the registry's size, and more patterns than the re module's cache holds (0.14 s of
-    each build at 1,000 people). A key this does not find is looked up by table_line().
-    """
+def _headers(text: str, table: str) -> dict[str, tuple[int, int]]:
+    """(line, end offset) of each `[table.key]` header, found in one pass (the first of a key)."""
     pattern = re.compile(
         rf'^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*(?:"([^"\n]*)"|([^\]\s"]+))[ \t]*\]',
         re.MULTILINE,
     )
-    lines: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}
     line, at = 1, 0
     for m in pattern.finditer(text):
         line += text.count("\n", at, m.start())
         at = m.start()
         key = m.group(1) if m.group(1) is not None else m.group(2)
-        lines.setdefault(key, line)
-    return lines
+        found.setdefault(key, (line, m.end()))
+    return found
+
+
+def header_lines(text: str, table: str) -> dict[str, int]:
+    """Line of each `[table.key]` header, for the messages about every entry of a registry.
+
+    One pass for all keys: a search per key was quadratic in the registry's size, with
+    more patterns than the re module's cache holds (0.14 s of each build at 1,000 people).
+    """
+    return {key: line for key, (line, _end) in _headers(text, table).items()}
 
 
 def table_line(text: str, table: str, key: str, field: str | None = None) -> int | None:
     """Line of the `[table.key]` header, or of `field = …` inside that table, for messages."""
-    pattern = re.compile(
-        rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*\"?{re.escape(key)}\"?[ \t]*\]",
-        re.MULTILINE,
-    )
-    m = pattern.search(text)
-    if not m:
+    found = _headers(text, table).get(key)
+    if found is None:
         return None
-    header = text.count("\n", 0, m.start()) + 1
+    header, end = found
     if field is None:
         return header
-    for offset, line in enumerate(text[m.end() :].splitlines()[1:], start=1):
+    for offset, line in enumerate(text[end:].splitlines()[1:], start=1):
         if line.lstrip().startswith("["):
             break
         if re.match(rf"[ \t]*\"?{re.escape(field)}\"?[ \t]*=", line):
@@ -207,7 +207,7 @@ def parse_people(path: str) -> dict[str, PersonRecord]:
     people: dict[str, PersonRecord] = {}
     headers = header_lines(text, "people")
     for slug, entry in (tables or {}).items():
-        line = headers.get(slug) or table_line(text, "people", slug)
+        line = headers.get(slug)
         if not SLUG_RE.match(slug):
             errors.report(
                 path, line, f"person key '{slug}' must be lower-case letters, digits, _ or -"
@@ -294,7 +294,7 @@ def read_events(path: str) -> tuple[dict[str, EventRecord], frozenset[str], bool
     rejected: set[str] = set()
     headers = header_lines(text, "events")
     for slug, entry in (tables or {}).items():
-        line = headers.get(slug) or table_line(text, "events", slug)
+        line = headers.get(slug)
         rejected.add(slug)  # until the entry is accepted
         if not SLUG_RE.match(slug):
             errors.report(
