@@ -13,10 +13,10 @@ from typing import Any
 import feedparser
 import pytest
 from breakout_feeds import glue
-from breakout_feeds.glue import MANIFEST, write_if_changed
+from breakout_feeds.glue import MANIFEST
 from breakout_kernel.change import manifest
 from breakout_kernel.change.manifest import Manifest
-from breakout_kernel.folders import OutputFolders
+from breakout_kernel.folders import OutputFolders, write_if_changed
 from conftest import FIXTURES, ROOT, build_site
 from jsonschema import Draft202012Validator
 from lxml import etree

@@ -15,7 +15,7 @@ from breakout_kernel import build, errors
 from breakout_kernel.change import manifest
 from breakout_kernel.change.manifest import Manifest
 from breakout_kernel.change.stamp import Stamp, library_versions
-from breakout_kernel.folders import OutputFolders
+from breakout_kernel.folders import output_target, write_if_changed
 from breakout_kernel.settings import validated
 from pelican.generators import Generator
 
@@ -70,56 +70,6 @@ def site_info(settings: Mapping[str, Any], opts: Mapping[str, Any]) -> SiteInfo:
         timezone=tz,
         full_text_limit=opts["FULL_TEXT_LIMIT"],
     )
-
-
-def _target(output_path: str | os.PathLike[str], rel: str) -> str:
-    """output_path/rel, refused if it would leave output_path."""
-    root = os.fspath(output_path)
-    # abspath() calls getcwd(), a system call: write_feeds passes an absolute path.
-    root = os.path.normpath(root) if os.path.isabs(root) else os.path.abspath(root)
-    # normpath, not resolve(): no symlink walk per file (paths come from checked settings).
-    target = os.path.normpath(os.path.join(root, rel))
-    if not target.startswith(root + os.sep):
-        raise ValueError(f"feed path {rel!r} is outside the output folder")
-    return target
-
-
-def write_if_changed(
-    output_path: str | os.PathLike[str],
-    rel: str,
-    data: bytes,
-    folders: OutputFolders | None = None,
-) -> int | None:
-    """Write data to output_path/rel unless the file already holds exactly these bytes.
-
-    Returns the written file's mtime_ns, or None when it was left alone. folders, this
-    build's OutputFolders, makes each folder once and knows which ones this build made: a
-    file in one of those that this build did not write cannot exist, so it is not read
-    first (on a cold build that saves a failed open and a mkdir for each of thousands of
-    feeds). Each output path has one writer, so "did not write" holds for the caller's own.
-    """
-    target = _target(output_path, rel)
-    folder = os.path.dirname(target)
-    fresh = (folders or OutputFolders()).ensure(folder)
-    if not fresh:
-        try:
-            with open(target, "rb") as f:
-                if f.read() == data:
-                    return None  # keeps mtimes, so rsync and the dev server see nothing changed
-        except FileNotFoundError:
-            fresh = True  # nothing there to replace
-        except OSError:
-            pass
-    # Over an existing file, write beside it and rename: a reader sees old or new bytes.
-    tmp = target if fresh else target + ".tmp"
-    with open(tmp, "wb", buffering=0) as f:  # one write: no buffer, no isatty() ioctl
-        view = memoryview(data)
-        while view:  # a raw write may take less than all of it
-            view = view[f.write(view) or 0 :]
-        mtime = os.fstat(f.fileno()).st_mtime_ns  # rename keeps it
-    if tmp != target:
-        os.replace(tmp, target)
-    return mtime
 
 
 def _id_line(source_path: str) -> int | None:
@@ -292,7 +242,7 @@ def write_feeds(
         stale: dict[Kind, str] = {}
         for kind, fingerprint in plan.fingerprints().items():
             path = plan.paths[kind]
-            if manifest.fresh(path, _target(output_path, path), fingerprint):
+            if manifest.fresh(path, output_target(output_path, path), fingerprint):
                 stats.reused += 1
             else:
                 stale[kind] = fingerprint
@@ -306,7 +256,7 @@ def write_feeds(
         for kind, data in plan.render(stale).items():
             path = plan.paths[kind]
             mtime = write_if_changed(output_path, path, data, folders)
-            manifest.record(path, _target(output_path, path), stale[kind], data, mtime)
+            manifest.record(path, output_target(output_path, path), stale[kind], data, mtime)
             stats.rendered.append(path)
         for item in plan.items:
             uses[id(item)] -= 1

@@ -18,6 +18,7 @@ from pathlib import Path
 from breakout_kernel.change.hashing import parts_digest
 from breakout_kernel.change.manifest import carry_if_same, carry_over
 from breakout_kernel.change.stamp import library_versions
+from breakout_kernel.folders import write_if_changed
 
 from .shards import Seen, Shard, pages_part, plan, site_pages
 
@@ -186,19 +187,6 @@ def _clear(bundle: Path, keep: set[str]) -> None:
             entry.unlink()
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    """Write path unless it already holds exactly data (a kept file keeps its inode and mtime)."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 @dataclass
 class IndexJob:
     """Shard runs under way: start_index starts them, wait() finishes the bundle or raises."""
@@ -242,7 +230,7 @@ class IndexJob:
         rel = f"{BUNDLE_DIR}/{SHARD_LIST}"
         live = str(self.live) if self.live else None
         if not carry_if_same(live, rel, str(target), listing):
-            _write_if_changed(target, listing)
+            write_if_changed(self.site, rel, listing)
         ran = tuple(s.name for s, _ in self.runs)
         shards = {
             s.name: {
@@ -253,7 +241,7 @@ class IndexJob:
         }
         state = {"version": STATE_VERSION, "shards": shards, "pages": self.seen}
         data = json.dumps(state, separators=(",", ":"), sort_keys=True)
-        _write_if_changed(self.state_file, data.encode("utf-8"))
+        write_if_changed(self.state_file.parent, self.state_file.name, data.encode("utf-8"))
         kept = tuple(s.name for s in self.shards if s.name not in ran)
         return IndexRun(self.bundle, ran=ran, kept=kept)
 

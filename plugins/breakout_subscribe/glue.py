@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from breakout_feeds.glue import write_if_changed
 from breakout_feeds.options import options as feed_options
 from breakout_feeds.paths import FeedLinks, FeedPaths, absolute_site_url
 from breakout_index.glue import write_page
@@ -18,6 +17,7 @@ from breakout_kernel.change import manifest
 from breakout_kernel.change.hashing import digest, streamed_digest
 from breakout_kernel.change.manifest import Manifest, carry_if_same
 from breakout_kernel.change.stamp import Stamp, library_versions
+from breakout_kernel.folders import write_if_changed
 from pelican.generators import Generator
 
 from . import collect, opendata
