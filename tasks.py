@@ -70,17 +70,15 @@ def build(c: Context, workers: int = 0) -> None:
 @task
 def clean(c: Context) -> None:
     """Remove output/, the content cache and what an interrupted build left beside output/."""
-    from tools.build import STAGING_MARK, remove_staging, staging_folders
-    from tools.removal import leftovers, remove_leftovers, wait_until_removed
+    from tools.build import clear_staging, staging_folders
+    from tools.removal import leftovers, wait_until_removed
 
     for folder in (OUTPUT, CACHE):
         if folder.exists():
             shutil.rmtree(folder)
-    for folder in staging_folders(OUTPUT):
-        remove_staging(folder)
+    clear_staging(OUTPUT)
     old = staging_folders(OUTPUT)[1]
-    remove_leftovers(old, STAGING_MARK)  # replaced outputs a killed remover left
-    if not wait_until_removed(old):
+    if not wait_until_removed(old):  # for the removers: a killed one's leftovers, or at work
         names = ", ".join(p.name for p in leftovers(old))
         print(f"left beside output/ (not made by a build, or still being removed): {names}")
 

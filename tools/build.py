@@ -107,6 +107,14 @@ def remove_staging(folder: Path) -> None:
     shutil.rmtree(folder)
 
 
+def clear_staging(final: Path) -> None:
+    """Remove what earlier builds left beside final; replaced outputs go to removers (removal.py)."""
+    new, old = staging_folders(final)
+    for folder in (new, old):
+        remove_staging(folder)
+    removal.remove_leftovers(old, STAGING_MARK)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
     try:
@@ -149,10 +157,8 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
     final = Path(settings["OUTPUT_PATH"])
     if os.path.lexists(final) and (final.is_symlink() or not final.is_dir()):
         raise OutputInTheWay(f"{final} is not a folder: the build will not replace it")
+    clear_staging(final)
     new, old = staging_folders(final)
-    for folder in (new, old):
-        remove_staging(folder)
-    removal.remove_leftovers(old, STAGING_MARK)
     new.mkdir(parents=True)
     (new / STAGING_MARK).touch()
     ahead = skeleton.start(final, new)  # a warm rebuild: make the live output's folders ahead
