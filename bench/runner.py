@@ -29,7 +29,15 @@ from pathlib import Path
 
 from bench import corpus as corpus_mod
 from bench.comparison import compare
-from bench.measure import BREAKOUT_CONF, BREAKOUT_SEARCH_CONF, ROOT, BenchError, fmt_ratio, say
+from bench.measure import (
+    BREAKOUT_CONF,
+    BREAKOUT_SEARCH_CONF,
+    ROOT,
+    BenchError,
+    compile_sources,
+    fmt_ratio,
+    say,
+)
 from bench.profiling import profile
 from bench.scaling import SCALE_SIZES, scale
 
@@ -96,6 +104,7 @@ def main(
         raise SystemExit("bench: --profile takes one shape and one worker count")
     folder = Path(workdir) if workdir is not None else DEFAULT_WORKDIR
     folder.mkdir(parents=True, exist_ok=True)
+    compile_sources()
     figures: dict[str, dict[str, float]] = {}
     try:
         for shape, w in variants:

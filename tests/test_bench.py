@@ -522,3 +522,18 @@ def test_profile_warm_profiles_the_rebuild_after_the_edit(
         "cold.log",
         "profile-warm.log",
     ]
+
+
+def test_sources_are_byte_compiled_before_timing(tmp_path: Path) -> None:
+    # Vanilla Pelican's modules come byte-compiled by pip; Breakout's must be too, even
+    # when PYTHONDONTWRITEBYTECODE keeps Python from writing .pyc files as it imports.
+    import importlib.util
+
+    (tmp_path / "plugins" / "demo").mkdir(parents=True)
+    module = tmp_path / "plugins" / "demo" / "core.py"
+    module.write_text("VALUE = 1\n", encoding="utf-8")
+    conf = tmp_path / "pelicanconf.py"
+    conf.write_text("SITENAME = 'x'\n", encoding="utf-8")
+    measure.compile_sources(tmp_path)
+    for source in (module, conf):
+        assert Path(importlib.util.cache_from_source(str(source))).is_file()

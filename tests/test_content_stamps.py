@@ -61,3 +61,32 @@ def test_one_pelican_run_again_sees_an_edit(tmp_path: Path) -> None:
     post.write_text(post.read_text() + "\nAn added sentence.\n")
     pelican.run()
     assert "An added sentence." in (tmp_path / "out" / "2011" / "police" / "index.html").read_text()
+
+
+def _cached_paths(cache: Path) -> set[str]:
+    """The source paths Pelican's Readers cache holds an entry for."""
+    import pickle
+
+    with open(cache / "ArticlesGenerator-Readers", "rb") as f:
+        return set(pickle.load(f))
+
+
+def test_the_content_cache_drops_files_no_longer_read(tmp_path: Path) -> None:
+    # Pelican keys the cache by absolute path and never drops an entry: a renamed
+    # write-up, or the site moved to another folder, would stay in it for good.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal-site", content)
+    _pelican(content, tmp_path).run()
+    post = content / "writeups" / "2011" / "police.md"
+    assert str(post) in _cached_paths(tmp_path / "cache")
+    renamed = post.with_name("police-renamed.md")
+    post.rename(renamed)
+    _pelican(content, tmp_path).run()
+    after = _cached_paths(tmp_path / "cache")
+    assert str(renamed) in after and str(post) not in after
+    moved = tmp_path / "moved"
+    content.rename(moved)
+    _pelican(moved, tmp_path).run()
+    assert _cached_paths(tmp_path / "cache") == {
+        str(p) for p in moved.rglob("*.md") if "writeups" in p.parts
+    }

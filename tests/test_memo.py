@@ -19,6 +19,7 @@ import breakout_index.fingerprints as index_fingerprints
 import breakout_memo.glue as memo_glue
 import pytest
 from breakout_kernel import build as kernel_build
+from breakout_kernel.change.hashing import READ_DIGESTS, digest, metadata_token, stable, stamp_read
 from breakout_kernel.errors import BuildFailed
 from breakout_memo.stats import Stats
 from conftest import FIXTURES, ROOT, build_site
@@ -359,3 +360,47 @@ def test_sources_are_hashed_only_for_a_cache_in_use(tmp_path: Path, layer: str) 
     assert "Hear more" in page  # the warm build saw the edit (the reader's own stamps work)
     build("cold")
     assert compare_trees(tmp_path / "cold", tmp_path / "out") == []
+
+
+def test_findings_digests_stamped_by_the_reader_still_hold_when_pages_render(site: Site) -> None:
+    """The page fingerprint trusts the reader's digests of the findings: nothing may alter them."""
+    from pelican import signals
+
+    checked: list[tuple[str, int]] = []
+
+    def check(generator: Any, **_: Any) -> None:
+        for article in generator.articles:
+            stamped = dict(article.metadata[READ_DIGESTS])
+            assert set(stamped) >= {"mentions", "hashtags"}
+            for key, stamp in stamped.items():
+                value = article.metadata[key]
+                assert stamp == digest(stable(value)), f"{article.source_path}: {key} changed"
+                checked.append((key, len(value)))
+
+    signals.article_writer_finalized.connect(check)
+    try:
+        site.build()  # read afresh
+        site.build()  # from the reader cache
+    finally:
+        signals.article_writer_finalized.disconnect(check)
+    assert any(key == "mentions" and n > 0 for key, n in checked)
+
+
+def test_metadata_token_stands_stamped_values_for_their_digests() -> None:
+    """Same metadata, same token; a change to a stamped or an unstamped value changes it."""
+    from breakout_text.extract import Hashtag
+
+    def stamped(tags: list[Any], title: str) -> dict[str, Any]:
+        metadata = {"title": title, "hashtags": tags}
+        stamp_read(metadata, ["hashtags"])
+        return metadata
+
+    one = [Hashtag("police", 0, 7)]
+    base = metadata_token(stamped(one, "A"))
+    assert base == metadata_token(stamped([Hashtag("police", 0, 7)], "A"))
+    assert base != metadata_token(stamped(one, "B"))
+    assert base != metadata_token(stamped([Hashtag("police", 1, 8)], "A"))
+    assert base != metadata_token(stamped([], "A"))
+    plain = {"title": "A", READ_DIGESTS: "an author's own value"}  # not a stamp: all of it
+    assert metadata_token(plain) == stable(plain)
+    assert metadata_token({"title": "A"}) == stable({"title": "A"})

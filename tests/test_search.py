@@ -315,3 +315,44 @@ def test_search_page_explains_itself_without_javascript(launch_site: Path) -> No
     assert noscript is not None
     hrefs = {a["href"] for a in BeautifulSoup(noscript.decode_contents(), "html.parser")("a")}
     assert {"/events/", "/people/", "/topics/", "/archives/"} <= hrefs
+
+
+def _marked_pages(site: Path, names: list[str]) -> None:
+    """Small HTML pages Pagefind indexes (each marks its body)."""
+    for name in names:
+        page = site / name / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(
+            f"<html lang='en'><head><title>{name}</title></head>"
+            f"<body><main data-pagefind-body><h1>{name}</h1><p>about {name}</p></main></body></html>",
+            encoding="utf-8",
+        )
+
+
+def test_kept_shards_are_carried_from_the_live_output_or_indexed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import breakout_search.indexer as indexer
+
+    names = ["police", "housing", "transport", "open-data", "health", "schools", "roads", "parks"]
+    live = tmp_path / "live"
+    _marked_pages(live, names)
+    state = tmp_path / "cache" / "search.json"
+    state.parent.mkdir()
+    first = indexer.start_index(live, state, per_shard=1).wait()
+    assert len(first.ran) > 1 and not first.kept
+
+    def fresh(name: str) -> Path:
+        """A rebuild's fresh folder holding the same pages, as tools/build.py makes it."""
+        site = tmp_path / name
+        _marked_pages(site, names)
+        return site
+
+    carried = indexer.start_index(fresh("fresh1"), state, live=live, per_shard=1).wait()
+    assert carried.ran == () and sorted(carried.kept) == sorted(first.ran)
+    assert bundle_files(tmp_path / "fresh1") == bundle_files(live)
+
+    monkeypatch.setattr(indexer, "_carry_bundle", lambda source, bundle: False)
+    again = indexer.start_index(fresh("fresh2"), state, live=live, per_shard=1).wait()
+    assert sorted(again.ran) == sorted(first.ran) and again.kept == ()
+    assert bundle_files(tmp_path / "fresh2") == bundle_files(live)

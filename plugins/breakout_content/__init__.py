@@ -16,6 +16,9 @@ def register() -> None:
     # article/page_generator_init: the generator and its Readers exist, nothing is read yet.
     signals.article_generator_init.connect(stamps.share_file_stamps)
     signals.page_generator_init.connect(stamps.share_file_stamps)
+    # …and before the generator lists its files: read them in path order (problems too).
+    signals.article_generator_init.connect(glue.read_in_path_order)
+    signals.page_generator_init.connect(glue.read_in_path_order)
     # readers_init: the only place to swap the Markdown reader class.
     signals.readers_init.connect(glue.on_readers_init)
     # article/page_generator_preread: sent before each file is read, the first time once the

@@ -102,6 +102,21 @@ def freeze_urls(contents: Iterable[Any]) -> None:
             content.override_save_as = content.save_as
 
 
+def read_in_path_order(generator: Any) -> None:
+    """Have the generator read its files sorted by path, not in the order of a set.
+
+    Pelican's get_files returns a set, so files were read, and their problems reported,
+    in an order that changed from run to run (with Python's hash seed): the same bad
+    content gave the same messages in another order each build.
+    """
+    get_files = generator.get_files
+
+    def sorted_files(*args: Any, **kwargs: Any) -> list[str]:
+        return sorted(get_files(*args, **kwargs))
+
+    generator.get_files = sorted_files
+
+
 @dataclass
 class ReadState:
     """Which generators' files this build has planned to read ahead."""

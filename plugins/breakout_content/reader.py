@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from breakout_kernel import data, errors, source
+from breakout_kernel.change.hashing import stamp_read
 from breakout_kernel.htmlsafety import sanitize_writeup, unsafe_markup
 from markdown import Markdown
 from pelican.readers import MarkdownReader
@@ -277,6 +278,7 @@ class BreakoutMarkdownReader(MarkdownReader):
         if isinstance(metadata.get("summary"), str):
             metadata["summary"] = self._clean(metadata["summary"], "its Summary", notes)
         metadata.update(findings)
+        stamp_read(metadata, findings)  # the page fingerprint's shortcut (hashing.metadata_token)
         if notes:
             metadata[WARNINGS] = notes
         return content, metadata

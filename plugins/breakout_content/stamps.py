@@ -16,7 +16,8 @@ def share_file_stamps(generator: Any) -> None:
     while it is read, the next build sees a new stamp and reads it again. Each cache keeps
     its own stamps; an unused generator-level cache gets an empty one.
     Generators and Readers are made anew for every build (autoreload too), so no stamp
-    outlives its build.
+    outlives its build. The stamps taken also say which entries the cache still needs:
+    the rest are dropped before it is saved (_pruned).
     """
     for cacher in (generator, getattr(generator, "readers", None)):
         func = getattr(cacher, "_filestamp_func", None)
@@ -25,7 +26,9 @@ def share_file_stamps(generator: Any) -> None:
         if cacher is generator and not _in_use(generator):
             cacher._filestamp_func = no_stamp
         else:
-            cacher._filestamp_func = _stamp_once(func, {})
+            stamps: dict[str, Any] = {}
+            cacher._filestamp_func = _stamp_once(func, stamps)
+            cacher.save_cache = _pruned(cacher, stamps)
 
 
 def _in_use(generator: Any) -> bool:
@@ -56,3 +59,23 @@ def _stamp_once(func: Callable[[str], Any], stamps: dict[str, Any]) -> Callable[
         return found
 
     return stamp
+
+
+def _pruned(cacher: Any, stamps: dict[str, Any]) -> Callable[[], None]:
+    """cacher.save_cache, first dropping entries of files this build never asked about.
+
+    Pelican keys its content cache by absolute path and never drops an entry, so a
+    renamed or deleted write-up (or a site folder moved elsewhere) stays in the cache, to
+    be loaded and kept in memory by every later build. Every file the cache looks up or
+    stores this build has its stamp taken here first, so `stamps` lists them all.
+    """
+    save = cacher.save_cache
+
+    def save_cache() -> None:
+        cache = getattr(cacher, "_cache", None)
+        if isinstance(cache, dict):
+            for name in [name for name in cache if name not in stamps]:
+                del cache[name]
+        save()
+
+    return save_cache

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from breakout_kernel.change.hashing import digest, stable, text_digest
+from breakout_kernel.change.hashing import digest, metadata_token, stable, text_digest
 
 
 def iso(value: Any) -> str:
@@ -169,7 +169,7 @@ def article_page(article: Any, tokens: Tokens) -> str:
     translations = getattr(article, "translations", None) or ()
     token = (
         text_digest(article.content),
-        stable(article.metadata),
+        metadata_token(article.metadata),  # findings by the digests the reader stamped
         tokens.link(article),
         str(getattr(article, "slug", "")),
         str(getattr(article, "status", "")),

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import operator
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 DIGEST_SIZE = 16  # bytes; 128 bits make an accidental collision between two page states moot
@@ -114,6 +114,31 @@ def stable(value: Any, *, strict: bool = True) -> Any:
     if type(value).__name__ == "module":
         return f"<module {getattr(value, '__name__', '')}>"
     return f"<{type(value).__module__}.{type(value).__qualname__}>"
+
+
+READ_DIGESTS = "breakout_read_digests"  # metadata key: ((key, digest), …) stamped by the reader
+
+
+def stamp_read(metadata: dict[str, Any], keys: Iterable[str]) -> None:
+    """Record in metadata the digest of each of these values as the reader made them.
+
+    For the text engine's findings: thousands of small dataclasses per write-up, never
+    changed after reading (frozen, in lists nobody alters). The digests travel with the
+    metadata through Pelican's reader cache, so a warm build's page fingerprint
+    (metadata_token) hashes a few short strings instead of walking every finding again.
+    """
+    metadata[READ_DIGESTS] = tuple(sorted((k, digest(stable(metadata[k]))) for k in set(keys)))
+
+
+def metadata_token(metadata: Mapping[str, Any]) -> Any:
+    """stable(metadata), with the values stamp_read stamped stood for by their digests."""
+    stamped = metadata.get(READ_DIGESTS)
+    if type(stamped) is not tuple:  # not stamped (another reader), or an author's own key
+        return stable(metadata)
+    skip = {key for key, _ in stamped}
+    skip.add(READ_DIGESTS)
+    rest = {k: v for k, v in metadata.items() if k not in skip}
+    return ("stamped", stable(rest), stamped)
 
 
 def parts_digest(*parts: object) -> str:
