@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
+import re
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -162,16 +164,53 @@ def _form(article: Any, options: dict[str, Any]) -> CommentForm | None:
     return CommentForm(action, article.slug, options["MAX_LENGTH"], options["MAX_LINKS"])
 
 
-def _decorate(comment: Comment, article: Any, settings: dict[str, Any], identity: Identity) -> None:
-    """Fill in what needs the article and settings: url, person page, formatted date."""
-    comment.article = article
-    comment.url = f"{article.url}#{comment.anchor}"
-    if not comment.removed:
-        comment.person = identity.comment_author(comment.author, comment.handle)
-        if comment.person:
-            comment.person_url = settings["PERSON_URL"].format(slug=comment.person)
-    if comment.date is not None:
-        comment.locale_date = strftime(comment.date, settings["DEFAULT_DATE_FORMAT"])
+# strftime directives that read only the date: a format made of these alone gives the
+# same text for every comment of a day, so it is formatted once per day, not per comment.
+_DATE_ONLY = frozenset("aAbBdjmuUVwWxyYGg%")
+_DIRECTIVE = re.compile(r"%-?(.)")
+
+
+class Decorator:
+    """Fills in what needs the article and settings: url, person page, formatted date."""
+
+    def __init__(self, settings: dict[str, Any], identity: Identity) -> None:
+        """Take this build's identity service and URL and date settings."""
+        self.identity = identity
+        self.person_url: str = settings["PERSON_URL"]
+        self.date_format: str = settings["DEFAULT_DATE_FORMAT"]
+        self.by_day = set(_DIRECTIVE.findall(self.date_format)) <= _DATE_ONLY
+        # Memos for this build: authors and days repeat across the site's comments.
+        self.persons: dict[tuple[str, str], str] = {}
+        self.dates: dict[Any, str] = {}
+
+    def thread(self, article: Any, flat: list[Comment]) -> None:
+        """Decorate the comments of one article's thread."""
+        base = article.url  # a property that formats ARTICLE_URL: once per article
+        for comment in flat:
+            comment.article = article
+            comment.url = f"{base}#{comment.anchor}"
+            if not comment.removed:
+                comment.person = self._person(comment.author, comment.handle)
+                if comment.person:
+                    comment.person_url = self.person_url.format(slug=comment.person)
+            if comment.date is not None:
+                comment.locale_date = self._date(comment.date)
+
+    def _person(self, author: str, handle: str) -> str:
+        """The person slug of a comment's author (identity.comment_author, memoised)."""
+        key = (author, handle)
+        slug = self.persons.get(key)
+        if slug is None:
+            slug = self.persons[key] = self.identity.comment_author(author, handle)
+        return slug
+
+    def _date(self, date: dt.datetime) -> str:
+        """The date as DEFAULT_DATE_FORMAT shows it (Pelican's strftime, memoised)."""
+        key = date.date() if self.by_day else date
+        text = self.dates.get(key)
+        if text is None:
+            text = self.dates[key] = strftime(date, self.date_format)
+        return text
 
 
 def newest_first(comments: list[Comment]) -> list[Comment]:
@@ -214,14 +253,13 @@ def on_article_generator_finalized(generator: Any) -> None:
     )
     report([*problems, *assembly.problems])
 
-    identity = for_site(settings)
+    decorate = Decorator(settings, for_site(settings))
     shown: list[Comment] = []
     drafts = {id(a) for a in generator.drafts}
     for article in writeups:
         thread = assembly.threads.get(article.slug) if by_slug[article.slug] is article else None
         roots, flat = (thread.roots, thread.flat) if thread else ([], [])
-        for comment in flat:
-            _decorate(comment, article, settings, identity)
+        decorate.thread(article, flat)
         owner = by_slug[article.slug] is article  # a second write-up with the slug gets no form
         _attach(article, roots, flat, _form(article, options) if owner else None)
         if id(article) not in drafts:
