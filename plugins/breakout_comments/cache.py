@@ -1,4 +1,9 @@
-"""Per-file cache of rendered comments, so a warm build skips unchanged comment files."""
+"""Caches of comments between builds: rendered files, and the last build's threads whole.
+
+A warm build re-renders only the comment files that changed (RenderCache); when none
+changed and the write-ups' slugs are the same, it takes the threads of the last build
+(ThreadCache) and neither loads the rendered files nor threads them again.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,10 @@ from typing import Any
 
 from breakout_kernel.change.stamp import Stamp
 
+from .assemble import Assembly
 from .model import Rendered
 
-FORMAT = 5  # bump when Rendered/CommentSource or the file layout change shape
+FORMAT = 5  # bump when Rendered/CommentSource/Comment or the files' layout change shape
 # Entries per pickle in the file. One pickle per entry made loading pay a fresh unpickler
 # and class lookups for every comment (half the warm load); one pickle of everything keeps
 # a memo of every object written until the end (18 MiB at 6,000 comments). A few hundred
@@ -87,3 +93,57 @@ class RenderCache:
                 pickle.dump(items[start : start + CHUNK], f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
         self._dirty = False
+
+
+# What the threads of a build were made from (see ThreadCache): every comment file with
+# its signature, the write-ups' slugs, the unreadable ones and those not to mention.
+ThreadKey = tuple[
+    tuple[tuple[str, Signature], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]
+]
+
+
+class ThreadCache:
+    """The last build's Assembly, valid while its ThreadKey and settings stamp match."""
+
+    def __init__(self, path: str, stamp: str) -> None:
+        """A cache in the file at path, for builds with this settings stamp."""
+        self.path = path
+        self.stamp = stamp
+
+    def get(self, key: ThreadKey) -> Assembly | None:
+        """The assembly saved with this key, or None (missing, foreign, stale or damaged)."""
+        try:
+            with open(self.path, "rb") as f:
+                head: Any = pickle.load(f)
+                if (
+                    not isinstance(head, dict)
+                    or head.get("format") != FORMAT
+                    or head.get("stamp") != self.stamp
+                    or head.get("key") != key
+                ):
+                    return None
+                out = Assembly(problems=head["problems"], kept_out=head["kept_out"])
+                while len(out.threads) < int(head["count"]):
+                    out.threads.update(pickle.load(f))
+        except Exception:  # a missing, truncated or foreign file just means threading again
+            return None
+        return out
+
+    def save(self, key: ThreadKey, assembly: Assembly) -> None:
+        """Write the assembly (before the glue decorates it with articles), atomically."""
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        head = {
+            "format": FORMAT,
+            "stamp": self.stamp,
+            "key": key,
+            "problems": assembly.problems,
+            "kept_out": assembly.kept_out,
+            "count": len(assembly.threads),
+        }
+        with open(tmp, "wb") as f:
+            pickle.dump(head, f, protocol=pickle.HIGHEST_PROTOCOL)
+            threads = list(assembly.threads.items())
+            for start in range(0, len(threads), CHUNK):  # CHUNK write-ups' threads a pickle
+                pickle.dump(threads[start : start + CHUNK], f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)

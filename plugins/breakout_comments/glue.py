@@ -21,7 +21,7 @@ from breakout_text import api
 from pelican.utils import strftime
 
 from .assemble import Assembly, assemble
-from .cache import RenderCache, make_stamp
+from .cache import RenderCache, Signature, ThreadCache, ThreadKey, make_stamp
 from .intake import CommentForm, ManifestEntry, form_action, manifest_json
 from .model import Comment, Problem, Rendered
 from .parse import COMMENT_EXTENSIONS, parse_comment_file
@@ -47,6 +47,7 @@ SCHEMA = {
     "MAX_LINKS": Option(3, is_type(int), "the most links a comment may hold (0 or more)"),
 }
 CACHE_FILE = "breakout-comments.pickle"
+THREADS_FILE = "breakout-comment-threads.pickle"
 # Settings that change a rendered comment (links, dates, Markdown); the data files and the
 # Breakout's code are hashed as well (see stamp()).
 STAMP_SETTINGS = (
@@ -103,8 +104,10 @@ def stamp(settings: dict[str, Any]) -> str:
     return make_stamp(settings, STAMP_SETTINGS, data.data_paths(settings))
 
 
-def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache) -> list[Rendered]:
-    """Parse and render every comment file, reusing the cache for unchanged ones.
+def read_all(
+    files: list[tuple[str, Signature]], settings: dict[str, Any], cache: RenderCache
+) -> list[Rendered]:
+    """Parse and render every comment file (path, signature), reusing the cache for unchanged ones.
 
     With more than one worker, the files the cache does not hold are read ahead in forked
     worker processes (breakout_kernel.readahead), each one's messages replayed in order.
@@ -116,7 +119,6 @@ def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache)
         text = source.read_text(path)  # strict: a bad byte fails the build, named
         return renderer.render(*parse_comment_file(text, path, tz))
 
-    files = [(path, file_state(path)) for path in paths]
     found = [cache.get(path, sig) for path, sig in files]
     todo = [path for (path, _sig), hit in zip(files, found, strict=True) if hit is None]
     # The Markdown instance is made once, before the fork: every worker shares it.
@@ -218,20 +220,42 @@ def newest_first(comments: list[Comment]) -> list[Comment]:
     return sorted(comments, key=lambda c: (c.date is None, -c.date.timestamp() if c.date else 0.0))
 
 
+def _assembly(
+    settings: dict[str, Any],
+    options: dict[str, Any],
+    paths: list[str],
+    slugs: tuple[set[str], set[str], set[str]],
+) -> Assembly:
+    """This build's threads and problems: the last build's when nothing they came from changed.
+
+    `slugs`: the write-ups' slugs, the unreadable ones and those not to mention (assemble()).
+    """
+    files = [(path, file_state(path)) for path in paths]
+    known, unreadable, quiet = slugs
+    key: ThreadKey = (tuple(files), *(tuple(sorted(s)) for s in (known, unreadable, quiet)))
+    use_cache = options["CACHE"] and settings.get("CACHE_CONTENT", False)
+    load = bool(use_cache and settings.get("LOAD_CONTENT_CACHE", True))
+    cache_path, mark = settings["CACHE_PATH"], stamp(settings)
+    threads = ThreadCache(os.path.join(cache_path, THREADS_FILE), mark)
+    if load and (saved := threads.get(key)) is not None:
+        return saved  # no comment file added, edited, moved or removed; no slug changed
+    cache = RenderCache(os.path.join(cache_path, CACHE_FILE), mark, load=load)
+    rendered = read_all(files, settings, cache)
+    assembly = assemble(rendered, known, unreadable=unreadable, quiet=quiet)
+    if use_cache:
+        cache.save(set(paths))
+        if len(rendered) == len(files):
+            # Not when a file could not be read: its error must be reported by every build.
+            threads.save(key, assembly)
+    return assembly
+
+
 def on_article_generator_finalized(generator: Any) -> None:
     """Read all comment files, report problems, thread them and attach them to write-ups."""
     settings = generator.settings
     options = _options(settings)
     root = os.path.join(settings["PATH"], options["PATH"])
     paths, problems = find_comment_files(root)
-
-    use_cache = options["CACHE"] and settings.get("CACHE_CONTENT", False)
-    cache = RenderCache(
-        os.path.join(settings["CACHE_PATH"], CACHE_FILE),
-        stamp(settings),
-        load=bool(use_cache and settings.get("LOAD_CONTENT_CACHE", True)),
-    )
-    rendered = read_all(paths, settings, cache)
 
     writeups = _writeups(generator)
     by_slug: dict[str, Any] = {}
@@ -245,12 +269,8 @@ def on_article_generator_finalized(generator: Any) -> None:
             )
             problems.append(Problem(article.source_path, None, message))
     unreadable = _unreadable_slugs(settings, set(by_slug))
-    assembly: Assembly = assemble(
-        rendered,
-        set(by_slug),
-        unreadable=set(unreadable),
-        quiet={slug for slug, path in unreadable.items() if errors.followed(path)},
-    )
+    quiet = {slug for slug, path in unreadable.items() if errors.followed(path)}
+    assembly = _assembly(settings, options, paths, (set(by_slug), set(unreadable), quiet))
     report([*problems, *assembly.problems])
 
     decorate = Decorator(settings, for_site(settings))
@@ -275,8 +295,6 @@ def on_article_generator_finalized(generator: Any) -> None:
     current = build.current(settings)
     if current is not None:
         current.part(IntakeManifest).text = _manifest(generator.articles, settings, options)
-    if use_cache:
-        cache.save(set(paths))
 
 
 @dataclass
