@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 
 from breakout_kernel.source import misnamed_markdown
 
@@ -24,12 +25,10 @@ def _entries(folder: str) -> tuple[list[os.DirEntry[str]], list[os.DirEntry[str]
                 (dirs if is_dir else files).append(entry)
     except OSError:
         pass  # as os.walk did: a folder that cannot be listed holds nothing
-    return sorted(dirs, key=_name), sorted(files, key=_name)
+    return sorted(dirs, key=_NAME), sorted(files, key=_NAME)
 
 
-def _name(entry: os.DirEntry[str]) -> str:
-    """Sort key: the entry's name."""
-    return entry.name
+_NAME = attrgetter("name")
 
 
 def _problem(path: str, name: str, depth: int) -> Problem | None:
@@ -64,9 +63,13 @@ def find_comment_files(root: str) -> tuple[list[str], list[Problem]]:
         folder, depth = stack.pop()
         dirs, files = _entries(folder)
         for entry in files:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue  # editor and OS droppings (.DS_Store, .swp), as Pelican's IGNORE_FILES
-            problem = _problem(entry.path, entry.name, depth)
+            if depth == 1 and name.endswith(COMMENT_EXTENSIONS):
+                found.append(entry.path)  # the usual case, which _problem would pass
+                continue
+            problem = _problem(entry.path, name, depth)
             if problem is None:
                 found.append(entry.path)
             else:
