@@ -12,7 +12,7 @@ from pathlib import Path
 import markdown
 import pytest
 from breakout_comments.assemble import assemble
-from breakout_comments.cache import CHUNK, RenderCache, make_stamp
+from breakout_comments.cache import CHUNK, RenderCache, ThreadCache, ThreadKey, make_stamp
 from breakout_comments.glue import Decorator
 from breakout_comments.intake import ManifestEntry, manifest_json
 from breakout_comments.model import Comment, CommentSource, Problem, Rendered
@@ -456,6 +456,28 @@ def test_cache_round_trips_every_entry_and_a_damaged_file_means_cold(tmp_path: P
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     assert RenderCache(str(path), "stamp").entries == {}
+
+
+def test_thread_cache_gives_the_saved_threads_only_for_the_same_key(tmp_path: Path) -> None:
+    path = str(tmp_path / "t.pickle")
+    items = [rendered(f"{i:03}", replyto="001" if i > 1 else "") for i in range(1, 4)]
+    items += [rendered(f"{i:03}", slug=f"w{i}") for i in range(2 * CHUNK)]  # several pickles
+    items.append(rendered("001", slug="gone"))
+    slugs = {"police", *(f"w{i}" for i in range(2 * CHUNK))}
+    key: ThreadKey = ((("a.md", (1, 2)),), tuple(sorted(slugs)), (), ())
+    ThreadCache(path, "stamp").save(key, assemble(items, slugs))
+    got = ThreadCache(path, "stamp").get(key)
+    assert got is not None and set(got.threads) == slugs
+    police = got.threads["police"]
+    assert [(c.id, c.depth) for c in police.flat] == [("001", 0), ("002", 1), ("003", 1)]
+    assert police.roots[0].replies == police.flat[1:]  # the same objects, as threaded
+    assert [p.message[:27] for p in got.problems] == ["no write-up has slug 'gone'"]
+    assert ThreadCache(path, "stamp").get((*key[:1], (), (), ())) is None  # slugs changed
+    assert ThreadCache(path, "stamp").get(((("a.md", (1, 3)),), *key[1:])) is None  # edited
+    assert ThreadCache(path, "other").get(key) is None  # settings changed
+    data = Path(path).read_bytes()
+    Path(path).write_bytes(data[: len(data) // 2])
+    assert ThreadCache(path, "stamp").get(key) is None  # damaged: thread again
 
 
 def test_stamp_ignores_object_identity_but_not_values(tmp_path: Path) -> None:

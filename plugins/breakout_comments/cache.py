@@ -46,22 +46,10 @@ class RenderCache:
 
     def _read(self) -> dict[str, tuple[Signature, Rendered]]:
         """Entries of the cache file, or none if it is missing, foreign or stale."""
-        entries: dict[str, tuple[Signature, Rendered]] = {}
-        try:
-            with open(self.path, "rb") as f:
-                head: Any = pickle.load(f)
-                if (
-                    not isinstance(head, dict)
-                    or head.get("format") != FORMAT
-                    or head.get("stamp") != self.stamp
-                ):
-                    return {}
-                while len(entries) < int(head.get("count", 0)):
-                    for path, sig, rendered in pickle.load(f):
-                        entries[path] = (sig, rendered)
-        except Exception:  # a missing, truncated or foreign cache file just means a cold build
-            return {}
-        return entries
+        loaded = _load(self.path, {"format": FORMAT, "stamp": self.stamp})
+        if loaded is None:
+            return {}  # a cold build
+        return {path: (sig, rendered) for path, sig, rendered in loaded[1]}
 
     def get(self, path: str, sig: Signature) -> Rendered | None:
         """The cached rendering of path if the file has not changed."""
@@ -83,15 +71,8 @@ class RenderCache:
             return
         for path in stale:
             del self.entries[path]
-        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}.tmp"
-        head = {"format": FORMAT, "stamp": self.stamp, "count": len(self.entries)}
-        with open(tmp, "wb") as f:
-            pickle.dump(head, f, protocol=pickle.HIGHEST_PROTOCOL)
-            items = [(path, sig, rendered) for path, (sig, rendered) in self.entries.items()]
-            for start in range(0, len(items), CHUNK):
-                pickle.dump(items[start : start + CHUNK], f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        items = [(path, sig, rendered) for path, (sig, rendered) in self.entries.items()]
+        _save(self.path, {"format": FORMAT, "stamp": self.stamp}, items)
         self._dirty = False
 
 
@@ -112,38 +93,40 @@ class ThreadCache:
 
     def get(self, key: ThreadKey) -> Assembly | None:
         """The assembly saved with this key, or None (missing, foreign, stale or damaged)."""
-        try:
-            with open(self.path, "rb") as f:
-                head: Any = pickle.load(f)
-                if (
-                    not isinstance(head, dict)
-                    or head.get("format") != FORMAT
-                    or head.get("stamp") != self.stamp
-                    or head.get("key") != key
-                ):
-                    return None
-                out = Assembly(problems=head["problems"], kept_out=head["kept_out"])
-                while len(out.threads) < int(head["count"]):
-                    out.threads.update(pickle.load(f))
-        except Exception:  # a missing, truncated or foreign file just means threading again
+        loaded = _load(self.path, {"format": FORMAT, "stamp": self.stamp, "key": key})
+        if loaded is None:
             return None
-        return out
+        head, threads = loaded
+        return Assembly(dict(threads), head["problems"], head["kept_out"])
 
     def save(self, key: ThreadKey, assembly: Assembly) -> None:
         """Write the assembly (before the glue decorates it with articles), atomically."""
-        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}.tmp"
-        head = {
-            "format": FORMAT,
-            "stamp": self.stamp,
-            "key": key,
-            "problems": assembly.problems,
-            "kept_out": assembly.kept_out,
-            "count": len(assembly.threads),
-        }
-        with open(tmp, "wb") as f:
-            pickle.dump(head, f, protocol=pickle.HIGHEST_PROTOCOL)
-            threads = list(assembly.threads.items())
-            for start in range(0, len(threads), CHUNK):  # CHUNK write-ups' threads a pickle
-                pickle.dump(threads[start : start + CHUNK], f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        head = {"format": FORMAT, "stamp": self.stamp, "key": key}
+        head.update(problems=assembly.problems, kept_out=assembly.kept_out)
+        _save(self.path, head, list(assembly.threads.items()))
+
+
+def _load(path: str, expect: dict[str, Any]) -> tuple[dict[str, Any], list[Any]] | None:
+    """The head and items of a cache file if its head has the expected values, else None."""
+    items: list[Any] = []
+    try:
+        with open(path, "rb") as f:
+            head: Any = pickle.load(f)
+            if not isinstance(head, dict) or any(head.get(k) != v for k, v in expect.items()):
+                return None
+            while len(items) < int(head["count"]):
+                items.extend(pickle.load(f))
+    except Exception:  # a missing, truncated or foreign cache file: as if there were none
+        return None
+    return head, items
+
+
+def _save(path: str, head: dict[str, Any], items: list[Any]) -> None:
+    """Write a cache file atomically: the head (with the count), then the items in chunks."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        pickle.dump({**head, "count": len(items)}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        for start in range(0, len(items), CHUNK):
+            pickle.dump(items[start : start + CHUNK], f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
