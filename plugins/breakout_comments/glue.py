@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -23,7 +22,7 @@ from pelican.utils import strftime
 from .assemble import Assembly, assemble
 from .cache import RenderCache, Signature, ThreadCache, ThreadKey, make_stamp
 from .intake import CommentForm, ManifestEntry, form_action, manifest_json
-from .model import Comment, Problem, Rendered
+from .model import REMOVED, Comment, Problem, Rendered
 from .parse import COMMENT_EXTENSIONS, parse_comment_file
 from .render import BodyRenderer
 from .scan import find_comment_files
@@ -182,7 +181,7 @@ class Decorator:
         self.date_format: str = settings["DEFAULT_DATE_FORMAT"]
         self.by_day = set(_DIRECTIVE.findall(self.date_format)) <= _DATE_ONLY
         # Memos for this build: authors and days repeat across the site's comments.
-        self.persons: dict[tuple[str, str], str] = {}
+        self.persons: dict[tuple[str, str], tuple[str, str]] = {}
         self.dates: dict[Any, str] = {}
 
     def thread(self, article: Any, flat: list[Comment]) -> None:
@@ -191,28 +190,23 @@ class Decorator:
         for comment in flat:
             comment.article = article
             comment.url = f"{base}#{comment.anchor}"
-            if not comment.removed:
-                comment.person = self._person(comment.author, comment.handle)
-                if comment.person:
-                    comment.person_url = self.person_url.format(slug=comment.person)
+            if comment.status != REMOVED:
+                comment.person, comment.person_url = self._person(comment.author, comment.handle)
             if comment.date is not None:
-                comment.locale_date = self._date(comment.date)
+                key = comment.date.date() if self.by_day else comment.date
+                text = self.dates.get(key)
+                if text is None:
+                    text = self.dates[key] = strftime(comment.date, self.date_format)
+                comment.locale_date = text
 
-    def _person(self, author: str, handle: str) -> str:
-        """The person slug of a comment's author (identity.comment_author, memoised)."""
+    def _person(self, author: str, handle: str) -> tuple[str, str]:
+        """Person slug and page of a comment's author ("" when none), memoised."""
         key = (author, handle)
-        slug = self.persons.get(key)
-        if slug is None:
-            slug = self.persons[key] = self.identity.comment_author(author, handle)
-        return slug
-
-    def _date(self, date: dt.datetime) -> str:
-        """The date as DEFAULT_DATE_FORMAT shows it (Pelican's strftime, memoised)."""
-        key = date.date() if self.by_day else date
-        text = self.dates.get(key)
-        if text is None:
-            text = self.dates[key] = strftime(date, self.date_format)
-        return text
+        found = self.persons.get(key)
+        if found is None:
+            slug = self.identity.comment_author(author, handle)
+            found = self.persons[key] = (slug, self.person_url.format(slug=slug) if slug else "")
+        return found
 
 
 def newest_first(comments: list[Comment]) -> list[Comment]:
