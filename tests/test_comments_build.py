@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from breakout_comments import render
+from breakout_comments import glue, render
+from breakout_kernel.errors import BuildFailed
 from bs4 import BeautifulSoup, Tag
 from conftest import FIXTURES, build_site
 from pelican import signals
@@ -226,6 +227,70 @@ def test_warm_build_renders_only_changed_comments(
         .get_text(strip=True)
         == "Edited since."
     )
+
+
+def test_warm_build_reuses_threads_only_while_comments_and_slugs_are_unchanged(
+    content_copy: Callable[[Path], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error_log: Callable[..., list[str]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    site = content_copy(SITE)
+    threaded: list[int] = []
+    real = glue.assemble
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        """Count the builds that thread the comments, then thread them."""
+        threaded.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(glue, "assemble", counting)
+
+    def build(name: str, *, threads: int) -> Path:
+        """Build into tmp_path/name with the shared cache; `threads`: did it thread (0 or 1)."""
+        threaded.clear()
+        build_site(site, tmp_path / name, cache=tmp_path / "cache", **PLUGINS)
+        assert len(threaded) == threads
+        return tmp_path / name
+
+    def ids(out: Path, rel: str = POLICE) -> list[str]:
+        """Ids of the comments shown on a page."""
+        return [i for i, _depth in comment_tree(page(out, rel))]
+
+    closed = "2011/closed-session/index.html"
+    cold = build("cold", threads=1)
+    warm = build("warm", threads=0)  # nothing changed: the last build's threads
+    for rel in (POLICE, closed, "index.html"):
+        assert (warm / rel).read_bytes() == (cold / rel).read_bytes()
+    police = site / "comments/ukgc11-police"
+    (police / "011.md").write_text("Author: Carol\n\nEdited since.\n", encoding="utf-8")
+    edited = build("edited", threads=1)
+    assert "Edited since." in page(edited).find(id="comment-011").get_text()
+    (police / "013.md").write_text("Author: Erin\n\nAdded.\n", encoding="utf-8")
+    assert "013" in ids(build("added", threads=1))
+    (police / "012.md").unlink()
+    assert "012" not in ids(build("removed", threads=1))
+    (police / "002.md").rename(site / "comments/closed-session/002.md")
+    moved = build("moved", threads=1)
+    assert "002" not in ids(moved) and "002" in ids(moved, closed)
+    build("again", threads=0)
+    # A renamed write-up leaves its comments' folder behind: reported by every build.
+    writeup = site / "writeups/2011/closed-session.md"
+    writeup.rename(writeup.with_name("closed-again.md"))
+    for name, threads in (("renamed", 1), ("renamed-again", 0)):
+        caplog.clear()
+        with pytest.raises(BuildFailed, match="2 problems found"):
+            build(name, threads=threads)
+        assert [m.split(":")[0] for m in error_log(logging.ERROR) if "no write-up" in m] == [
+            "content/comments/closed-session/001.md",
+            "content/comments/closed-session/002.md",
+        ]
+    (site / "comments/closed-session").rename(site / "comments/closed-again")
+    assert ids(build("followed", threads=1), "2011/closed-again/index.html") == ["001", "002"]
+    (site / "writeups/2011/closed-again.md").unlink()  # a removed write-up: the same
+    with pytest.raises(BuildFailed, match="2 problems found"):
+        build("gone", threads=1)
 
 
 def test_draft_keeps_its_comments_off_the_site_lists(

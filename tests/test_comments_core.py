@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import sys
 import zoneinfo
@@ -11,11 +12,14 @@ from pathlib import Path
 import markdown
 import pytest
 from breakout_comments.assemble import assemble
-from breakout_comments.cache import RenderCache, make_stamp
+from breakout_comments.cache import CHUNK, RenderCache, ThreadCache, ThreadKey, make_stamp
+from breakout_comments.glue import Decorator
+from breakout_comments.intake import ManifestEntry, manifest_json
 from breakout_comments.model import Comment, CommentSource, Problem, Rendered
 from breakout_comments.parse import parse_comment_file, split_metadata
 from breakout_comments.render import BodyRenderer, convert_plain, plain_paragraphs
 from breakout_comments.sanitize import sanitize_html
+from breakout_comments.scan import find_comment_files
 from breakout_comments.thread import dedupe, thread
 from breakout_kernel.data import EventRecord, PersonRecord
 from breakout_kernel.identity import Identity
@@ -441,16 +445,39 @@ def test_cache_keeps_entries_only_for_the_same_stamp(tmp_path: Path) -> None:
 def test_cache_round_trips_every_entry_and_a_damaged_file_means_cold(tmp_path: Path) -> None:
     path = tmp_path / "c.pickle"
     cache = RenderCache(str(path), "stamp")
-    for i in range(50):
+    count = 2 * CHUNK + 50  # the file holds several pickles, the last one short
+    for i in range(count):
         cache.put(f"{i}.md", (i, i), rendered(f"{i:03}"))
-    cache.save({f"{i}.md" for i in range(50)})
+    cache.save({f"{i}.md" for i in range(count)})
     again = RenderCache(str(path), "stamp")
-    assert [again.get(f"{i}.md", (i, i)).body_html for i in range(50)] == [
-        f"<p>{i:03}</p>" for i in range(50)
+    assert [again.get(f"{i}.md", (i, i)).body_html for i in range(count)] == [
+        f"<p>{i:03}</p>" for i in range(count)
     ]
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     assert RenderCache(str(path), "stamp").entries == {}
+
+
+def test_thread_cache_gives_the_saved_threads_only_for_the_same_key(tmp_path: Path) -> None:
+    path = str(tmp_path / "t.pickle")
+    items = [rendered(f"{i:03}", replyto="001" if i > 1 else "") for i in range(1, 4)]
+    items += [rendered(f"{i:03}", slug=f"w{i}") for i in range(2 * CHUNK)]  # several pickles
+    items.append(rendered("001", slug="gone"))
+    slugs = {"police", *(f"w{i}" for i in range(2 * CHUNK))}
+    key: ThreadKey = ((("a.md", (1, 2)),), tuple(sorted(slugs)), (), ())
+    ThreadCache(path, "stamp").save(key, assemble(items, slugs))
+    got = ThreadCache(path, "stamp").get(key)
+    assert got is not None and set(got.threads) == slugs
+    police = got.threads["police"]
+    assert [(c.id, c.depth) for c in police.flat] == [("001", 0), ("002", 1), ("003", 1)]
+    assert police.roots[0].replies == police.flat[1:]  # the same objects, as threaded
+    assert [p.message[:27] for p in got.problems] == ["no write-up has slug 'gone'"]
+    assert ThreadCache(path, "stamp").get((*key[:1], (), (), ())) is None  # slugs changed
+    assert ThreadCache(path, "stamp").get(((("a.md", (1, 3)),), *key[1:])) is None  # edited
+    assert ThreadCache(path, "other").get(key) is None  # settings changed
+    data = Path(path).read_bytes()
+    Path(path).write_bytes(data[: len(data) // 2])
+    assert ThreadCache(path, "stamp").get(key) is None  # damaged: thread again
 
 
 def test_stamp_ignores_object_identity_but_not_values(tmp_path: Path) -> None:
@@ -587,3 +614,79 @@ def test_renderer_uses_the_fast_path_for_plain_prose(monkeypatch: pytest.MonkeyP
     marked = renderer.render(CommentSource("p", "2", "s", author="A", body="*Marked*"), [])
     assert (plain.body_html, marked.body_html) == ("<p>Just words.</p>", "<p><em>Marked</em></p>")
     assert calls == ["*Marked*"]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_manifest_text_is_json_dumps_of_the_manifest(count: int) -> None:
+    tricky = [
+        ManifestEntry("b-writeup", "2011/b/", 'Quotes " and \\ and \n and \x01', True, ("10", "9")),
+        ManifestEntry("a-writeup", "2011/a/", "Café – </script> ☃", False, ()),
+        ManifestEntry("b-writeup", "2012/b/", "Same slug again: the last one counts", True, ("1",)),
+    ][:count]
+    text = manifest_json(
+        tricky, timezone="Europe/London", thanks_url="t/", max_length=50, max_links=2
+    )
+    # The reference: the standard library's indenting encoder over the same manifest.
+    data = {
+        "version": 1,
+        "timezone": "Europe/London",
+        "thanks_url": "t/",
+        "max_comment_chars": 50,
+        "max_links": 2,
+        "max_field_chars": 200,
+        "writeups": {
+            e.slug: {"url": e.url, "title": e.title, "open": e.open, "comments": sorted(e.comments)}
+            for e in tricky
+        },
+    }
+    assert text == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("date_format", "expected"),
+    [
+        ("%-d %B %Y", ["24 July 2011", "24 July 2011", "25 July 2011"]),
+        ("%-d %b %Y, %H:%M", ["24 Jul 2011, 09:30", "24 Jul 2011, 21:05", "25 Jul 2011, 09:30"]),
+    ],
+)
+def test_decorator_reuses_a_date_only_for_formats_that_read_only_the_date(
+    date_format: str, expected: list[str]
+) -> None:
+    settings = {"PERSON_URL": "people/{slug}/", "DEFAULT_DATE_FORMAT": date_format}
+    decorate = Decorator(settings, FAST_IDENTITY)
+    london = zoneinfo.ZoneInfo("Europe/London")
+    when = [dt.datetime(2011, 7, 24, 9, 30), dt.datetime(2011, 7, 24, 21, 5)]
+    when.append(dt.datetime(2011, 7, 25, 9, 30))
+    flat = [comment(f"00{i}", date=d.replace(tzinfo=london)) for i, d in enumerate(when)]
+    flat[0].author, flat[1].handle = "Nick Keane", "nickkeane"  # one by name, one by handle
+    flat[2].author = "Nick Keane"  # same name, no handle: the memo must not mix them up
+    flat[2].handle = "someone_else"
+
+    class Article:
+        url = "2011/police/"
+
+    decorate.thread(Article(), flat)
+    assert [c.locale_date for c in flat] == expected
+    assert [(c.person, c.person_url) for c in flat] == [
+        ("nickkeane", "people/nickkeane/"),
+        ("nickkeane", "people/nickkeane/"),
+        ("someone_else", "people/someone_else/"),
+    ]
+    assert [c.url for c in flat] == [f"2011/police/#{c.anchor}" for c in flat]
+
+
+def test_find_comment_files_keeps_order_and_reports_what_is_misplaced(tmp_path: Path) -> None:
+    root = tmp_path / "comments"
+    for name in ["b/10.md", "b/9.md", "a/2.MD", "a/.swp", "a/x.txt", "a/deep/3.md", ".hid/4.md"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("Author: A\n\nHi\n", encoding="utf-8")
+    (root / "top.md").write_text("Author: A\n\nHi\n", encoding="utf-8")
+    (root / "c").symlink_to(root / "a")  # a linked folder is not entered (as os.walk)
+    found, problems = find_comment_files(str(root))
+    assert [p.removeprefix(f"{root}/") for p in found] == ["b/10.md", "b/9.md"]
+    assert [(p.path.removeprefix(f"{root}/"), p.message[:30], p.error) for p in problems] == [
+        ("top.md", "a comment file must sit in the", True),
+        ("a/2.MD", "a comment's file name must end", True),
+        ("a/x.txt", "not a comment file (comments a", False),
+        ("a/deep/3.md", "a comment file must sit in the", True),
+    ]

@@ -1,4 +1,9 @@
-"""Per-file cache of rendered comments, so a warm build skips unchanged comment files."""
+"""Caches of comments between builds: rendered files, and the last build's threads whole.
+
+A warm build re-renders only the comment files that changed (RenderCache); when none
+changed and the write-ups' slugs are the same, it takes the threads of the last build
+(ThreadCache) and neither loads the rendered files nor threads them again.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,15 @@ from typing import Any
 
 from breakout_kernel.change.stamp import Stamp
 
+from .assemble import Assembly
 from .model import Rendered
 
-FORMAT = 4  # bump when Rendered/CommentSource or the file layout change shape
+FORMAT = 5  # bump when Rendered/CommentSource/Comment or the files' layout change shape
+# Entries per pickle in the file. One pickle per entry made loading pay a fresh unpickler
+# and class lookups for every comment (half the warm load); one pickle of everything keeps
+# a memo of every object written until the end (18 MiB at 6,000 comments). A few hundred
+# keep both small.
+CHUNK = 200
 Signature = tuple[int, int] | None  # change.hashing.file_state: (size, mtime_ns)
 
 
@@ -35,22 +46,10 @@ class RenderCache:
 
     def _read(self) -> dict[str, tuple[Signature, Rendered]]:
         """Entries of the cache file, or none if it is missing, foreign or stale."""
-        entries: dict[str, tuple[Signature, Rendered]] = {}
-        try:
-            with open(self.path, "rb") as f:
-                head: Any = pickle.load(f)
-                if (
-                    not isinstance(head, dict)
-                    or head.get("format") != FORMAT
-                    or head.get("stamp") != self.stamp
-                ):
-                    return {}
-                for _ in range(int(head.get("count", 0))):
-                    path, entry = pickle.load(f)
-                    entries[path] = entry
-        except Exception:  # a missing, truncated or foreign cache file just means a cold build
-            return {}
-        return entries
+        loaded = _load(self.path, {"format": FORMAT, "stamp": self.stamp})
+        if loaded is None:
+            return {}  # a cold build
+        return {path: (sig, rendered) for path, sig, rendered in loaded[1]}
 
     def get(self, path: str, sig: Signature) -> Rendered | None:
         """The cached rendering of path if the file has not changed."""
@@ -72,14 +71,62 @@ class RenderCache:
             return
         for path in stale:
             del self.entries[path]
-        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}.tmp"
-        head = {"format": FORMAT, "stamp": self.stamp, "count": len(self.entries)}
-        with open(tmp, "wb") as f:
-            pickle.dump(head, f, protocol=pickle.HIGHEST_PROTOCOL)
-            # One pickle per entry: a single dump of everything keeps a memo of every
-            # object it wrote until the end, several MiB for a few thousand comments.
-            for path, entry in self.entries.items():
-                pickle.dump((path, entry), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        items = [(path, sig, rendered) for path, (sig, rendered) in self.entries.items()]
+        _save(self.path, {"format": FORMAT, "stamp": self.stamp}, items)
         self._dirty = False
+
+
+# What the threads of a build were made from (see ThreadCache): every comment file with
+# its signature, the write-ups' slugs, the unreadable ones and those not to mention.
+ThreadKey = tuple[
+    tuple[tuple[str, Signature], ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]
+]
+
+
+class ThreadCache:
+    """The last build's Assembly, valid while its ThreadKey and settings stamp match."""
+
+    def __init__(self, path: str, stamp: str) -> None:
+        """A cache in the file at path, for builds with this settings stamp."""
+        self.path = path
+        self.stamp = stamp
+
+    def get(self, key: ThreadKey) -> Assembly | None:
+        """The assembly saved with this key, or None (missing, foreign, stale or damaged)."""
+        loaded = _load(self.path, {"format": FORMAT, "stamp": self.stamp, "key": key})
+        if loaded is None:
+            return None
+        head, threads = loaded
+        return Assembly(dict(threads), head["problems"], head["kept_out"])
+
+    def save(self, key: ThreadKey, assembly: Assembly) -> None:
+        """Write the assembly (before the glue decorates it with articles), atomically."""
+        head = {"format": FORMAT, "stamp": self.stamp, "key": key}
+        head.update(problems=assembly.problems, kept_out=assembly.kept_out)
+        _save(self.path, head, list(assembly.threads.items()))
+
+
+def _load(path: str, expect: dict[str, Any]) -> tuple[dict[str, Any], list[Any]] | None:
+    """The head and items of a cache file if its head has the expected values, else None."""
+    items: list[Any] = []
+    try:
+        with open(path, "rb") as f:
+            head: Any = pickle.load(f)
+            if not isinstance(head, dict) or any(head.get(k) != v for k, v in expect.items()):
+                return None
+            while len(items) < int(head["count"]):
+                items.extend(pickle.load(f))
+    except Exception:  # a missing, truncated or foreign cache file: as if there were none
+        return None
+    return head, items
+
+
+def _save(path: str, head: dict[str, Any], items: list[Any]) -> None:
+    """Write a cache file atomically: the head (with the count), then the items in chunks."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        pickle.dump({**head, "count": len(items)}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        for start in range(0, len(items), CHUNK):
+            pickle.dump(items[start : start + CHUNK], f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)

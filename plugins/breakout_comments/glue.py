@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from breakout_text import api
 from pelican.utils import strftime
 
 from .assemble import Assembly, assemble
-from .cache import RenderCache, make_stamp
+from .cache import RenderCache, Signature, ThreadCache, ThreadKey, make_stamp
 from .intake import CommentForm, ManifestEntry, form_action, manifest_json
-from .model import Comment, Problem, Rendered
+from .model import REMOVED, Comment, Problem, Rendered
 from .parse import COMMENT_EXTENSIONS, parse_comment_file
 from .render import BodyRenderer
 from .scan import find_comment_files
@@ -45,6 +46,7 @@ SCHEMA = {
     "MAX_LINKS": Option(3, is_type(int), "the most links a comment may hold (0 or more)"),
 }
 CACHE_FILE = "breakout-comments.pickle"
+THREADS_FILE = "breakout-comment-threads.pickle"
 # Settings that change a rendered comment (links, dates, Markdown); the data files and the
 # Breakout's code are hashed as well (see stamp()).
 STAMP_SETTINGS = (
@@ -101,8 +103,10 @@ def stamp(settings: dict[str, Any]) -> str:
     return make_stamp(settings, STAMP_SETTINGS, data.data_paths(settings))
 
 
-def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache) -> list[Rendered]:
-    """Parse and render every comment file, reusing the cache for unchanged ones.
+def read_all(
+    files: list[tuple[str, Signature]], settings: dict[str, Any], cache: RenderCache
+) -> list[Rendered]:
+    """Parse and render every comment file (path, signature), reusing the cache for unchanged ones.
 
     With more than one worker, the files the cache does not hold are read ahead in forked
     worker processes (breakout_kernel.readahead), each one's messages replayed in order.
@@ -114,7 +118,6 @@ def read_all(paths: Iterable[str], settings: dict[str, Any], cache: RenderCache)
         text = source.read_text(path)  # strict: a bad byte fails the build, named
         return renderer.render(*parse_comment_file(text, path, tz))
 
-    files = [(path, file_state(path)) for path in paths]
     found = [cache.get(path, sig) for path, sig in files]
     todo = [path for (path, _sig), hit in zip(files, found, strict=True) if hit is None]
     # The Markdown instance is made once, before the fork: every worker shares it.
@@ -162,21 +165,83 @@ def _form(article: Any, options: dict[str, Any]) -> CommentForm | None:
     return CommentForm(action, article.slug, options["MAX_LENGTH"], options["MAX_LINKS"])
 
 
-def _decorate(comment: Comment, article: Any, settings: dict[str, Any], identity: Identity) -> None:
-    """Fill in what needs the article and settings: url, person page, formatted date."""
-    comment.article = article
-    comment.url = f"{article.url}#{comment.anchor}"
-    if not comment.removed:
-        comment.person = identity.comment_author(comment.author, comment.handle)
-        if comment.person:
-            comment.person_url = settings["PERSON_URL"].format(slug=comment.person)
-    if comment.date is not None:
-        comment.locale_date = strftime(comment.date, settings["DEFAULT_DATE_FORMAT"])
+# strftime directives that read only the date: a format made of these alone gives the
+# same text for every comment of a day, so it is formatted once per day, not per comment.
+_DATE_ONLY = frozenset("aAbBdjmuUVwWxyYGg%")
+_DIRECTIVE = re.compile(r"%-?(.)")
+
+
+class Decorator:
+    """Fills in what needs the article and settings: url, person page, formatted date."""
+
+    def __init__(self, settings: dict[str, Any], identity: Identity) -> None:
+        """Take this build's identity service and URL and date settings."""
+        self.identity = identity
+        self.person_url: str = settings["PERSON_URL"]
+        self.date_format: str = settings["DEFAULT_DATE_FORMAT"]
+        self.by_day = set(_DIRECTIVE.findall(self.date_format)) <= _DATE_ONLY
+        # Memos for this build: authors and days repeat across the site's comments.
+        self.persons: dict[tuple[str, str], tuple[str, str]] = {}
+        self.dates: dict[Any, str] = {}
+
+    def thread(self, article: Any, flat: list[Comment]) -> None:
+        """Decorate the comments of one article's thread."""
+        base = article.url  # a property that formats ARTICLE_URL: once per article
+        for comment in flat:
+            comment.article = article
+            comment.url = f"{base}#{comment.anchor}"
+            if comment.status != REMOVED:
+                comment.person, comment.person_url = self._person(comment.author, comment.handle)
+            if comment.date is not None:
+                key = comment.date.date() if self.by_day else comment.date
+                text = self.dates.get(key)
+                if text is None:
+                    text = self.dates[key] = strftime(comment.date, self.date_format)
+                comment.locale_date = text
+
+    def _person(self, author: str, handle: str) -> tuple[str, str]:
+        """Person slug and page of a comment's author ("" when none), memoised."""
+        key = (author, handle)
+        found = self.persons.get(key)
+        if found is None:
+            slug = self.identity.comment_author(author, handle)
+            found = self.persons[key] = (slug, self.person_url.format(slug=slug) if slug else "")
+        return found
 
 
 def newest_first(comments: list[Comment]) -> list[Comment]:
     """Dated comments newest first, then undated ones in the order given (stable)."""
     return sorted(comments, key=lambda c: (c.date is None, -c.date.timestamp() if c.date else 0.0))
+
+
+def _assembly(
+    settings: dict[str, Any],
+    options: dict[str, Any],
+    paths: list[str],
+    slugs: tuple[set[str], set[str], set[str]],
+) -> Assembly:
+    """This build's threads and problems: the last build's when nothing they came from changed.
+
+    `slugs`: the write-ups' slugs, the unreadable ones and those not to mention (assemble()).
+    """
+    files = [(path, file_state(path)) for path in paths]
+    known, unreadable, quiet = slugs
+    key: ThreadKey = (tuple(files), *(tuple(sorted(s)) for s in (known, unreadable, quiet)))
+    use_cache = options["CACHE"] and settings.get("CACHE_CONTENT", False)
+    load = bool(use_cache and settings.get("LOAD_CONTENT_CACHE", True))
+    cache_path, mark = settings["CACHE_PATH"], stamp(settings)
+    threads = ThreadCache(os.path.join(cache_path, THREADS_FILE), mark)
+    if load and (saved := threads.get(key)) is not None:
+        return saved  # no comment file added, edited, moved or removed; no slug changed
+    cache = RenderCache(os.path.join(cache_path, CACHE_FILE), mark, load=load)
+    rendered = read_all(files, settings, cache)
+    assembly = assemble(rendered, known, unreadable=unreadable, quiet=quiet)
+    if use_cache:
+        cache.save(set(paths))
+        if len(rendered) == len(files):
+            # Not when a file could not be read: its error must be reported by every build.
+            threads.save(key, assembly)
+    return assembly
 
 
 def on_article_generator_finalized(generator: Any) -> None:
@@ -185,14 +250,6 @@ def on_article_generator_finalized(generator: Any) -> None:
     options = _options(settings)
     root = os.path.join(settings["PATH"], options["PATH"])
     paths, problems = find_comment_files(root)
-
-    use_cache = options["CACHE"] and settings.get("CACHE_CONTENT", False)
-    cache = RenderCache(
-        os.path.join(settings["CACHE_PATH"], CACHE_FILE),
-        stamp(settings),
-        load=bool(use_cache and settings.get("LOAD_CONTENT_CACHE", True)),
-    )
-    rendered = read_all(paths, settings, cache)
 
     writeups = _writeups(generator)
     by_slug: dict[str, Any] = {}
@@ -206,22 +263,17 @@ def on_article_generator_finalized(generator: Any) -> None:
             )
             problems.append(Problem(article.source_path, None, message))
     unreadable = _unreadable_slugs(settings, set(by_slug))
-    assembly: Assembly = assemble(
-        rendered,
-        set(by_slug),
-        unreadable=set(unreadable),
-        quiet={slug for slug, path in unreadable.items() if errors.followed(path)},
-    )
+    quiet = {slug for slug, path in unreadable.items() if errors.followed(path)}
+    assembly = _assembly(settings, options, paths, (set(by_slug), set(unreadable), quiet))
     report([*problems, *assembly.problems])
 
-    identity = for_site(settings)
+    decorate = Decorator(settings, for_site(settings))
     shown: list[Comment] = []
     drafts = {id(a) for a in generator.drafts}
     for article in writeups:
         thread = assembly.threads.get(article.slug) if by_slug[article.slug] is article else None
         roots, flat = (thread.roots, thread.flat) if thread else ([], [])
-        for comment in flat:
-            _decorate(comment, article, settings, identity)
+        decorate.thread(article, flat)
         owner = by_slug[article.slug] is article  # a second write-up with the slug gets no form
         _attach(article, roots, flat, _form(article, options) if owner else None)
         if id(article) not in drafts:
@@ -237,8 +289,6 @@ def on_article_generator_finalized(generator: Any) -> None:
     current = build.current(settings)
     if current is not None:
         current.part(IntakeManifest).text = _manifest(generator.articles, settings, options)
-    if use_cache:
-        cache.save(set(paths))
 
 
 @dataclass

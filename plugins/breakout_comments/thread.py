@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ class Dated(Protocol):
 D = TypeVar("D", bound=Dated)
 
 
+# Cached: ids repeat across threads (001, 002, …) and every sort asks again.
+@functools.lru_cache(maxsize=4096)
 def natural_key(text: str) -> tuple[tuple[int, str], ...]:
     """Sort key reading digit runs as numbers, so '9' comes before '10'."""
     # re.split with a group alternates text, digits, text…: every slot has one type.
@@ -50,21 +53,24 @@ class Collapsed:
     dropped: list[CommentSource]
 
 
-def duplicate_key(source: CommentSource) -> tuple[str, str] | None:
-    """What makes two comments the same; None for comments never collapsed (removed, empty)."""
-    if source.status != PUBLISHED or not source.body.strip():
-        return None
-    return normalise_space(source.author), normalise_space(source.body)
-
-
 def dedupe(sources: Sequence[CommentSource]) -> tuple[list[CommentSource], list[Collapsed]]:
     """Keep the earliest of each group of same-author, same-text comments; report the groups."""
-    groups: dict[tuple[str, str], list[CommentSource]] = {}
-    for source in in_order(sources):
-        key = duplicate_key(source)
-        if key is not None:
-            groups.setdefault(key, []).append(source)
-    collapsed = [Collapsed(g[0], g[1:]) for g in groups.values() if len(g) > 1]
+    # Removed and empty comments are never collapsed. Bodies are compared only between
+    # comments of one author: most threads have none, so most bodies are never normalised.
+    by_author: dict[str, list[CommentSource]] = {}
+    for source in sources:
+        if source.status == PUBLISHED and source.body.strip():
+            by_author.setdefault(normalise_space(source.author), []).append(source)
+    collapsed: list[Collapsed] = []
+    for same_author in by_author.values():
+        if len(same_author) < 2:
+            continue
+        groups: dict[str, list[CommentSource]] = {}
+        for source in in_order(same_author):
+            groups.setdefault(normalise_space(source.body), []).append(source)
+        collapsed.extend(Collapsed(g[0], g[1:]) for g in groups.values() if len(g) > 1)
+    if not collapsed:
+        return list(sources), []
     dropped = {id(s) for group in collapsed for s in group.dropped}
     kept = [s for s in sources if id(s) not in dropped]
     return kept, sorted(collapsed, key=lambda g: sort_key(g.kept))
