@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -331,6 +332,27 @@ def test_cooccurrence_counts_and_top_n_order() -> None:
     assert x.articles == [a3, a2, a1]
     assert p1.counts == (3, 0, 0)
     assert [t.weight for t in ix.topics] == [5, 1, 1]  # x (3 uses) is the largest; y, z once
+
+
+def test_top_matches_a_full_sort_whatever_the_ties_at_the_cut() -> None:
+    from breakout_index.ordering import top
+
+    # Only counts at or above the n-th largest are sorted: ties there go by the entity's
+    # place, and an entity counted less never gets in, however early its place.
+    counts = {"a": 1, "b": 3, "c": 2, "d": 2, "e": 2, "f": 5}
+    place = {"e": 0, "a": 1, "d": 2, "c": 3, "b": 4, "f": 5}
+    assert top(counts, 3, place) == [("f", 5), ("b", 3), ("e", 2)]
+    assert top(counts, 4, place) == [("f", 5), ("b", 3), ("e", 2), ("d", 2)]
+    assert top(counts, 10, place) == [("f", 5), ("b", 3), ("e", 2), ("d", 2), ("c", 2), ("a", 1)]
+    assert top({}, 3, place) == []
+    rng = random.Random(7)
+    for _ in range(300):
+        names = rng.sample(range(60), rng.randint(0, 40))
+        counts = {name: rng.randint(1, 4) for name in names}
+        place = {name: rng.random() for name in names}
+        n = rng.randint(1, 12)
+        full = sorted(counts.items(), key=lambda item: (-item[1], place[item[0]]))
+        assert top(counts, n, place) == full[:n]
 
 
 def test_comments_people_topics_and_order() -> None:

@@ -16,12 +16,12 @@ from breakout_kernel.change.hashing import digest, stable
 
 def _entries(articles: Any, tokens: Any) -> tuple[str, ...]:
     """Write-up entries of a list (entity_macros' writeup_entry)."""
-    return tuple(tokens.entry(a) for a in articles)
+    return tuple([tokens.entry(a) for a in articles])
 
 
 def _comments(comments: Any, tokens: Any) -> tuple[str, ...]:
     """Comment entries of a list (entity_macros' comment_head and comment_excerpt)."""
-    return tuple(tokens.comment(c) for c in comments)
+    return tuple([tokens.comment(c) for c in comments])
 
 
 def _person_page(person: Any, tokens: Any) -> tuple[Any, ...]:
@@ -30,13 +30,13 @@ def _person_page(person: Any, tokens: Any) -> tuple[Any, ...]:
         tokens.ref(person),
         person.affiliation,
         tuple(person.counts),
-        tuple(tuple(p) for p in person.profiles),
+        tuple([tuple(p) for p in person.profiles]),
         tuple(person.links),
-        tuple((tokens.ref(s), tokens.ref(s.event), len(s.articles)) for s in person.sessions_led),
-        tuple((tokens.entry(a), sentence) for a, sentence in person.mentioned_in),
+        tuple([(tokens.ref(s), tokens.ref(s.event), len(s.articles)) for s in person.sessions_led]),
+        tuple([(tokens.entry(a), sentence) for a, sentence in person.mentioned_in]),
         _entries(person.written, tokens),
         _comments(person.comments_written, tokens),
-        tuple((tokens.comment(c), sentence) for c, sentence in person.mentioned_in_comments),
+        tuple([(tokens.comment(c), sentence) for c, sentence in person.mentioned_in_comments]),
         tokens.refs(person.events),
         tokens.counted(person.top_topics),
         tokens.counted(person.co_mentioned),
@@ -92,12 +92,12 @@ def _session_page(session: Any, tokens: Any) -> tuple[Any, ...]:
 
 def _people_page(people: Any, tokens: Any) -> tuple[Any, ...]:
     """people.html: each person's link, affiliation and counts."""
-    return tuple((tokens.ref(p), p.affiliation, tuple(p.counts)) for p in people)
+    return tuple([(tokens.ref(p), p.affiliation, tuple(p.counts)) for p in people])
 
 
 def _topics_page(topics: Any, tokens: Any) -> tuple[Any, ...]:
     """topics.html: each topic's link, weight and count."""
-    return tuple((tokens.ref(t), t.weight, t.count) for t in topics)
+    return tuple([(tokens.ref(t), t.weight, t.count) for t in topics])
 
 
 def _events_page(events: Any, tokens: Any) -> tuple[Any, ...]:

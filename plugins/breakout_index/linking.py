@@ -8,7 +8,7 @@ write-ups. Who counts where is stated in core.py's docstring.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -45,19 +45,19 @@ class Linker:
         self.sessions: dict[tuple[str, str], Session] = {}
         self.topic_forms: dict[Topic, Spellings] = {}
         self.session_forms: dict[Session, Spellings] = {}
-        # Co-occurrence counts, built per item over its own small sets.
-        self.co_people: dict[Person, Counter[Person]] = {}
-        self.person_topics: dict[Person, Counter[Topic]] = {}
-        self.topic_people: dict[Topic, Counter[Person]] = {}
-        self.topic_topics: dict[Topic, Counter[Topic]] = {}
-        self.person_events: dict[Person, set[Event]] = {}
-        self.person_sessions: dict[Person, set[Session]] = {}
-        self.topic_events: dict[Topic, set[Event]] = {}
-        self.event_people: dict[Event, set[Person]] = {}
-        self.event_topics: dict[Event, set[Topic]] = {}
-        self.session_people: dict[Session, set[Person]] = {}
-        self.session_topics: dict[Session, set[Topic]] = {}
-        self.person_comments: dict[Person, list[Any]] = {}
+        # Co-occurrence counts, built per item over its own small sets. defaultdicts: a
+        # table's counter, set or list is made on first use (setdefault made one per call).
+        self.co_people: defaultdict[Person, Counter[Person]] = defaultdict(Counter)
+        self.topic_people: defaultdict[Topic, Counter[Person]] = defaultdict(Counter)
+        self.topic_topics: defaultdict[Topic, Counter[Topic]] = defaultdict(Counter)
+        self.person_events: defaultdict[Person, set[Event]] = defaultdict(set)
+        self.person_sessions: defaultdict[Person, set[Session]] = defaultdict(set)
+        self.topic_events: defaultdict[Topic, set[Event]] = defaultdict(set)
+        self.event_people: defaultdict[Event, set[Person]] = defaultdict(set)
+        self.event_topics: defaultdict[Event, set[Topic]] = defaultdict(set)
+        self.session_people: defaultdict[Session, set[Person]] = defaultdict(set)
+        self.session_topics: defaultdict[Session, set[Topic]] = defaultdict(set)
+        self.person_comments: defaultdict[Person, list[Any]] = defaultdict(list)
         self.writeups: list[WriteupLinks] = []
         # Per article, computed once (Pelican works out article.url on every access).
         self.url: dict[int, str] = {}
@@ -251,21 +251,21 @@ class Linker:
         for person in everyone:
             person.articles.append(article)
             if event is not None:
-                self.person_events.setdefault(person, set()).add(event)
+                self.person_events[person].add(event)
         if session is not None:
             session.articles.append(article)
             for person in leader_people:
-                self.person_sessions.setdefault(person, set()).add(session)
-            self.session_people.setdefault(session, set()).update(everyone)
-            self.session_topics.setdefault(session, set()).update(topics)
+                self.person_sessions[person].add(session)
+            self.session_people[session].update(everyone)
+            self.session_topics[session].update(topics)
         if event is not None:
             event.articles.append(article)
-            self.event_people.setdefault(event, set()).update(everyone)
-            self.event_topics.setdefault(event, set()).update(topics)
+            self.event_people[event].update(everyone)
+            self.event_topics[event].update(topics)
         for topic in topics:
             topic.articles.append(article)
             if event is not None:
-                self.topic_events.setdefault(topic, set()).add(event)
+                self.topic_events[topic].add(event)
         # "Mentioned together": people named in the text or as leaders of the same write-up.
         self.cooccur(
             list(dict.fromkeys([*mentioned, *leader_people])), list(everyone), list(topics)
@@ -286,13 +286,13 @@ class Linker:
         writer = self.comment_writer(comment, path)
         if writer is not None:
             writer.comments_written.append(comment)
-            self.person_comments.setdefault(writer, []).append(comment)
+            self.person_comments[writer].append(comment)
         named = self.comment_mentions(comment, writer, path)
         topics = self.hashtag_topics(get(comment, "hashtags", None) or [], path)
         for topic in topics:
             topic.comments.append(comment)
             if links.event is not None:
-                self.topic_events.setdefault(topic, set()).add(links.event)
+                self.topic_events[topic].add(links.event)
         if links.session is not None:
             links.session.comments.append(comment)
         people = list(dict.fromkeys([*([writer] if writer else []), *named]))
@@ -328,28 +328,34 @@ class Linker:
             person.comments_mentioning.append(comment)
             person.mentioned_in_comments.append((comment, self.sentence(mention.sentence)))
             if person is not writer:
-                self.person_comments.setdefault(person, []).append(comment)
+                self.person_comments[person].append(comment)
         return named
 
     # -- counting -------------------------------------------------------------------
 
     def cooccur(self, named: list[Person], people: list[Person], topics: list[Topic]) -> None:
         """Count pairs within one item: named people together, people with topics, topics together."""
-        # Counter.update counts in C; each counter still meets its keys in the same order
-        # as one increment at a time would (ties in "most often" lists keep that order).
-        for person in named:
-            self.co_people.setdefault(person, Counter()).update(
-                [other for other in named if other is not person]
-            )
-        for person in people:
-            self.person_topics.setdefault(person, Counter()).update(topics)
+        if len(named) > 1:
+            for person in named:
+                self.co_people[person].update([other for other in named if other is not person])
         if people:
+            # Each person-topic pair is counted once, here; person_topics reads it the other way.
             for topic in topics:
-                self.topic_people.setdefault(topic, Counter()).update(people)
-        for topic in topics:
-            self.topic_topics.setdefault(topic, Counter()).update(
-                [other for other in topics if other is not topic]
-            )
+                self.topic_people[topic].update(people)
+        if len(topics) > 1:
+            for topic in topics:
+                self.topic_topics[topic].update([other for other in topics if other is not topic])
+
+    def person_topics(self) -> dict[Person, dict[Topic, int]]:
+        """How often each person appears with each topic: topic_people, person by person."""
+        counts: dict[Person, dict[Topic, int]] = {}
+        for topic, people in self.topic_people.items():
+            for person, count in people.items():
+                mine = counts.get(person)
+                if mine is None:
+                    mine = counts[person] = {}
+                mine[topic] = count
+        return counts
 
     def sentence(self, text: str) -> str:
         """The sentence naming someone, cut at a word boundary to SENTENCE_CHARS."""

@@ -6,9 +6,8 @@ output is deterministic.
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from breakout_kernel.handles import fold_name
@@ -50,11 +49,30 @@ def session_key(session: Session) -> tuple[str, str]:
     return (session.name.casefold(), session.slug)
 
 
-def top(counter: Mapping[Any, int], n: int, key: Callable[[Any], Any]) -> list[tuple[Any, int]]:
-    """The n largest counts, ties by the entity's own order."""
-    return [
-        (e, c) for e, c in heapq.nsmallest(n, counter.items(), key=lambda ec: (-ec[1], key(ec[0])))
-    ]
+def top(counter: Mapping[Any, int], n: int, rank: Mapping[Any, int]) -> list[tuple[Any, int]]:
+    """The n largest counts, ties by the entity's own order (rank: its place in that order)."""
+    items = list(counter.items())
+    if len(items) > n:
+        # Nothing counted less than the n-th largest count can make the list: sort only the rest.
+        least = sorted(counter.values(), reverse=True)[n - 1]
+        items = [item for item in items if item[1] >= least]
+    items.sort(key=lambda item: (-item[1], rank[item[0]]))
+    return items[:n]
+
+
+class Ranks:
+    """Each person's and topic's place in its kind's order (person_sort_key, topic_sort_key).
+
+    Worked out once, when names are chosen: every people and topic list of the index is
+    sorted by these places, not by computing the sort key again for every list it is in.
+    """
+
+    def __init__(self, people: list[Person], topics: list[Topic]) -> None:
+        """Places in these lists, already in their kind's order."""
+        self.person: dict[Person, int] = {person: i for i, person in enumerate(people)}
+        self.topic: dict[Topic, int] = {topic: i for i, topic in enumerate(topics)}
+        self.person_rank = self.person.__getitem__  # sort keys that run in C
+        self.topic_rank = self.topic.__getitem__
 
 
 def weight(count: int, most: int) -> int:
@@ -103,7 +121,7 @@ def _leader(name: str, person: Person | None) -> Leader:
     )
 
 
-def gather_leaders(linker: Linker, links_of: Mapping[int, WriteupLinks]) -> None:
+def gather_leaders(linker: Linker, links_of: Mapping[int, WriteupLinks], ranks: Ranks) -> None:
     """Each write-up's leaders, and each session's: every write-up's, oldest first, each once."""
     for links in linker.writeups:
         links.leaders = [_leader(name, person) for name, person in linker.raw_leaders[id(links)]]
@@ -114,11 +132,11 @@ def gather_leaders(linker: Linker, links_of: Mapping[int, WriteupLinks]) -> None
                 key = ("person", one.person.slug) if one.person else ("name", fold_name(one.name))
                 found.setdefault(key, one)
         session.leaders = list(found.values())
-        session.people = sorted(linker.session_people.get(session, ()), key=person_sort_key)
-        session.topics = sorted(linker.session_topics.get(session, ()), key=topic_sort_key)
+        session.people = sorted(linker.session_people.get(session, ()), key=ranks.person_rank)
+        session.topics = sorted(linker.session_topics.get(session, ()), key=ranks.topic_rank)
 
 
-def order_events(linker: Linker, links_of: Mapping[int, WriteupLinks]) -> list[Event]:
+def order_events(linker: Linker, links_of: Mapping[int, WriteupLinks], ranks: Ranks) -> list[Event]:
     """Events newest first, each with its sessions, people, topics and prev/next write-ups."""
     events = sorted(linker.events.values(), key=event_sort_key)
     by_event_slug: dict[str, list[Session]] = {}
@@ -126,8 +144,8 @@ def order_events(linker: Linker, links_of: Mapping[int, WriteupLinks]) -> list[E
         by_event_slug.setdefault(session.event.slug, []).append(session)
     for event in events:
         event.sessions = sorted(by_event_slug.get(event.slug, ()), key=session_key)
-        event.people = sorted(linker.event_people.get(event, ()), key=person_sort_key)
-        event.topics = sorted(linker.event_topics.get(event, ()), key=topic_sort_key)
+        event.people = sorted(linker.event_people.get(event, ()), key=ranks.person_rank)
+        event.topics = sorted(linker.event_topics.get(event, ()), key=ranks.topic_rank)
         chronological = sorted(event.articles, key=linker.chron_key)
         for i, article in enumerate(chronological):
             links = links_of[id(article)]
@@ -139,17 +157,20 @@ def order_events(linker: Linker, links_of: Mapping[int, WriteupLinks]) -> list[E
     return events
 
 
-def order_people_and_topics(linker: Linker, event_rank: Mapping[Event, int], n: int) -> None:
+def order_people_and_topics(
+    linker: Linker, event_rank: Mapping[Event, int], ranks: Ranks, n: int
+) -> None:
     """Each person's sessions, events, top lists and counts; each topic's weight and lists."""
 
     def by_event(session: Session) -> tuple[int, str, str]:
         return (event_rank[session.event], *session_key(session))
 
+    person_topics = linker.person_topics()
     for person in linker.people.persons.values():
         person.sessions_led = sorted(linker.person_sessions.get(person, ()), key=by_event)
         person.events = sorted(linker.person_events.get(person, ()), key=event_rank.__getitem__)
-        person.top_topics = top(linker.person_topics.get(person, {}), n, topic_sort_key)
-        person.co_mentioned = top(linker.co_people.get(person, {}), n, person_sort_key)
+        person.top_topics = top(person_topics.get(person, {}), n, ranks.topic)
+        person.co_mentioned = top(linker.co_people.get(person, {}), n, ranks.person)
         person.counts = Counts(
             writeups=len(person.articles),
             sessions_led=len(person.sessions_led),
@@ -160,24 +181,25 @@ def order_people_and_topics(linker: Linker, event_rank: Mapping[Event, int], n: 
     most = max((t.count for t in linker.topics.values()), default=1)
     for topic in linker.topics.values():
         topic.weight = weight(topic.count, most)
-        topic.related = top(linker.topic_topics.get(topic, {}), n, topic_sort_key)
-        topic.people = top(linker.topic_people.get(topic, {}), n, person_sort_key)
+        topic.related = top(linker.topic_topics.get(topic, {}), n, ranks.topic)
+        topic.people = top(linker.topic_people.get(topic, {}), n, ranks.person)
         topic.events = sorted(linker.topic_events.get(topic, ()), key=event_rank.__getitem__)
 
 
 def finish(linker: Linker, top_n: int) -> SiteIndex:
     """Choose names, build leaders, sort and cut every list, and make the SiteIndex."""
     name_entities(linker)
+    people = sorted(linker.people.persons.values(), key=person_sort_key)
+    topics = sorted(linker.topics.values(), key=topic_sort_key)
+    ranks = Ranks(people, topics)
     links_of = {id(links.article): links for links in linker.writeups}
-    gather_leaders(linker, links_of)
-    events = order_events(linker, links_of)
+    gather_leaders(linker, links_of, ranks)
+    events = order_events(linker, links_of, ranks)
     event_rank = {event: i for i, event in enumerate(events)}
-    order_people_and_topics(linker, event_rank, top_n)
+    order_people_and_topics(linker, event_rank, ranks, top_n)
     sessions = sorted(
         linker.sessions.values(), key=lambda s: (event_rank[s.event], *session_key(s))
     )
-    people = sorted(linker.people.persons.values(), key=person_sort_key)
-    topics = sorted(linker.topics.values(), key=topic_sort_key)
     return SiteIndex(
         people=people,
         topics=topics,
