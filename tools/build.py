@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import ctypes
+import gc
 import os
 import shutil
 import sys
@@ -185,6 +187,25 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
     _swap_in(new, final, old, list(settings.get("OUTPUT_RETENTION") or []))
 
 
+_exit_registered = False
+
+
+def leave_last_build_at_exit() -> None:
+    """At interpreter exit, keep the garbage collector off the objects still alive (once).
+
+    A build leaves its state alive after it returns (`breakout_kernel.build.current()`,
+    the caches' tables): millions of objects at 2,000 write-ups. Python's shutdown runs full
+    collections that walk every one of them: about 0.9 s of every `invoke build`, cold or
+    warm, spent after the site was written. gc.freeze() at exit moves them out of the
+    collector's sight; the process ends right after, so nothing is lost. It acts only at
+    exit: a long-running process (livereload) still collects as usual between builds.
+    """
+    global _exit_registered
+    if not _exit_registered:
+        atexit.register(gc.freeze)
+        _exit_registered = True
+
+
 def run_pelican(
     conf: Path,
     *,
@@ -196,6 +217,7 @@ def run_pelican(
     """Build once into a fresh folder swapped in at the end; raises if the build fails."""
     settings = load_settings(conf, path=path, output=output, cache=cache, overrides=overrides)
     detach_unlisted_plugins(settings)
+    leave_last_build_at_exit()
     with fresh_output(settings):
         Pelican(settings).run()
     return settings
