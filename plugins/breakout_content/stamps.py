@@ -115,6 +115,7 @@ class StatTable:
         except OSError:  # as Pelican's own save: no table only means hashing every file again
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        self.known, self.taken = {}, {}  # every file is read: the rest of the build needs none
 
 
 def _read_table(path: str) -> dict[str, list[Any]]:
