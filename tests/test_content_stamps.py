@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import FIXTURES, ROOT
@@ -90,3 +92,45 @@ def test_the_content_cache_drops_files_no_longer_read(tmp_path: Path) -> None:
     assert _cached_paths(tmp_path / "cache") == {
         str(p) for p in moved.rglob("*.md") if "writeups" in p.parts
     }
+
+
+def _opens_of(path: Path, run: Callable[[], object]) -> int:
+    """How many times run() opens path."""
+    global _opened
+    _opened = Counter()
+    try:
+        run()
+        return _opened[str(path)]
+    finally:
+        _opened = None
+
+
+def test_a_rebuild_hashes_only_files_whose_stat_moved(tmp_path: Path) -> None:
+    # The md5 stamp read and hashed every write-up on every build just to find it
+    # unchanged; the last build's hash serves while size, mtime, ctime and inode hold.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal-site", content)
+    _pelican(content, tmp_path).run()
+    post = content / "writeups" / "2011" / "police.md"
+    assert _opens_of(post, _pelican(content, tmp_path).run) == 0
+    # Touched, same bytes (as a git checkout does): hashed again, and still cached.
+    os.utime(post)
+    assert _opens_of(post, _pelican(content, tmp_path).run) == 1
+    assert _opens_of(post, _pelican(content, tmp_path).run) == 0
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path: Path) -> None:
+    # Same length, and the old mtime put back (cp -p, touch -d): only the ctime moved.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal-site", content)
+    _pelican(content, tmp_path).run()
+    post = content / "writeups" / "2011" / "police.md"
+    before = post.stat()
+    text = post.read_text(encoding="utf-8")
+    word = next(w for w in text.split() if w.isalpha() and len(w) >= 6 and w.islower())
+    post.write_text(text.replace(word, word[::-1].upper(), 1), encoding="utf-8")
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert post.stat().st_size == before.st_size
+    _pelican(content, tmp_path).run()
+    page = (tmp_path / "out" / "2011" / "police" / "index.html").read_text(encoding="utf-8")
+    assert word[::-1].upper() in page

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from typing import Any
+
+STAT_SUFFIX = ".stat.json"  # beside the cache file: each file's stat and content hash
+STAT_FORMAT = 1
+FileState = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
 def share_file_stamps(generator: Any) -> None:
@@ -27,8 +33,9 @@ def share_file_stamps(generator: Any) -> None:
             cacher._filestamp_func = no_stamp
         else:
             stamps: dict[str, Any] = {}
-            cacher._filestamp_func = _stamp_once(func, stamps)
-            cacher.save_cache = _pruned(cacher, stamps)
+            table = StatTable(cacher, generator.settings)
+            cacher._filestamp_func = _stamp_once(func, stamps, table)
+            cacher.save_cache = _pruned(cacher, stamps, table)
 
 
 def _in_use(generator: Any) -> bool:
@@ -49,19 +56,95 @@ def no_stamp(filename: str) -> bytes:
     return b""
 
 
-def _stamp_once(func: Callable[[str], Any], stamps: dict[str, Any]) -> Callable[[str], Any]:
+def file_state(path: str) -> FileState | None:
+    """What says a file is as it was: size, mtime and ctime (ns), inode; None if missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class StatTable:
+    """Content hashes of the last build's files by their stat, so unchanged files are not read.
+
+    With CHECK_MODIFIED_METHOD a hash (md5, the project's setting: a git checkout that
+    moves every mtime keeps the cache), every build read and hashed every source file
+    just to find it unchanged (0.15 s at 2,000 write-ups). A file whose size, mtime, ctime
+    and inode are those recorded with its hash has that hash: writing to a file moves its
+    ctime, which no tool can set back. The state is taken before the file is hashed, so a
+    file changed meanwhile is hashed again by the next build. Kept beside the cache file
+    and written when it is; used only for hash stamps.
+    """
+
+    def __init__(self, cacher: Any, settings: dict[str, Any]) -> None:
+        """The table of this cache, loaded when the cache itself is loaded."""
+        self.path = str(getattr(cacher, "_cache_path", "")) + STAT_SUFFIX
+        self.active = settings.get("CHECK_MODIFIED_METHOD") != "mtime" and bool(
+            getattr(cacher, "_cache_path", "")
+        )
+        self.known: dict[str, list[Any]] = {}
+        self.taken: dict[str, list[Any]] = {}
+        if self.active and getattr(cacher, "_cache", None):  # a loaded, non-empty cache
+            self.known = _read_table(self.path)
+
+    def stamp(self, func: Callable[[str], Any], filename: str) -> Any:
+        """func(filename), or the hash recorded for the file's unchanged state."""
+        if not self.active:
+            return func(filename)
+        state = file_state(filename)
+        last = self.known.get(filename)
+        if state is not None and last is not None and tuple(last[:4]) == state:
+            found: Any = bytes.fromhex(last[4])
+        else:
+            found = func(filename)  # OSError: Pelican logs it, nothing is kept
+        if state is not None and isinstance(found, bytes):
+            self.taken[filename] = [*state, found.hex()]
+        return found
+
+    def save(self, names: set[str]) -> None:
+        """Write the states of these files (those the cache keeps), atomically."""
+        if not self.active:
+            return
+        rows = {name: row for name, row in self.taken.items() if name in names}
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump({"format": STAT_FORMAT, "files": rows}, f, sort_keys=True)
+            os.replace(tmp, self.path)
+        except OSError:  # as Pelican's own save: no table only means hashing every file again
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        self.known, self.taken = {}, {}  # every file is read: the rest of the build needs none
+
+
+def _read_table(path: str) -> dict[str, list[Any]]:
+    """The rows of a stat table file; none if it is missing, damaged or of another format."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        files = data["files"] if data.get("format") == STAT_FORMAT else {}
+    except (OSError, ValueError, AttributeError, KeyError):
+        return {}
+    ok = isinstance(files, dict)
+    return {k: v for k, v in (files.items() if ok else ()) if isinstance(v, list) and len(v) == 5}
+
+
+def _stamp_once(
+    func: Callable[[str], Any], stamps: dict[str, Any], table: StatTable
+) -> Callable[[str], Any]:
     """func, remembered in stamps by file name (each cache names a file one way)."""
 
     def stamp(filename: str) -> Any:
         found = stamps.get(filename)
         if found is None:
-            found = stamps[filename] = func(filename)  # OSError: Pelican logs it, nothing is kept
+            found = stamps[filename] = table.stamp(func, filename)
         return found
 
     return stamp
 
 
-def _pruned(cacher: Any, stamps: dict[str, Any]) -> Callable[[], None]:
+def _pruned(cacher: Any, stamps: dict[str, Any], table: StatTable) -> Callable[[], None]:
     """cacher.save_cache, first dropping entries of files this build never asked about.
 
     Pelican keys its content cache by absolute path and never drops an entry, so a
@@ -77,5 +160,7 @@ def _pruned(cacher: Any, stamps: dict[str, Any]) -> Callable[[], None]:
             for name in [name for name in cache if name not in stamps]:
                 del cache[name]
         save()
+        if isinstance(cache, dict) and getattr(cacher, "_cache_data_policy", False):
+            table.save(set(cache))
 
     return save_cache
