@@ -352,7 +352,7 @@ def test_kept_shards_are_carried_from_the_live_output_or_indexed_again(
     assert carried.ran == () and sorted(carried.kept) == sorted(first.ran)
     assert bundle_files(tmp_path / "fresh1") == bundle_files(live)
 
-    monkeypatch.setattr(indexer, "_carry_bundle", lambda source, bundle: False)
+    monkeypatch.setattr(indexer, "_carry_bundle", lambda source, bundle, files: False)
     again = indexer.start_index(fresh("fresh2"), state, live=live, per_shard=1).wait()
     assert sorted(again.ran) == sorted(first.ran) and again.kept == ()
     assert bundle_files(tmp_path / "fresh2") == bundle_files(live)

@@ -165,13 +165,13 @@ def _read_state(state_file: Path) -> tuple[dict[str, dict[str, object]], Seen]:
     )
 
 
-def _carry_bundle(source: Path, bundle: Path) -> bool:
-    """Hard-link (or copy) every file of the live output's shard into this build's folder."""
-    return all(
-        carry_over(str(f), str(bundle / f.relative_to(source)))
-        for f in sorted(source.rglob("*"))
-        if f.is_file()
-    )
+def _carry_bundle(source: Path, bundle: Path, files: list[list[object]]) -> bool:
+    """Hard-link (or copy) the live output's shard into this build's folder, file by file.
+
+    files: the shard's bundle_listing, which start_index has just taken of source to keep
+    it, so the folder is not walked a second time.
+    """
+    return all(carry_over(str(source / str(rel)), str(bundle / str(rel))) for rel, _size in files)
 
 
 def _clear(bundle: Path, keep: set[str]) -> None:
@@ -305,7 +305,7 @@ def start_index(
         if (
             live
             and shard.name in listings
-            and not _carry_bundle(source / shard.name, bundle / shard.name)
+            and not _carry_bundle(source / shard.name, bundle / shard.name, listings[shard.name])
         ):
             del listings[shard.name]
             run(shard)
