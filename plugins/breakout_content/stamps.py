@@ -7,9 +7,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from breakout_kernel.change.hashing import strict_file_state
+
 STAT_SUFFIX = ".stat.json"  # beside the cache file: each file's stat and content hash
 STAT_FORMAT = 1
-FileState = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
 def share_file_stamps(generator: Any) -> None:
@@ -56,15 +57,6 @@ def no_stamp(filename: str) -> bytes:
     return b""
 
 
-def file_state(path: str) -> FileState | None:
-    """What says a file is as it was: size, mtime and ctime (ns), inode; None if missing."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
 class StatTable:
     """Content hashes of the last build's files by their stat, so unchanged files are not read.
 
@@ -92,7 +84,7 @@ class StatTable:
         """func(filename), or the hash recorded for the file's unchanged state."""
         if not self.active:
             return func(filename)
-        state = file_state(filename)
+        state = strict_file_state(filename)
         last = self.known.get(filename)
         if state is not None and last is not None and tuple(last[:4]) == state:
             found: Any = bytes.fromhex(last[4])

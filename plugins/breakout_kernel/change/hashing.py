@@ -3,7 +3,7 @@
 The one hasher of Breakout's change detection: content and comment cache stamps, feed and
 page fingerprints and the build's global stamp all reduce their inputs with `stable()`
 and hash them with `digest()`. Also the one test of whether a file is as it was left
-(`file_state`).
+(`file_state`, and `strict_file_state` where a recorded hash stands for the file).
 """
 
 from __future__ import annotations
@@ -192,3 +192,17 @@ def file_state(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
+
+
+def strict_file_state(path: str) -> tuple[int, int, int, int] | None:
+    """(size, mtime_ns, ctime_ns, inode) of a file, None when it is missing or unreadable.
+
+    For a content hash taken from a record instead of the file itself (the content cache's
+    stat table): writing to a file moves its ctime, which no tool can set back, where
+    file_state's size and mtime can be put back (cp -p, touch -d).
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
