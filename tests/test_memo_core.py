@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import subprocess
+import sys
 import zoneinfo
 from pathlib import Path
 from types import SimpleNamespace
@@ -66,6 +68,45 @@ def test_stable_unknown_objects() -> None:
 
 def test_stable_sets_are_sorted() -> None:
     assert stable({"b", "a"}) == stable({"a", "b"}) == ("set", ("a", "b"))
+
+
+def test_digest_depends_on_the_value_not_on_interning_or_shared_objects() -> None:
+    # A slug read from the cache is a new string; the same slug from source may be interned,
+    # and a token may hold one string object twice or two equal ones: the digest is the same.
+    interned = sys.intern("accessibility-testing-114")
+    built = "".join(["accessibility-", "testing-114"])
+    assert interned is not built
+    assert digest((interned, interned)) == digest(
+        (built, "".join(["accessibility-testing", "-114"]))
+    )
+    assert digest({"slug": interned}) == digest({"slug": built})
+
+
+def test_digest_keeps_types_and_shapes_apart() -> None:
+    values = [1, 1.0, True, "1", (1,), [1], None, ("1",), b"1", (1, None), ((1,), None)]
+    assert len({digest(v) for v in values}) == len(values)
+    # marshal refuses str subclasses: hashed by repr, still apart from the plain string.
+    assert digest(Markup("<b>x</b>")) == digest(Markup("<b>x</b>"))
+    assert digest(Markup("<b>x</b>")) != digest("<b>x</b>")
+    assert digest((Markup("x"),)) != digest(("x",))
+
+
+def test_digest_is_the_same_in_another_process() -> None:
+    value = ("map", (("title", "Open data"), ("n", 3), ("when", 1.5), ("tags", ("a", "b"))))
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from breakout_kernel.change.hashing import digest;"
+        f"print(digest({value!r}))"
+    )
+    plugins = str(Path(__file__).resolve().parents[1] / "plugins")
+    other = subprocess.run(
+        [sys.executable, "-c", code, plugins],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    )
+    assert other.stdout.strip() == digest(value)
 
 
 # --- tokens and page fingerprints --------------------------------------------------------

@@ -27,7 +27,7 @@ def register() -> None:
     signals.page_generator_preread.connect(glue.on_page_generator_preread)
     # article/page_generator_finalized: slugs, dates and statuses are final, so each URL
     # can be worked out once instead of on every access; every file is read, so the
-    # read-ahead workers end.
+    # read-ahead workers end; no page is written yet, so empty taxonomies can be skipped.
     signals.article_generator_finalized.connect(glue.on_article_generator_finalized)
     signals.page_generator_finalized.connect(glue.on_page_generator_finalized)
     # all_generators_finalized: the shared context is complete and no page is written yet.

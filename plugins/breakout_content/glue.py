@@ -117,6 +117,31 @@ def read_in_path_order(generator: Any) -> None:
     generator.get_files = sorted_files
 
 
+# Pelican's list pages of one tag, category or author: the method writing them, the setting
+# naming their files.
+TAXONOMY_PAGES = (
+    ("generate_tags", "TAG_SAVE_AS"),
+    ("generate_categories", "CATEGORY_SAVE_AS"),
+    ("generate_authors", "AUTHOR_SAVE_AS"),
+)
+
+
+def skip_unwritten_taxonomies(generator: Any) -> None:
+    """Have the generator skip its tag, category and author pages when their file name is empty.
+
+    Before each such page Pelican lists its write-ups in date order by testing every
+    write-up against the page's list (`a in articles`): 0.1 s a build at 2,000 write-ups,
+    432 authors and 194 tags, for pages its writer then drops for their empty name.
+    """
+    for method, setting in TAXONOMY_PAGES:
+        if generator.settings.get(setting) in ("", False):
+            setattr(generator, method, _write_nothing)
+
+
+def _write_nothing(write: Any) -> None:
+    """Stands for a Pelican method writing pages whose file name setting is empty."""
+
+
 @dataclass
 class ReadState:
     """Which generators' files this build has planned to read ahead."""
@@ -188,11 +213,12 @@ def on_page_generator_preread(generator: Any) -> None:
 
 
 def on_article_generator_finalized(generator: Any) -> None:
-    """Fix the URL of every write-up (published, hidden, draft and translations); warn."""
+    """Fix every write-up's URL (drafts, translations too), log its warnings, skip empty taxonomies."""
     stop_reading_ahead(generator)
     contents = list(chain.from_iterable(getattr(generator, name, ()) for name in ARTICLE_LISTS))
     freeze_urls(contents)
     warn_all(contents)
+    skip_unwritten_taxonomies(generator)
 
 
 def on_page_generator_finalized(generator: Any) -> None:
