@@ -166,3 +166,21 @@ def test_an_unchanged_redirect_page_is_carried_over_and_a_spoilt_one_made_again(
     page.write_text("spoilt", encoding="utf-8")
     build(site, output)
     assert page.read_bytes() == made
+
+
+def test_a_page_whose_name_was_a_folder_in_the_last_output_is_written(
+    site: Path, tmp_path: Path
+) -> None:
+    # The last output had archives/index.html; now the archives page is the file `archives`.
+    # The live output's folders are made in the fresh one ahead of the writers (skeleton),
+    # so a folder named archives stands where the page goes until the writer removes it.
+    output = tmp_path / "output"
+    build(site, output)
+    assert (output / "archives" / "index.html").is_file()
+    moved = {**OFF, "ARCHIVES_SAVE_AS": "archives"}
+    build_site(site, output, cache=tmp_path / "cache", **moved)
+    assert (output / "archives").is_file()
+    cold = tmp_path / "cold"
+    build_site(site, cold, cache=tmp_path / "cold-cache", **moved)
+    assert compare_trees(cold, output) == []
+    assert folders(output) == folders(cold)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from breakout_kernel import build, collector, errors
-from breakout_kernel.folders import OutputFolders
+from breakout_kernel.folders import OutputFolders, clear_empty_folder, write_if_changed
 
 
 def test_a_folder_is_made_with_its_parents_and_known_as_made(tmp_path: Path) -> None:
@@ -52,3 +52,23 @@ def test_each_run_of_a_build_starts_knowing_no_folder(tmp_path: Path) -> None:
         errors.stop()
     assert again is not first and not again.made_here(str(tmp_path / "out"))
     assert again.ensure(str(tmp_path / "out")) is False
+
+
+def test_a_folder_of_empty_folders_gives_way_to_a_file(tmp_path: Path) -> None:
+    # The last build wrote archives/index.html and feeds/all/atom.xml; this one writes files
+    # named archives and feeds/all, and the folders made ahead of it are in the way.
+    (tmp_path / "archives").mkdir()
+    (tmp_path / "feeds" / "all" / "2011").mkdir(parents=True)
+    assert clear_empty_folder(str(tmp_path / "archives")) is True
+    assert write_if_changed(tmp_path, "feeds/all", b"<feed/>") is not None
+    assert (tmp_path / "feeds" / "all").read_bytes() == b"<feed/>"
+    assert not (tmp_path / "archives").exists()
+
+
+def test_a_folder_holding_a_file_is_left_and_the_write_fails(tmp_path: Path) -> None:
+    (tmp_path / "feeds" / "all" / "2011").mkdir(parents=True)
+    (tmp_path / "feeds" / "all" / "2011" / "atom.xml").write_text("written by this build")
+    assert clear_empty_folder(str(tmp_path / "feeds" / "all")) is False
+    with pytest.raises(IsADirectoryError):
+        write_if_changed(tmp_path, "feeds/all", b"<feed/>")
+    assert (tmp_path / "feeds" / "all" / "2011" / "atom.xml").read_text() == "written by this build"

@@ -49,6 +49,30 @@ class OutputFolders:
         return folder in self.made
 
 
+def clear_empty_folder(path: str) -> bool:
+    """Remove the folder at path if it holds folders only, so a file can take its place.
+
+    A warm rebuild's fresh output gets the live output's folders made ahead of the writers
+    (tools/skeleton.py); where the last build had a folder and this one writes a file of
+    the same name, that folder is in the way. A folder holding a file is left: the file
+    was written by this build, and the writer's own error then names the clash.
+    True if path is no longer there.
+    """
+    for _attempt in range(3):  # the skeleton's child may be making a folder in it meanwhile
+        for folder, _subfolders, files in os.walk(path, topdown=False):
+            if files:
+                return False
+            try:
+                os.rmdir(folder)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                break  # a folder appeared in it: walk again
+        if not os.path.lexists(path):
+            return True
+    return False
+
+
 def output_target(output_path: str | os.PathLike[str], rel: str) -> str:
     """output_path/rel, refused if it would leave output_path."""
     root = os.fspath(output_path)
@@ -88,6 +112,8 @@ def write_if_changed(
                     return None  # keeps mtimes, so rsync and the dev server see nothing changed
         except FileNotFoundError:
             fresh = True  # nothing there to replace
+        except IsADirectoryError:
+            fresh = clear_empty_folder(target)  # the last build's folder, made ahead
         except OSError:
             pass
     # Over an existing file, write beside it and rename: a reader sees old or new bytes.

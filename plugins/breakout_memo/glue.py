@@ -6,6 +6,7 @@ import importlib.metadata
 import importlib.util
 import logging
 import os
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from breakout_kernel.change.hashing import Unstable, digest, stable
 from breakout_kernel.change.manifest import Manifest
 from breakout_kernel.change.stamp import global_stamp, library_versions
 from breakout_kernel.data import data_paths
+from breakout_kernel.folders import clear_empty_folder
 from breakout_kernel.settings import Option, is_type
 from breakout_kernel.writing import local_context
 from jinja2 import FileSystemBytecodeCache
@@ -254,10 +256,16 @@ class MemoWriter(Writer):
     """
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        """Pelican's _open_w, first unlinking a page carried over from the live output by a link."""
+        """Pelican's _open_w, first unlinking a page carried over from the live output by a link.
+
+        Or removing the empty folder made ahead where the last build had a folder of this name.
+        """
         if filename not in self._overridden_files and not self._cannot_exist(filename):
             try:
-                if os.stat(filename).st_nlink > 1:  # writing through would change the live page
+                st = os.stat(filename)
+                if stat.S_ISDIR(st.st_mode):
+                    clear_empty_folder(filename)
+                elif st.st_nlink > 1:  # writing through would change the live page
                     os.unlink(filename)
             except FileNotFoundError:
                 pass
