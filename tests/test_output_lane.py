@@ -186,8 +186,10 @@ def test_an_exception_in_the_lane_fails_the_build_with_its_message(
         cache=tmp_path / "cache",
         overrides={**GOLDEN_OVERRIDES, "DELETE_OUTPUT_DIRECTORY": False},
     )
-    # A folder where the site's Atom feed goes: writing the feed raises IsADirectoryError.
+    # A folder holding a file where the site's Atom feed goes: writing the feed raises
+    # IsADirectoryError (an empty one would give way: breakout_kernel.folders.clear_empty_folder).
     (out / "feeds" / "all.atom.xml").mkdir(parents=True)
+    (out / "feeds" / "all.atom.xml" / "notes.txt").write_text("someone's", encoding="utf-8")
     monkeypatch.setenv("BREAKOUT_WORKERS", "2")
     with pytest.raises(BuildFailed, match=r"^1 problem found"):
         Pelican(settings).run()

@@ -54,8 +54,8 @@ def clear_empty_folder(path: str) -> bool:
 
     A warm rebuild's fresh output gets the live output's folders made ahead of the writers
     (tools/skeleton.py); where the last build had a folder and this one writes a file of
-    the same name, that folder is in the way. A folder holding a file is left: the file
-    was written by this build, and the writer's own error then names the clash.
+    the same name, that folder is in the way. Empty, it holds nothing to lose. A folder
+    holding a file is left, and the writer's own error then names the clash.
     True if path is no longer there.
     """
     for _attempt in range(3):  # the skeleton's child may be making a folder in it meanwhile
