@@ -18,6 +18,8 @@ def register() -> None:
     signals.page_generator_init.connect(stamps.share_file_stamps)
     # …and before the generator lists its files: read them in path order (problems too).
     signals.article_generator_init.connect(glue.read_in_path_order)
+    # …and before it groups write-ups by year: Pelican's own grouping is quadratic.
+    signals.article_generator_init.connect(glue.list_period_archives_in_linear_time)
     signals.page_generator_init.connect(glue.read_in_path_order)
     # readers_init: the only place to swap the Markdown reader class.
     signals.readers_init.connect(glue.on_readers_init)

@@ -117,6 +117,28 @@ def read_in_path_order(generator: Any) -> None:
     generator.get_files = sorted_files
 
 
+def list_period_archives_in_linear_time(generator: Any) -> None:
+    """Have the generator list each year's (month's, day's) write-ups without a quadratic scan.
+
+    Pelican's `_build_period_archives` picks each period's write-ups with `a in dates` over
+    every write-up, `dates` a list: write-ups squared tests per granularity (0.05 s at
+    2,000 write-ups, 3.8 s at 20,000). Pelican's own method still builds every archive
+    (file names, URLs, period names), given no write-ups to scan; only that list is made
+    here, by identity as Pelican's `in` compares them, in the generator's order.
+    """
+    build = generator._build_period_archives
+
+    def built(sorted_articles: Any, articles: Any, settings: Any) -> Any:
+        archives = build(sorted_articles, [], settings)
+        for periods in archives.values():
+            for archive in periods:
+                members = {id(a) for a in archive["dates"]}
+                archive["articles"] = [a for a in articles if id(a) in members]
+        return archives
+
+    generator._build_period_archives = built
+
+
 # Pelican's list pages of one tag, category or author: the method writing them, the setting
 # naming their files.
 TAXONOMY_PAGES = (
