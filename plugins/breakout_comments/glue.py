@@ -22,7 +22,7 @@ from pelican.utils import strftime
 from .assemble import Assembly, assemble
 from .cache import RenderCache, Signature, ThreadCache, ThreadKey, make_stamp
 from .intake import CommentForm, ManifestEntry, form_action, manifest_json
-from .model import REMOVED, Comment, Problem, Rendered
+from .model import Comment, Problem, Rendered
 from .parse import COMMENT_EXTENSIONS, parse_comment_file
 from .render import BodyRenderer
 from .scan import find_comment_files
@@ -190,7 +190,7 @@ class Decorator:
         for comment in flat:
             comment.article = article
             comment.url = f"{base}#{comment.anchor}"
-            if comment.status != REMOVED:
+            if not comment.removed:
                 comment.person, comment.person_url = self._person(comment.author, comment.handle)
             if comment.date is not None:
                 key = comment.date.date() if self.by_day else comment.date
