@@ -21,11 +21,12 @@ from breakout_kernel.change.stamp import library_versions
 from breakout_kernel.folders import write_if_changed
 
 from .shards import Seen, Shard, pages_part, plan, site_pages
+from .twin import TWIN_VERSION, search_twin
 
 BUNDLE_DIR = "pagefind"  # search.html loads site/pagefind/shards.json and the shards under it
 SHARD_LIST = "shards.json"
 SHARD_PAGES = 400  # default most pages per shard on average (BREAKOUT_SEARCH['SHARD_PAGES'])
-STATE_VERSION = 3  # bump when what the state file records changes
+STATE_VERSION = 4  # bump when what the state file records changes
 DATA_DIRS = ("fragment", "index", "filter")  # a shard's index, loaded by every shard
 RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: the primary shard only
 
@@ -97,11 +98,16 @@ def bundle_listing(bundle: Path) -> list[list[object]]:
 def shard_digest(shard: Shard, exe: Path) -> str:
     """Digest of everything one shard's bundle depends on: its pages' bytes, Pagefind, its role."""
     versions = sorted(library_versions(["pagefind", "pagefind-bin"]).items())
-    return parts_digest(STATE_VERSION, pages_part(shard).hex(), str(exe), versions, shard.primary)
+    return parts_digest(
+        STATE_VERSION, TWIN_VERSION, pages_part(shard).hex(), str(exe), versions, shard.primary
+    )
 
 
 def _stage(shard: Shard, site: Path, staging: Path) -> None:
-    """Mirror the shard's pages under staging (hard links), so Pagefind's URLs are the site's."""
+    """Mirror the shard's pages under staging, so Pagefind's URLs are the site's.
+
+    A page is a hard link to the site's, or its twin (twin.py) where it asks for one.
+    """
     made: set[str] = set()
     for page in shard.pages:
         target = os.path.join(staging, page.rel)
@@ -110,6 +116,13 @@ def _stage(shard: Shard, site: Path, staging: Path) -> None:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
         source = os.path.join(site, page.rel)
+        if page.twin:
+            with open(source, "rb") as f:
+                twin = search_twin(f.read())
+            if twin is not None:
+                with open(target, "wb") as f:
+                    f.write(twin)
+                continue
         try:
             os.link(source, target)
         except OSError:  # another file system: a copy

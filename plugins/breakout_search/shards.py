@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .twin import TWIN_MARK
+
 MARK = b"data-pagefind-body"  # an attribute: Pagefind then indexes only pages that have one
 AFTER_MARK = frozenset(b" \t\r\n\f=/>")
 
@@ -33,10 +35,12 @@ def is_marked(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML page to index: its path under the site (with '/') and the digest of its bytes."""
+    """One HTML page to index: its path under the site (with '/'), the digest of its bytes,
+    and whether it asks to be indexed from its twin (see twin.py)."""
 
     rel: str
     digest: str
+    twin: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class Shard:
     primary: bool
 
 
-Seen = dict[str, list[object]]  # page path -> [size, mtime_ns, inode, marked, digest hex]
+# page path -> [size, mtime_ns, inode, marked, digest hex, asks for a twin]
+Seen = dict[str, list[object]]
 
 
 def _walk_html(root: str, skip: tuple[str, ...]) -> list[tuple[str, os.stat_result]]:
@@ -91,16 +96,17 @@ def site_pages(
         rel = path[len(root) + 1 :].replace(os.sep, "/")
         key = [st.st_size, st.st_mtime_ns, st.st_ino]
         last = seen.get(rel)
-        if isinstance(last, list) and len(last) == 5 and last[:3] == key:
+        if isinstance(last, list) and len(last) == 6 and last[:3] == key:
             now[rel] = last
-            is_page_marked, digest = bool(last[3]), str(last[4])
+            is_page_marked, digest, twin = bool(last[3]), str(last[4]), bool(last[5])
         else:
             with open(path, "rb") as f:
                 data = f.read()
             is_page_marked = is_marked(data)
             digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            now[rel] = [*key, is_page_marked, digest]
-        page = Page(rel, digest)
+            twin = TWIN_MARK in data
+            now[rel] = [*key, is_page_marked, digest, twin]
+        page = Page(rel, digest, twin)
         every.append(page)
         if is_page_marked:
             marked.append(page)
