@@ -61,6 +61,20 @@ class OutputLane:
     lane: Lane | None = None
 
 
+@dataclass
+class Aborts:
+    """Work a plugin left running beside the build, and how to stop it if the build fails."""
+
+    stops: list[Callable[[], None]] = field(default_factory=list)
+
+
+# Sent at finalized, before the lane is joined, when no problem was logged so far: every page
+# the main process writes is on disk, while the lane may still be writing feeds. Receivers
+# may start work that reads those pages; anything they leave running registers a stop with
+# on_abort, which runs if the build fails after all.
+pages_written = signals.signal("breakout_pages_written")
+
+
 _current: list[Build] = []  # the build under way (the last one started), if any
 
 
@@ -181,13 +195,25 @@ def join_lane(settings: Mapping[str, Any]) -> None:
         job.done(value)
 
 
+def on_abort(settings: Mapping[str, Any], stop: Callable[[], None]) -> None:
+    """Have stop() run if this build fails (abort_lane), before its output is removed."""
+    this = current(settings)
+    if this is not None:
+        this.part(Aborts).stops.append(stop)
+
+
 def abort_lane() -> None:
-    """Kill the lane of the build under way, if it is still running (that build failed)."""
+    """Kill the lane of the build under way, if it is still running, and run its stops (it failed)."""
     this = current()
-    lane = this.part(OutputLane).lane if this is not None else None
-    if this is not None and lane is not None:
+    if this is None:
+        return
+    lane = this.part(OutputLane).lane
+    if lane is not None:
         this.part(OutputLane).lane = None
         lanes.abort(lane)
+    stops, this.part(Aborts).stops = this.part(Aborts).stops, []
+    for stop in stops:
+        stop()
 
 
 def on_get_writer(pelican: Any) -> None:
@@ -202,12 +228,15 @@ def on_initialized(pelican: Any) -> None:
 
 def on_finalized(pelican: Any) -> None:
     """Fail the build once, after every problem was logged (the lane's too)."""
+    if not errors.error_count():
+        pages_written.send(pelican)  # before the join: work on pages goes on beside the lane
     # First: the lane's problems count, and later receivers may read its files.
     join_lane(pelican.settings)
     collector.restore()  # before failing: failing raises
     build = current(pelican.settings)
     fail = build.fail_on_errors if build is not None else True
     if errors.error_count() and fail:
+        abort_lane()  # the lane is joined: this stops what pages_written started
         errors.finish()
     errors.stop()
 

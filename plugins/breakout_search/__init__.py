@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from breakout_kernel import build
 from breakout_kernel.build import attach
 from pelican import signals
 
@@ -13,5 +14,7 @@ def register() -> None:
     attach()  # first: the kernel counts this build's errors from initialized on
     # initialized: templates read the search switch, so it must be set before generators exist.
     signals.initialized.connect(glue.on_initialized)
+    # pages_written: every page is on disk, so Pagefind may start while the lane writes feeds.
+    build.pages_written.connect(glue.start_beside_lane)
     # finalized: Pagefind indexes the written HTML, so every page must be on disk first.
     signals.finalized.connect(glue.on_finalized)

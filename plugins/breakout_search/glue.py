@@ -58,6 +58,17 @@ def on_initialized(pelican: Any) -> None:
     }
 
 
+def start_beside_lane(pelican: Any) -> None:
+    """Start indexing while the output lane still writes feeds, if the build has its own folder.
+
+    Every page is written by then, and the lane writes none. Only a build into a fresh
+    folder (tools/build.py) starts this early: should the lane then report a problem, the
+    failed build's folder goes with its half-made index, and the live output keeps its own.
+    """
+    if pelican.settings.get("LIVE_OUTPUT_PATH"):
+        start_search(pelican)
+
+
 def start_search(pelican: Any) -> None:
     """Start the Pagefind shard runs over the written site (nothing when search is off).
 
@@ -74,13 +85,14 @@ def start_search(pelican: Any) -> None:
         return
     settings = pelican.settings
     live = settings.get("LIVE_OUTPUT_PATH")
-    part.job = start_index(
+    part.job = job = start_index(
         Path(settings["OUTPUT_PATH"]),
         Path(settings["CACHE_PATH"]) / STATE_FILE,
         live=Path(live) if live else None,
         workers=build.workers_for(settings),
         per_shard=part.options["SHARD_PAGES"],
     )
+    build.on_abort(settings, job.abandon)  # a failed build lets the runs end, then goes
 
 
 def wait_search(pelican: Any) -> None:

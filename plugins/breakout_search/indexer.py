@@ -163,11 +163,11 @@ class IndexRun:
     kept: tuple[str, ...]
 
 
-def _read_state(state_file: Path) -> tuple[dict[str, dict[str, object]], Seen]:
+def _read_state(data: bytes | None) -> tuple[dict[str, dict[str, object]], Seen]:
     """Last build's shards (name -> {"digest", "bundle"}) and pages seen; empty if none or old."""
     try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # none yet, or cut short: index again
+        state = json.loads(data) if data is not None else None
+    except ValueError:  # cut short: index again
         return {}, {}
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
         return {}, {}
@@ -212,16 +212,19 @@ class IndexJob:
     digests: dict[str, str]
     listings: dict[str, list[list[object]]]  # kept shards' bundles, as recorded
     seen: Seen  # the site's pages as this build found them (see shards.site_pages)
+    previous_state: bytes | None = None  # the state file as the last build left it
     runs: list[tuple[Shard, Future[None]]] = field(default_factory=list)
     pool: ThreadPoolExecutor | None = None
+    ended: bool = False  # waited for or abandoned
 
     @property
     def bundle(self) -> Path:
         """The bundle folder in this build's output."""
         return self.site / BUNDLE_DIR
 
-    def wait(self) -> IndexRun:
-        """Wait for every shard run; write the shard list and the state, or fail naming shards."""
+    def _finish_runs(self) -> list[str]:
+        """Wait for every shard run and clear the staging folder; each failed shard's message."""
+        self.ended = True
         problems = []
         for shard, future in self.runs:
             try:
@@ -233,6 +236,23 @@ class IndexJob:
         if self.pool is not None:
             self.pool.shutdown()
         shutil.rmtree(self.staging, ignore_errors=True)
+        return problems
+
+    def abandon(self) -> None:
+        """The build failed: let the runs end, and leave the state as the last build left it.
+
+        The bundle is in the failed build's folder, which is removed; the live output and
+        its index were never touched, so the last state still describes them.
+        """
+        if self.ended:
+            return
+        self._finish_runs()
+        if self.previous_state is not None:
+            write_if_changed(self.state_file.parent, self.state_file.name, self.previous_state)
+
+    def wait(self) -> IndexRun:
+        """Wait for every shard run; write the shard list and the state, or fail naming shards."""
+        problems = self._finish_runs()
         if problems:
             # Never leave part of an index: the search page then says search could not load.
             shutil.rmtree(self.bundle, ignore_errors=True)
@@ -278,7 +298,11 @@ def start_index(
     """
     site = Path(site)
     exe = exe or find_pagefind()
-    recorded, seen = _read_state(state_file)
+    try:
+        previous_state: bytes | None = state_file.read_bytes()
+    except OSError:  # none yet
+        previous_state = None
+    recorded, seen = _read_state(previous_state)
     pages, seen = site_pages(site, (BUNDLE_DIR,), seen)
     if not pages:
         raise SearchIndexError(f"no HTML page to index under {site}")
@@ -299,7 +323,7 @@ def start_index(
     _clear(bundle, set(listings) | ({SHARD_LIST} if not live else set()))
     staging = state_file.parent / "pagefind-staging"
     shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
-    job = IndexJob(site, state_file, staging, live, shards, digests, listings, seen)
+    job = IndexJob(site, state_file, staging, live, shards, digests, listings, seen, previous_state)
     pool = ThreadPoolExecutor(max(1, workers), "pagefind")
     job.pool = pool
 
