@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from breakout_search.indexer import BUNDLE_DIR, SearchIndexError, find_pagefind, start_index
 from breakout_search.shards import is_marked
+from breakout_search.twin import search_twin
 from conftest import build_site
 from test_search import CONTENT, bundle_files, fragments, html_pages, page_url, search_overrides
 
@@ -20,12 +21,13 @@ EDITED = "2011/acpo-social-media/"  # the write-up the edit tests change
 
 
 def marked_pages(output: Path) -> dict[str, bytes]:
-    """URL -> bytes of every page marked data-pagefind-body."""
-    return {
-        page_url(output, p): p.read_bytes()
-        for p in html_pages(output)
-        if b"data-pagefind-body" in p.read_bytes()
-    }
+    """URL -> what Pagefind is given of every page marked data-pagefind-body (its twin if any)."""
+    found = {}
+    for p in html_pages(output):
+        data = p.read_bytes()
+        if b"data-pagefind-body" in data:
+            found[page_url(output, p)] = search_twin(data) or data
+    return found
 
 
 def shards_of(output: Path, urls: set[str]) -> set[str]:

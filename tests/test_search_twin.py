@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -11,7 +12,17 @@ from breakout_search import indexer
 from breakout_search.indexer import BUNDLE_DIR, start_index
 from breakout_search.shards import site_pages
 from breakout_search.twin import TWIN_MARK, search_twin
-from test_search import bundle_files, fragments, searchable_site  # noqa: F401 (a fixture)
+from conftest import build_site
+from test_search import (  # noqa: F401 (a fixture)
+    CONTENT,
+    bundle_files,
+    fragments,
+    html_pages,
+    page_url,
+    search_overrides,
+    searchable_site,
+)
+from test_search_shards import EDITED, SMALL, marked_pages, ran_shards, shards_of
 
 HEAD = b'<!DOCTYPE html>\n<html lang="en">\n<head><title>Ada</title></head>\n'
 
@@ -116,3 +127,40 @@ def test_twins_give_the_bundle_whole_pages_give(
     # And the built site's own bundle is that one.
     assert bundle_files(searchable_site) == with_twins
     assert f"/{person.rel.removesuffix('index.html')}" in fragments(searchable_site)
+
+
+def test_a_change_only_in_ignored_parts_indexes_nothing_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A new title changes the lists on the people, topic and event pages of a write-up, which
+    Pagefind ignores: their shards are not indexed again for it, and the bundle equals a cold
+    build's byte for byte."""
+    caplog.set_level(logging.INFO, logger="breakout.search")
+    content, out = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(CONTENT, content)
+    overrides = search_overrides(BREAKOUT_SEARCH=SMALL)
+    build_site(content, out, **overrides)
+    whole_before = {page_url(out, p): p.read_bytes() for p in html_pages(out)}
+    staged_before = marked_pages(out)
+
+    writeup = content / "writeups" / "2011" / "acpo-social-media.md"
+    text = writeup.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("Title:"))
+    writeup.write_text(text.replace(title, title + " (revisited)", 1), "utf-8")
+    build_site(content, out, **overrides)
+    whole_after = {page_url(out, p): p.read_bytes() for p in html_pages(out)}
+    staged_after = marked_pages(out)
+
+    staged_changed = {u for u in staged_after if staged_before.get(u) != staged_after[u]}
+    lists_only = {
+        u for u in staged_after if u not in staged_changed and whole_before.get(u) != whole_after[u]
+    }
+    assert f"/{EDITED}" in staged_changed
+    assert {u.split("/")[1] for u in lists_only} >= {"people", "topics", "events"}
+    ran = ran_shards(caplog)[-1]
+    assert ran == shards_of(out, staged_changed)
+    assert shards_of(out, lists_only) - ran  # shards holding only such pages were kept
+
+    cold = tmp_path / "cold"
+    build_site(content, cold, cache=tmp_path / "cold-cache", **overrides)
+    assert bundle_files(out) == bundle_files(cold)

@@ -26,7 +26,7 @@ from .twin import TWIN_VERSION, search_twin
 BUNDLE_DIR = "pagefind"  # search.html loads site/pagefind/shards.json and the shards under it
 SHARD_LIST = "shards.json"
 SHARD_PAGES = 400  # default most pages per shard on average (BREAKOUT_SEARCH['SHARD_PAGES'])
-STATE_VERSION = 4  # bump when what the state file records changes
+STATE_VERSION = 5  # bump when what the state file records changes
 DATA_DIRS = ("fragment", "index", "filter")  # a shard's index, loaded by every shard
 RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: the primary shard only
 

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .twin import TWIN_MARK
+from .twin import TWIN_MARK, search_twin
 
 MARK = b"data-pagefind-body"  # an attribute: Pagefind then indexes only pages that have one
 AFTER_MARK = frozenset(b" \t\r\n\f=/>")
@@ -35,8 +35,8 @@ def is_marked(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML page to index: its path under the site (with '/'), the digest of its bytes,
-    and whether it asks to be indexed from its twin (see twin.py)."""
+    """One HTML page to index: its path under the site (with '/'), whether it is indexed
+    from its twin (twin.py), and the digest of the bytes Pagefind is given (the twin's)."""
 
     rel: str
     digest: str
@@ -56,7 +56,7 @@ class Shard:
     primary: bool
 
 
-# page path -> [size, mtime_ns, inode, marked, digest hex, asks for a twin]
+# page path -> [size, mtime_ns, inode, marked, digest hex, indexed from its twin]
 Seen = dict[str, list[object]]
 
 
@@ -103,8 +103,10 @@ def site_pages(
             with open(path, "rb") as f:
                 data = f.read()
             is_page_marked = is_marked(data)
-            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            twin = TWIN_MARK in data
+            # What Pagefind is given: a change in a part it ignores does not index it again.
+            staged = search_twin(data) if is_page_marked and TWIN_MARK in data else None
+            twin = staged is not None
+            digest = hashlib.blake2b(staged if twin else data, digest_size=16).hexdigest()
             now[rel] = [*key, is_page_marked, digest, twin]
         page = Page(rel, digest, twin)
         every.append(page)
@@ -144,7 +146,7 @@ def plan(pages: list[Page], per_shard: int) -> list[Shard]:
 
 
 def pages_part(shard: Shard) -> bytes:
-    """Digest of a shard's pages: each path and the digest of its bytes, in path order."""
+    """Digest of a shard's pages: each path and the digest of what Pagefind is given, in path order."""
     h = hashlib.blake2b(digest_size=32)
     for page in shard.pages:
         h.update(f"{page.rel}\0{page.digest}\0".encode("utf-8", "surrogateescape"))
