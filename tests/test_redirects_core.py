@@ -49,6 +49,24 @@ def test_render_gives_pages_and_host_files_from_any_pairs() -> None:
     assert render([]) == {}
 
 
+def test_redirects_paged_elsewhere_are_in_the_host_files_only() -> None:
+    """`also`: no page of its own; listed in order; an own redirect for the same path wins."""
+    files = render(
+        [Redirect("/b/", "/mine/")],
+        also=[Redirect("/a/", "/session/"), Redirect("/b/", "/theirs/")],
+    )
+    assert sorted(files) == ["_redirects", "b/index.html", "redirects.nginx.map"]
+    assert files["_redirects"] == "/a/ /session/ 301\n/b/ /mine/ 301\n"
+    assert files["redirects.nginx.map"].splitlines()[2:] == [
+        '"/a/" "/session/";',
+        '"/b/" "/mine/";',
+    ]
+    assert sorted(render([], also=[Redirect("/a/", "/s/")])) == [
+        "_redirects",
+        "redirects.nginx.map",
+    ]
+
+
 def test_write_never_replaces_a_page_of_the_site(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b/index.html").write_text("<!DOCTYPE html><p>A real page</p>")

@@ -40,6 +40,16 @@ def test_the_old_session_address_redirects_to_the_new_one(launch_site: Path) -> 
     assert "data-pagefind-body" not in old.read_text(encoding="utf-8")
 
 
+def test_the_host_files_send_the_old_session_address_on(launch_site: Path) -> None:
+    """`_redirects` and the nginx map list it beside content/redirects.toml's, with a 301."""
+    old = "/" + OLD.removesuffix("index.html")
+    netlify = (launch_site / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert f"{old} {NEW} 301" in netlify
+    assert netlify == sorted(netlify)  # one list, by old path
+    nginx = (launch_site / "redirects.nginx.map").read_text(encoding="utf-8")
+    assert f'"{old}" "{NEW}";' in nginx.splitlines()
+
+
 def test_no_page_path_component_is_over_60_characters(launch_site: Path) -> None:
     for path in launch_site.rglob("*"):
         if path.is_file() and not is_redirect(path):

@@ -16,7 +16,8 @@ from breakout_kernel.settings import Option, is_type, positive_int
 from breakout_kernel.writing import local_context
 from breakout_memo.glue import Memo
 from breakout_memo.glue import current as current_memo
-from breakout_redirects.core import redirect_page
+from breakout_redirects.core import Redirect, redirect_page
+from breakout_redirects.glue import add_paged_elsewhere
 from breakout_text.optout import optout_options
 from pelican import signals
 from pelican.generators import Generator
@@ -26,7 +27,7 @@ from .core import DEFAULTS, build_index
 from .entities import Entity, SiteIndex
 from .entries import install_memos
 from .fingerprints import page_fingerprint
-from .redirects import session_redirects
+from .redirects import old_path, session_redirects
 
 
 def _strings(value: Any) -> bool:
@@ -222,6 +223,15 @@ class IndexGenerator(Generator):
             )
         attach(self.index)  # before the articles generator writes the write-up pages
         self.context["breakout_index"] = self.index
+        # The host files (_redirects, the nginx map) send the old session addresses on too.
+        siteurl = str(self.context.get("SITEURL", ""))
+        add_paged_elsewhere(
+            settings,
+            [
+                Redirect(old_path(save_as), url)
+                for save_as, url in session_redirects(self.index.sessions, settings, siteurl)
+            ],
+        )
 
     def pages(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """(save_as, template, url, template variables) of every index page, in a fixed order."""

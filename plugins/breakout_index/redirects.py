@@ -32,3 +32,8 @@ def session_redirects(
         if path not in pages:  # never over another session's page
             found.append((path, f"{siteurl}/{session.url}"))
     return sorted(found)
+
+
+def old_path(save_as: str) -> str:
+    """The address a redirect page saved as save_as answers: '/…/' for a folder's index.html."""
+    return "/" + save_as.removesuffix("index.html")

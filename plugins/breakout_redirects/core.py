@@ -119,12 +119,17 @@ def nginx_map(redirects: Iterable[Redirect]) -> str:
     return head + "".join(f"{quote(r.old)} {quote(r.url)};\n" for r in redirects)
 
 
-def render(redirects: Iterable[Redirect]) -> dict[str, str]:
-    """Every file the redirects need, by path relative to the output folder (sorted)."""
-    ordered = sorted({r.old: r for r in redirects}.values(), key=lambda r: r.old)
+def render(redirects: Iterable[Redirect], also: Iterable[Redirect] = ()) -> dict[str, str]:
+    """Every file the redirects need, by path relative to the output folder (sorted).
+
+    also: redirects whose pages another writer makes (a renamed session's old address):
+    listed in the host files only, and overridden by one of `redirects` for the same path.
+    """
+    mine = {r.old: r for r in redirects}
+    ordered = sorted({**{r.old: r for r in also}, **mine}.values(), key=lambda r: r.old)
     if not ordered:
         return {}
-    files = {page_file(r.old): redirect_page(r.url) for r in ordered}
+    files = {page_file(r.old): redirect_page(r.url) for r in ordered if r.old in mine}
     files[NETLIFY] = netlify_file(ordered)
     files[NGINX] = nginx_map(ordered)
     return files

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from breakout_kernel import build
 from breakout_kernel.errors import report
 
 from breakout_redirects.core import Entry, Redirect, page_file, parse_file, render, write
 
 FILE = "redirects.toml"
+
+
+@dataclass
+class PagedElsewhere:
+    """This build's redirects whose pages other plugins write (a renamed session's old address)."""
+
+    redirects: list[Redirect] = field(default_factory=list)
+
+
+def add_paged_elsewhere(settings: dict[str, Any], redirects: Iterable[Redirect]) -> None:
+    """List these redirects in this build's `_redirects` and nginx map too (their pages are the
+    caller's). Call it before all_generators_finalized, when the host files are written."""
+    this = build.current(settings)
+    if this is not None:
+        this.part(PagedElsewhere).redirects.extend(redirects)
 
 
 def _content_pages(generators: list[Any]) -> tuple[dict[str, str], set[str]]:
@@ -80,7 +98,9 @@ def write_redirects(generators: list[Any]) -> None:
             )
         else:
             kept.append(redirect)
-    for rel in write(Path(settings["OUTPUT_PATH"]), render(kept)):
+    this = build.current(settings)
+    elsewhere = this.part(PagedElsewhere).redirects if this is not None else []
+    for rel in write(Path(settings["OUTPUT_PATH"]), render(kept, also=elsewhere)):
         report(
             source, None, f"{rel} is a file of this site, not a redirect page: remove that redirect"
         )
