@@ -14,23 +14,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .twin import TWIN_MARK, search_twin
+from .twin import TWIN_MARK, attribute_at, search_twin
 
 MARK = b"data-pagefind-body"  # an attribute: Pagefind then indexes only pages that have one
-AFTER_MARK = frozenset(b" \t\r\n\f=/>")
 
 
 def is_marked(data: bytes) -> bool:
     """Whether a page has a tag with data-pagefind-body (not merely text that mentions it)."""
-    at = data.find(MARK)
-    while at >= 0:
-        # Inside a tag (the last '<' is after the last '>'), an attribute name of its own.
-        inside = data.rfind(b"<", 0, at) > data.rfind(b">", 0, at)
-        end = at + len(MARK)
-        if inside and data[at - 1 : at].isspace() and end < len(data) and data[end] in AFTER_MARK:
-            return True
-        at = data.find(MARK, end)
-    return False
+    return attribute_at(data, MARK) >= 0
 
 
 @dataclass(frozen=True)

@@ -22,32 +22,44 @@ TWIN_MARK = b"data-search-twin"  # on the data-pagefind-body element: its twin m
 TWIN_VERSION = 1  # bump when the cut changes: shards indexed from older twins are redone
 
 _NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)[\s/>]")
-_AFTER_NAME = frozenset(b" \t\r\n\f=/>")
+_AFTER_ATTRIBUTE = frozenset(b" \t\r\n\f=/>")  # what may follow an attribute's name
 _ENDS = (b" ", b"\t", b"\r", b"\n", b"\f", b"/", b">")  # what may follow a tag name
+
+
+def attribute_at(data: bytes, attribute: bytes, start: int = 0, limit: int | None = None) -> int:
+    """Where the first attribute so named in a tag of data[start:limit] begins, or -1.
+
+    An attribute name of its own inside a tag: not text that mentions it, nor part of a
+    longer name (data-pagefind-body-x).
+    """
+    limit = len(data) if limit is None else limit
+    at = data.find(attribute, start, limit)
+    while at >= 0:
+        end = at + len(attribute)
+        if (
+            data.rfind(b"<", start, at) > data.rfind(b">", start, at)
+            and data[at - 1 : at].isspace()
+            and end < len(data)
+            and data[end] in _AFTER_ATTRIBUTE
+        ):
+            return at
+        at = data.find(attribute, end, limit)
+    return -1
 
 
 def _start_tag(
     data: bytes, attribute: bytes, start: int, limit: int
 ) -> tuple[int, int, bytes] | None:
     """The first start tag in data[start:limit] with the attribute: (its start, its end, its name)."""
-    at = data.find(attribute, start, limit)
-    while at >= 0:
-        end = at + len(attribute)
-        lt = data.rfind(b"<", start, at)
-        # An attribute name of its own inside a tag: not text, nor part of a longer name.
-        if (
-            lt > data.rfind(b">", start, at)
-            and data[at - 1 : at].isspace()
-            and data[end : end + 1]
-            and data[end] in _AFTER_NAME
-        ):
-            name = _NAME.match(data, lt)
-            close = data.find(b">", end, limit)
-            if name is None or close < 0:
-                return None
-            return lt, close + 1, name.group(1)
-        at = data.find(attribute, end, limit)
-    return None
+    at = attribute_at(data, attribute, start, limit)
+    if at < 0:
+        return None
+    lt = data.rfind(b"<", start, at)
+    name = _NAME.match(data, lt)
+    close = data.find(b">", at + len(attribute), limit)
+    if name is None or close < 0:
+        return None
+    return lt, close + 1, name.group(1)
 
 
 def _element_end(data: bytes, name: bytes, after: int, limit: int) -> int | None:
