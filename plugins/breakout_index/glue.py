@@ -200,6 +200,8 @@ class IndexGenerator(Generator):
     """Builds the SiteIndex from the published write-ups and writes the people/topic/event/session pages."""
 
     index: SiteIndex | None = None
+    # (old save_as, new URL) of each session's address under the earlier slug rule
+    old_sessions: tuple[tuple[str, str], ...] = ()
 
     def generate_context(self) -> None:
         """Index the articles (comments are already attached) and publish context['breakout_index']."""
@@ -223,14 +225,11 @@ class IndexGenerator(Generator):
             )
         attach(self.index)  # before the articles generator writes the write-up pages
         self.context["breakout_index"] = self.index
-        # The host files (_redirects, the nginx map) send the old session addresses on too.
         siteurl = str(self.context.get("SITEURL", ""))
+        self.old_sessions = tuple(session_redirects(self.index.sessions, settings, siteurl))
+        # The host files (_redirects, the nginx map) send the old session addresses on too.
         add_paged_elsewhere(
-            settings,
-            [
-                Redirect(old_path(save_as), url)
-                for save_as, url in session_redirects(self.index.sessions, settings, siteurl)
-            ],
+            settings, [Redirect(old_path(save_as), url) for save_as, url in self.old_sessions]
         )
 
     def pages(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
@@ -304,12 +303,9 @@ class IndexGenerator(Generator):
 
     def write_redirects(self, writer: Any) -> None:
         """Sessions' old addresses: small pages sending readers on (not announced: no sitemap entry)."""
-        if self.index is None:
-            return
-        siteurl = str(self.context.get("SITEURL", ""))
         # The live output's page when the build writes into a fresh folder, else this one.
         previous = self.settings.get("LIVE_OUTPUT_PATH") or writer.output_path
-        for save_as, url in session_redirects(self.index.sessions, self.settings, siteurl):
+        for save_as, url in self.old_sessions:  # found with the index
             path = sanitised_join(writer.output_path, save_as)
             data = redirect_page(url).encode("utf-8")
             if carry_if_same(previous, save_as, path, data):
