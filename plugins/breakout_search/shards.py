@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .twin import TWIN_MARK, attribute_at, search_twin
+from .twin import attribute_at, search_twin
 
 MARK = b"data-pagefind-body"  # an attribute: Pagefind then indexes only pages that have one
 
@@ -95,7 +95,7 @@ def site_pages(
                 data = f.read()
             is_page_marked = is_marked(data)
             # What Pagefind is given: a change in a part it ignores does not index it again.
-            staged = search_twin(data) if is_page_marked and TWIN_MARK in data else None
+            staged = search_twin(data) if is_page_marked else None
             twin = staged is not None
             digest = hashlib.blake2b(staged if twin else data, digest_size=16).hexdigest()
             now[rel] = [*key, is_page_marked, digest, twin]

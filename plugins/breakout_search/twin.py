@@ -62,6 +62,15 @@ def _start_tag(
     return lt, close + 1, name.group(1)
 
 
+def _tag_at(data: bytes, prefix: bytes, start: int, limit: int) -> int:
+    """Where the first tag starting with prefix ('<name' or '</name') is in data[start:limit],
+    its name not a longer one (<section, not <sectionx); -1 if none."""
+    at = data.find(prefix, start, limit)
+    while at >= 0 and data[at + len(prefix) : at + len(prefix) + 1] not in _ENDS:
+        at = data.find(prefix, at + len(prefix), limit)
+    return at
+
+
 def _element_end(data: bytes, name: bytes, after: int, limit: int) -> int | None:
     """The end of the end tag closing the element whose start tag ends at after, or None.
 
@@ -72,14 +81,10 @@ def _element_end(data: bytes, name: bytes, after: int, limit: int) -> int | None
     depth = 0
     at = after
     while True:
-        close = data.find(closing, at, limit)
-        while close >= 0 and data[close + len(closing) : close + len(closing) + 1] not in _ENDS:
-            close = data.find(closing, close + len(closing), limit)  # a longer name
+        close = _tag_at(data, closing, at, limit)
         if close < 0:
             return None
-        inner = data.find(opening, at, close)
-        while inner >= 0 and data[inner + len(opening) : inner + len(opening) + 1] not in _ENDS:
-            inner = data.find(opening, inner + len(opening), close)
+        inner = _tag_at(data, opening, at, close)
         if inner >= 0:  # an element of the same name opens first: its end tag is not ours
             depth += 1
             at = inner + len(opening)
