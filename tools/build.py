@@ -174,7 +174,7 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
         # A build that raised before finalized may still have its output lane writing here.
         kernel = sys.modules.get("breakout_kernel.build")
         if kernel is not None:
-            kernel.abort_lane()
+            kernel.abort_build()
         if ahead is not None:
             ahead.abandon()
         shutil.rmtree(new, ignore_errors=True)

@@ -90,7 +90,7 @@ def current(settings: Mapping[str, Any] | None = None) -> Build | None:
 
 def start(settings: dict[str, Any]) -> Build:
     """Begin a build: count errors from now on, relax the collector, forget the last build."""
-    abort_lane()  # a build that raised before finalized may have left its lane running
+    abort_build()  # a build that raised before finalized may have left its lane running
     collector.relax()
     errors.start()
     content = os.path.abspath(settings["PATH"])
@@ -196,14 +196,14 @@ def join_lane(settings: Mapping[str, Any]) -> None:
 
 
 def on_abort(settings: Mapping[str, Any], stop: Callable[[], None]) -> None:
-    """Have stop() run if this build fails (abort_lane), before its output is removed."""
+    """Have stop() run if this build fails (abort_build), before its output is removed."""
     this = current(settings)
     if this is not None:
         this.part(Aborts).stops.append(stop)
 
 
-def abort_lane() -> None:
-    """Kill the lane of the build under way, if it is still running, and run its stops (it failed)."""
+def abort_build() -> None:
+    """The build under way failed: kill its lane if it still runs, and run the stops (on_abort)."""
     this = current()
     if this is None:
         return
@@ -236,7 +236,7 @@ def on_finalized(pelican: Any) -> None:
     build = current(pelican.settings)
     fail = build.fail_on_errors if build is not None else True
     if errors.error_count() and fail:
-        abort_lane()  # the lane is joined: this stops what pages_written started
+        abort_build()  # the lane is joined: this runs the stops of what pages_written started
         errors.finish()
     errors.stop()
 
