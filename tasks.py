@@ -70,7 +70,7 @@ def build(c: Context, workers: int = 0) -> None:
 @task
 def clean(c: Context) -> None:
     """Remove output/, the content cache and what an interrupted build left beside output/."""
-    from tools.build import clear_staging, staging_folders
+    from tools.build import clear_staging, remove_staging, spare_folder, staging_folders
     from tools.removal import leftovers, wait_until_removed
 
     for folder in (OUTPUT, CACHE):
@@ -81,6 +81,7 @@ def clean(c: Context) -> None:
     if not wait_until_removed(old):  # for the removers: a killed one's leftovers, or at work
         names = ", ".join(p.name for p in leftovers(old))
         print(f"left beside output/ (not made by a build, or still being removed): {names}")
+    remove_staging(spare_folder(OUTPUT))  # after the removers: the last one may have made it
 
 
 @task(pre=[clean])

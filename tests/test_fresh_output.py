@@ -16,7 +16,7 @@ from breakout_kernel.errors import BuildFailed
 from breakout_memo.stats import Stats
 from conftest import FIXTURES, build_site
 
-from tools.build import OutputInTheWay, staging_folders
+from tools.build import STAGING_MARK, OutputInTheWay, spare_folder, staging_folders
 from tools.golden import compare_trees
 from tools.removal import wait_until_removed
 
@@ -79,9 +79,15 @@ def test_a_build_leaves_exactly_the_files_it_wrote(site: Path, tmp_path: Path) -
     # The live output's folders were made ahead (tools/skeleton.py); people/me was not used.
     assert folders(output) == folders(cold)
     assert beside.read_text(encoding="utf-8") == "not the build's"
-    # The replaced output is removed by a detached child (tools/removal.py).
+    # The replaced output is emptied by a detached child (tools/removal.py); its folders
+    # are kept beside the output for the next build, with no file but the staging mark.
     assert wait_until_removed(staging_folders(output)[1])
+    spare = spare_folder(output)
+    assert [p.relative_to(spare).as_posix() for p in spare.rglob("*") if not p.is_dir()] == [
+        STAGING_MARK
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".output.breakout-spare",
         "cache",
         "cold",
         "cold-cache",
@@ -184,3 +190,37 @@ def test_a_page_whose_name_was_a_folder_in_the_last_output_is_written(
     build_site(site, cold, cache=tmp_path / "cold-cache", **moved)
     assert compare_trees(cold, output) == []
     assert folders(output) == folders(cold)
+
+
+def test_a_rebuild_starts_from_the_spare_folders_and_leaves_none_empty(
+    site: Path, tmp_path: Path
+) -> None:
+    # Build 3 starts from build 1's folders (the spare): the folder of a write-up renamed
+    # in build 3 is there from the spare and from the live output, and must not stay.
+    output = tmp_path / "output"
+    build(site, output)
+    build(site, output)
+    spare = spare_folder(output)
+    assert wait_until_removed(staging_folders(output)[1])
+    assert (spare / Path(PCC).parent).is_dir()
+    inode = spare.stat().st_ino
+    (site / "writeups" / "2012" / "blc12-pcc.md").rename(site / "writeups" / "2012" / "pcc.md")
+    warm = build(site, output)
+    assert warm.skipped > 0
+    assert output.stat().st_ino == inode  # the spare became the output
+    assert not (output / Path(PCC).parent).exists()
+    cold = tmp_path / "cold"
+    build_site(site, cold, cache=tmp_path / "cold-cache", **OFF)
+    assert compare_trees(cold, output) == []
+    assert folders(output) == folders(cold)
+
+
+def test_a_spare_is_not_taken_for_a_build_without_a_live_output(site: Path, tmp_path: Path) -> None:
+    # No live output means no skeleton to clear the spare's unused folders: it waits.
+    output = tmp_path / "output"
+    spare = spare_folder(output)
+    (spare / "people" / "gone").mkdir(parents=True)
+    (spare / STAGING_MARK).touch()
+    build(site, output)
+    assert (spare / "people" / "gone").is_dir()
+    assert not (output / "people" / "gone").exists()

@@ -17,7 +17,7 @@ import pytest
 from conftest import FIXTURES, build_site
 
 from tools import removal, skeleton
-from tools.build import STAGING_MARK, staging_folders
+from tools.build import STAGING_MARK, spare_folder, staging_folders
 
 OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
 
@@ -91,6 +91,40 @@ def test_remove_later_renames_at_once_and_a_detached_child_removes(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_with_a_spare_the_child_keeps_the_folders_and_removes_every_file(tmp_path: Path) -> None:
+    old = tree(tmp_path / ".output.breakout-old", ["a/index.html", "b/c/index.html"], ["d"])
+    (old / STAGING_MARK).touch()
+    (tmp_path / "elsewhere.html").write_text("x", encoding="utf-8")
+    (old / "b" / "link").symlink_to(tmp_path / "elsewhere.html")
+    (old / "b" / "folder-link").symlink_to(old / "a", target_is_directory=True)
+    spare = tmp_path / ".output.breakout-spare"
+    removal.remove_later(old, STAGING_MARK, spare)
+    assert removal.wait_until_removed(old, timeout=30)
+    assert relative_folders(spare) == ["a", "b", "b/c", "d"]
+    assert sorted(p.name for p in spare.rglob("*") if not p.is_dir()) == [STAGING_MARK]
+    assert (tmp_path / "elsewhere.html").read_text(encoding="utf-8") == "x"  # not followed
+
+
+def test_with_a_spare_already_there_the_child_removes_the_whole_tree(tmp_path: Path) -> None:
+    old = tree(tmp_path / ".output.breakout-old", ["a/index.html"])
+    (old / STAGING_MARK).touch()
+    spare = tree(tmp_path / ".output.breakout-spare", [], ["kept"])
+    removal.remove_later(old, STAGING_MARK, spare)
+    assert removal.wait_until_removed(old, timeout=30)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.breakout-spare"]
+    assert relative_folders(spare) == ["kept"]
+
+
+def test_finish_after_a_spare_removes_its_folders_the_build_left_empty(tmp_path: Path) -> None:
+    source = tree(tmp_path / "live", ["people/ann/index.html", "people/bob/index.html"])
+    target = tree(tmp_path / "new", [], ["people/ann", "people/gone/feed", "2011/old"])
+    ahead = skeleton.start(source, target, spare=True)
+    assert ahead is not None
+    (target / "people" / "ann" / "index.html").write_text("new", encoding="utf-8")
+    ahead.finish()
+    assert relative_folders(target) == ["people", "people/ann"]
+
+
 def test_leftovers_of_a_dead_remover_are_removed_others_left_alone(tmp_path: Path) -> None:
     old = tmp_path / ".output.breakout-old"
     dead = tree(tmp_path / ".output.breakout-old.1-2", ["a/index.html"])
@@ -141,6 +175,8 @@ def test_invoke_clean_removes_what_a_killed_remover_left(
     _new, old = staging_folders(output)
     left = tree(old.with_name(old.name + ".7-8"), ["a/index.html"])
     (left / STAGING_MARK).touch()
+    spare = tree(spare_folder(output), [], ["a/b"])
+    (spare / STAGING_MARK).touch()
     tasks.clean.body(None)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
     assert capsys.readouterr().out == ""

@@ -98,6 +98,23 @@ def staging_folders(final: Path) -> tuple[Path, Path]:
     )
 
 
+def spare_folder(final: Path) -> Path:
+    """Where the last replaced output's folders wait, emptied of files, for the next build."""
+    return final.with_name(f".{final.name}.breakout-spare")
+
+
+def take_spare(final: Path, new: Path) -> bool:
+    """Make the spare tree of folders the build's fresh folder, if one is ready; True if so."""
+    spare = spare_folder(final)
+    if not (spare / STAGING_MARK).is_file() or removal.being_removed(spare, STAGING_MARK):
+        return False
+    try:
+        os.rename(spare, new)
+    except OSError:
+        return False
+    return True
+
+
 def remove_staging(folder: Path) -> None:
     """Remove a folder an earlier (crashed) build left beside the output; refuse anyone else's."""
     if not os.path.lexists(folder):
@@ -128,8 +145,12 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def _swap_in(new: Path, final: Path, old: Path, keep: list[str]) -> None:
-    """Make `new` the output at `final`; the replaced output is removed by a detached child."""
+def _swap_in(new: Path, final: Path, old: Path, keep: list[str], spare: Path | None) -> None:
+    """Make `new` the output at `final`; the replaced output is removed by a detached child.
+
+    spare: where the child leaves the replaced output's folders for the next build (None:
+    it removes them too).
+    """
     (new / STAGING_MARK).unlink(missing_ok=True)
     if not os.path.lexists(final):
         os.rename(new, final)
@@ -143,27 +164,34 @@ def _swap_in(new: Path, final: Path, old: Path, keep: list[str]) -> None:
         os.rename(final, old)
         os.rename(new, final)
     (old / STAGING_MARK).touch()  # a remover that dies leaves a folder the next build removes
-    removal.remove_later(old, STAGING_MARK)  # the build returns while a child removes it
+    # The build returns while a child empties it; its folders become the next build's.
+    removal.remove_later(old, STAGING_MARK, spare)
 
 
 @contextmanager
-def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
+def fresh_output(settings: dict[str, Any], spare: bool = True) -> Iterator[None]:
     """Point the build at a fresh folder beside OUTPUT_PATH; swap it in only if the build succeeds.
 
     A failed build leaves the previous output exactly as it was; a successful one leaves
     exactly the files it wrote (pages the memo skipped are hard links to the old ones).
     Nothing outside the output folder and the folders beside it named after it
     (`.<name>.breakout-new`, `.<name>.breakout-old` and the replaced trees renamed from
-    that one while a detached child removes them: tools/removal.py) is touched.
+    that one while a detached child removes them: tools/removal.py; `.<name>.breakout-spare`,
+    the last replaced tree's folders, emptied of files, which a rebuild starts from) is
+    touched. spare=False (a one-off build, such as a golden tree's): no spare is taken
+    or left.
     """
     final = Path(settings["OUTPUT_PATH"])
     if os.path.lexists(final) and (final.is_symlink() or not final.is_dir()):
         raise OutputInTheWay(f"{final} is not a folder: the build will not replace it")
     clear_staging(final)
     new, old = staging_folders(final)
-    new.mkdir(parents=True)
-    (new / STAGING_MARK).touch()
-    ahead = skeleton.start(final, new)  # a warm rebuild: make the live output's folders ahead
+    # A spare's folders are only removed where left empty by a skeleton: warm rebuilds only.
+    taken = spare and final.is_dir() and take_spare(final, new)
+    if not taken:
+        new.mkdir(parents=True)
+        (new / STAGING_MARK).touch()
+    ahead = skeleton.start(final, new, taken)  # a warm rebuild: the live output's folders
     settings["OUTPUT_PATH"] = str(new)
     settings[LIVE_OUTPUT] = str(final)
     # The folder is empty already; Pelican's emptying would only remove the mark.
@@ -184,7 +212,8 @@ def fresh_output(settings: dict[str, Any]) -> Iterator[None]:
         settings.pop(LIVE_OUTPUT, None)
     if ahead is not None:
         ahead.finish()  # before the swap: the folders the build left empty go
-    _swap_in(new, final, old, list(settings.get("OUTPUT_RETENTION") or []))
+    retained = list(settings.get("OUTPUT_RETENTION") or [])
+    _swap_in(new, final, old, retained, spare_folder(final) if spare else None)
 
 
 _exit_registered = False
@@ -213,11 +242,15 @@ def run_pelican(
     output: Path | None = None,
     cache: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
+    spare: bool = True,
 ) -> dict[str, Any]:
-    """Build once into a fresh folder swapped in at the end; raises if the build fails."""
+    """Build once into a fresh folder swapped in at the end; raises if the build fails.
+
+    spare: keep the replaced output's folders for the next build (fresh_output).
+    """
     settings = load_settings(conf, path=path, output=output, cache=cache, overrides=overrides)
     detach_unlisted_plugins(settings)
     leave_last_build_at_exit()
-    with fresh_output(settings):
+    with fresh_output(settings, spare):
         Pelican(settings).run()
     return settings

@@ -63,6 +63,7 @@ def build_fixture(fixture_dir: Path | str, output: Path | str) -> None:
             output=Path(output),
             cache=Path(cache),
             overrides={"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, **GOLDEN_OVERRIDES},
+            spare=False,  # nothing beside tests/golden/expected: the tree is rebuilt from scratch
         )
 
 

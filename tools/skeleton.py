@@ -11,8 +11,12 @@ time, while the main thread renders.) Writers that get to a folder first make it
 themselves; both sides take "exists" as done. Folders the build left empty are removed
 at the end, so the output is exactly what a build without the child leaves.
 
-Run as a script: `python skeleton.py SOURCE TARGET` makes the folders and then prints the
-ones it made, each ended by a NUL byte.
+A rebuild that starts from the spare (the last replaced output's folders, emptied by
+tools/removal.py) finds most folders there already; any of the spare's folders may be one
+this build leaves empty, so the child then reports every folder of the target.
+
+Run as a script: `python skeleton.py SOURCE TARGET [--spare]` makes the folders and then
+prints the ones it made (with --spare: every folder of TARGET), each ended by a NUL byte.
 """
 
 from __future__ import annotations
@@ -42,13 +46,27 @@ def copy_folders(source: str, target: str) -> list[str]:
     return made
 
 
+def target_folders(target: str) -> list[str]:
+    """Every folder under target, parents first (the target itself left out)."""
+    found: list[str] = []
+    for folder, _subfolders, _files in os.walk(target):
+        if folder != target:
+            found.append(folder)
+    return found
+
+
 class Skeleton:
     """The child process copying one tree's folders into another."""
 
-    def __init__(self, source: Path, target: Path) -> None:
-        """Start the child (its output is read at finish: it prints only when done)."""
+    def __init__(self, source: Path, target: Path, spare: bool = False) -> None:
+        """Start the child (its output is read at finish: it prints only when done).
+
+        spare: target is a spare tree of folders (tools/removal.py), so the child reports
+        all of target's folders, not only those it made: any of them may be left empty.
+        """
+        argv = [sys.executable, "-I", "-S", __file__, str(source), str(target)]
         self._child = subprocess.Popen(
-            [sys.executable, "-I", "-S", __file__, str(source), str(target)],
+            argv + (["--spare"] if spare else []),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -67,13 +85,15 @@ class Skeleton:
         self._child.communicate()
 
 
-def start(source: Path, target: Path) -> Skeleton | None:
+def start(source: Path, target: Path, spare: bool = False) -> Skeleton | None:
     """Start copying source's folders into target, if source is a folder (a warm rebuild)."""
     if not source.is_dir() or source.is_symlink():
         return None
-    return Skeleton(source, target)
+    return Skeleton(source, target, spare)
 
 
 if __name__ == "__main__":
     made = copy_folders(sys.argv[1], sys.argv[2])
+    if sys.argv[3:] == ["--spare"]:
+        made = target_folders(sys.argv[2])
     sys.stdout.buffer.write(b"".join(os.fsencode(folder) + b"\0" for folder in made))
