@@ -1,12 +1,15 @@
-"""breakout_redirects in a real build: a redirect naming no write-up fails the build by line."""
+"""breakout_redirects in a real build: a redirect naming no write-up fails the build by line;
+a line for a renamed session's old address wins over breakout_index's redirect."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_site
+from bs4 import BeautifulSoup
+from conftest import FIXTURES, build_site
 from import_helpers import new_site
 
 
@@ -31,3 +34,27 @@ def test_unknown_target_and_clash_fail_the_build_naming_the_line(
     build_site(content, tmp_path / "out", BREAKOUT_SEARCH={"ENABLED": False})
     assert (tmp_path / "out/old-contact/index.html").is_file()
     assert "<p>Write to the editors.</p>" in (tmp_path / "out/contact/index.html").read_text()
+
+
+def test_a_redirects_toml_line_for_a_renamed_sessions_old_address_wins_everywhere(
+    tmp_path: Path,
+) -> None:
+    # The session's old address is also one breakout_index redirects (tests/golden/expected/
+    # _redirects); the page and the host files must agree on the toml's target.
+    old = (
+        "/events/bluelightcamp-2012/should-police-crime-commissioner-candidates-use-social-"
+        "media-during-the-election-ee7cb547/"
+    )
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "golden-site", content)
+    (content / "redirects.toml").write_text(f'"{old}" = "https://example.org/moved/"\n')
+    out = tmp_path / "out"
+    build_site(content, out, BREAKOUT_SEARCH={"ENABLED": False})
+    page = BeautifulSoup((out / old.strip("/") / "index.html").read_text(), "html.parser")
+    assert page.find("meta", attrs={"http-equiv": "refresh"})["content"] == (
+        "0; url=https://example.org/moved/"
+    )
+    netlify = (out / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert [line for line in netlify if line.startswith(old + " ")] == [
+        f"{old} https://example.org/moved/ 301"
+    ]

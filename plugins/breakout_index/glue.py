@@ -17,7 +17,7 @@ from breakout_kernel.writing import local_context
 from breakout_memo.glue import Memo
 from breakout_memo.glue import current as current_memo
 from breakout_redirects.core import Redirect, redirect_page
-from breakout_redirects.glue import add_paged_elsewhere
+from breakout_redirects.glue import add_paged_elsewhere, claimed_by_toml
 from breakout_text.optout import optout_options
 from pelican import signals
 from pelican.generators import Generator
@@ -305,7 +305,10 @@ class IndexGenerator(Generator):
         """Sessions' old addresses: small pages sending readers on (not announced: no sitemap entry)."""
         # The live output's page when the build writes into a fresh folder, else this one.
         previous = self.settings.get("LIVE_OUTPUT_PATH") or writer.output_path
+        claimed = claimed_by_toml(self.settings)  # a redirects.toml line for the path wins
         for save_as, url in self.old_sessions:  # found with the index
+            if save_as in claimed:
+                continue
             path = sanitised_join(writer.output_path, save_as)
             data = redirect_page(url).encode("utf-8")
             if carry_if_same(previous, save_as, path, data):

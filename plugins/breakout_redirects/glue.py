@@ -18,9 +18,14 @@ FILE = "redirects.toml"
 
 @dataclass
 class PagedElsewhere:
-    """This build's redirects whose pages other plugins write (a renamed session's old address)."""
+    """This build's redirects whose pages other plugins write (a renamed session's old address).
+
+    claimed: the page files content/redirects.toml's redirects took (written before the
+    other plugins write theirs): a line there for the same old address wins everywhere.
+    """
 
     redirects: list[Redirect] = field(default_factory=list)
+    claimed: set[str] = field(default_factory=set)
 
 
 def add_paged_elsewhere(settings: dict[str, Any], redirects: Iterable[Redirect]) -> None:
@@ -29,6 +34,12 @@ def add_paged_elsewhere(settings: dict[str, Any], redirects: Iterable[Redirect])
     this = build.current(settings)
     if this is not None:
         this.part(PagedElsewhere).redirects.extend(redirects)
+
+
+def claimed_by_toml(settings: dict[str, Any]) -> set[str]:
+    """Page files (relative to the output) this build's redirects.toml wrote: leave them alone."""
+    this = build.current(settings)
+    return this.part(PagedElsewhere).claimed if this is not None else set()
 
 
 def _content_pages(generators: list[Any]) -> tuple[dict[str, str], set[str]]:
@@ -99,8 +110,9 @@ def write_redirects(generators: list[Any]) -> None:
         else:
             kept.append(redirect)
     this = build.current(settings)
-    elsewhere = this.part(PagedElsewhere).redirects if this is not None else []
-    for rel in write(Path(settings["OUTPUT_PATH"]), render(kept, also=elsewhere)):
+    elsewhere = this.part(PagedElsewhere) if this is not None else PagedElsewhere()
+    elsewhere.claimed.update(page_file(redirect.old) for redirect in kept)
+    for rel in write(Path(settings["OUTPUT_PATH"]), render(kept, also=elsewhere.redirects)):
         report(
             source, None, f"{rel} is a file of this site, not a redirect page: remove that redirect"
         )
