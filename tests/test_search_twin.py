@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -164,3 +165,21 @@ def test_a_change_only_in_ignored_parts_indexes_nothing_again(
     cold = tmp_path / "cold"
     build_site(content, cold, cache=tmp_path / "cold-cache", **overrides)
     assert bundle_files(out) == bundle_files(cold)
+
+
+@pytest.mark.parametrize(
+    ("version", "kept"),
+    [
+        ([indexer.STATE_VERSION, indexer.TWIN_VERSION], True),
+        ([indexer.STATE_VERSION, indexer.TWIN_VERSION + 1], False),  # records of another cut
+        (indexer.STATE_VERSION, False),  # before the twin's version was recorded
+    ],
+)
+def test_the_search_state_is_dropped_when_the_twins_cut_changes(
+    version: object, kept: bool
+) -> None:
+    # Each page's record holds its twin's digest: after another cut none of them holds.
+    shards = {"000": {"digest": "d", "bundle": []}}
+    pages = {"people/ann/index.html": [1, 2, 3, 4, "e", True]}
+    data = json.dumps({"version": version, "shards": shards, "pages": pages}).encode()
+    assert indexer._read_state(data) == ((shards, pages) if kept else ({}, {}))

@@ -169,7 +169,8 @@ def _read_state(data: bytes | None) -> tuple[dict[str, dict[str, object]], Seen]
         state = json.loads(data) if data is not None else None
     except ValueError:  # cut short: index again
         return {}, {}
-    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+    # A page's record holds its twin's digest: another cut makes every record stale.
+    if not isinstance(state, dict) or state.get("version") != [STATE_VERSION, TWIN_VERSION]:
         return {}, {}
     shards, pages = state.get("shards"), state.get("pages")
     return (
@@ -272,7 +273,7 @@ class IndexJob:
             }
             for s in self.shards
         }
-        state = {"version": STATE_VERSION, "shards": shards, "pages": self.seen}
+        state = {"version": [STATE_VERSION, TWIN_VERSION], "shards": shards, "pages": self.seen}
         data = json.dumps(state, separators=(",", ":"), sort_keys=True)
         write_if_changed(self.state_file.parent, self.state_file.name, data.encode("utf-8"))
         kept = tuple(s.name for s in self.shards if s.name not in ran)
