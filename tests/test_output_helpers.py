@@ -115,6 +115,28 @@ def test_with_a_spare_already_there_the_child_removes_the_whole_tree(tmp_path: P
     assert relative_folders(spare) == ["kept"]
 
 
+def test_a_file_the_remover_cannot_remove_keeps_the_tree_from_becoming_the_spare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A spare must hold no file: the next build would publish it.
+    old = tree(tmp_path / ".output.breakout-old.1-2", ["a/index.html", "b/stuck.html"])
+    (old / STAGING_MARK).touch()
+    spare = tmp_path / ".output.breakout-spare"
+    unlink = os.unlink
+
+    def refuse_stuck(path: str, *args: object, **kwargs: object) -> None:
+        if str(path).endswith("stuck.html"):
+            raise PermissionError(1, "Operation not permitted", str(path))
+        unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", refuse_stuck)
+    removal.remove_tree(str(old), STAGING_MARK, str(spare))
+    assert not spare.exists()
+    assert [p.relative_to(old).as_posix() for p in old.rglob("*") if p.is_file()] == [
+        "b/stuck.html"
+    ]
+
+
 def test_finish_after_a_spare_removes_its_folders_the_build_left_empty(tmp_path: Path) -> None:
     source = tree(tmp_path / "live", ["people/ann/index.html", "people/bob/index.html"])
     target = tree(tmp_path / "new", [], ["people/ann", "people/gone/feed", "2011/old"])
