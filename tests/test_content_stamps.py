@@ -67,10 +67,10 @@ def test_one_pelican_run_again_sees_an_edit(tmp_path: Path) -> None:
 
 def _cached_paths(cache: Path) -> set[str]:
     """The source paths Pelican's Readers cache holds an entry for."""
-    import pickle
+    from breakout_content.chunks import SUFFIX, load_chunks
 
-    with open(cache / "ArticlesGenerator-Readers", "rb") as f:
-        return set(pickle.load(f))
+    entries, _loaded = load_chunks(str(cache / "ArticlesGenerator-Readers") + SUFFIX)
+    return set(entries)
 
 
 def test_the_content_cache_drops_files_no_longer_read(tmp_path: Path) -> None:

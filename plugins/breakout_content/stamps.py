@@ -9,6 +9,8 @@ from typing import Any
 
 from breakout_kernel.change.hashing import strict_file_state
 
+from .chunks import ChunkedCache
+
 STAT_SUFFIX = ".stat.json"  # beside the cache file: each file's stat and content hash
 STAT_FORMAT = 1
 
@@ -33,10 +35,13 @@ def share_file_stamps(generator: Any) -> None:
         if cacher is generator and not _in_use(generator):
             cacher._filestamp_func = no_stamp
         else:
+            save = cacher.save_cache
+            if cacher is not generator:  # the Readers' cache, in chunks (chunks.py)
+                save = ChunkedCache(cacher, generator.settings).save  # loads them first
             stamps: dict[str, Any] = {}
             table = StatTable(cacher, generator.settings)
             cacher._filestamp_func = _stamp_once(func, stamps, table)
-            cacher.save_cache = _pruned(cacher, stamps, table)
+            cacher.save_cache = _pruned(cacher, stamps, table, save)
 
 
 def _in_use(generator: Any) -> bool:
@@ -136,15 +141,17 @@ def _stamp_once(
     return stamp
 
 
-def _pruned(cacher: Any, stamps: dict[str, Any], table: StatTable) -> Callable[[], None]:
-    """cacher.save_cache, first dropping entries of files this build never asked about.
+def _pruned(
+    cacher: Any, stamps: dict[str, Any], table: StatTable, save: Callable[[], None]
+) -> Callable[[], None]:
+    """save (cacher's own save_cache, or its chunks'), first dropping entries of files this
+    build never asked about.
 
     Pelican keys its content cache by absolute path and never drops an entry, so a
     renamed or deleted write-up (or a site folder moved elsewhere) stays in the cache, to
     be loaded and kept in memory by every later build. Every file the cache looks up or
     stores this build has its stamp taken here first, so `stamps` lists them all.
     """
-    save = cacher.save_cache
 
     def save_cache() -> None:
         cache = getattr(cacher, "_cache", None)
