@@ -62,7 +62,7 @@ def test_a_rebuild_after_one_edit_rewrites_only_that_files_chunk(tmp_path: Path)
     out = tmp_path / "out" / "2011" / "ukgc11-police" / "index.html"
     page = out.read_text(encoding="utf-8")
     assert "A sentence added." in page
-    entries, loaded = load_chunks(str(cache / CACHE) + SUFFIX)
+    entries, loaded = load_chunks(str(cache / CACHE) + SUFFIX, {})
     assert loaded == set(range(CHUNKS))
     assert entries.keys() == {str(p) for p in content.rglob("*.md") if "writeups" in p.parts}
 
@@ -76,7 +76,7 @@ def test_a_chunk_that_cannot_be_loaded_is_read_again_and_written_anew(tmp_path: 
     spoilt = cache / (CACHE + SUFFIX) / f"{chunk_of(str(post)):02d}.pickle"
     spoilt.write_bytes(b"not a pickle")
     assert _opens_of(post, _pelican(content, tmp_path).run) >= 1  # its entry was lost
-    entries, loaded = load_chunks(str(cache / CACHE) + SUFFIX)
+    entries, loaded = load_chunks(str(cache / CACHE) + SUFFIX, {})
     assert loaded == set(range(CHUNKS)) and str(post) in entries
     assert _opens_of(post, _pelican(content, tmp_path).run) == 0
 
@@ -89,3 +89,22 @@ def test_with_load_content_cache_off_the_chunks_are_not_loaded(tmp_path: Path) -
     pelican = _pelican(content, tmp_path)
     pelican.settings["LOAD_CONTENT_CACHE"] = False
     assert _opens_of(post, pelican.run) == 2  # stamped and read, as on a cold build
+
+
+def test_a_chunk_holds_no_copy_of_the_settings_and_loads_with_the_builds_own(
+    tmp_path: Path,
+) -> None:
+    # Every Author and Tag holds the build's settings (200 KB pickled): copied into each
+    # chunk, 16 copies were loaded on every rebuild (peak RSS 142 -> 160 MB at 2,000).
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "memo-site", content)
+    _pelican(content, tmp_path).run()
+    folder = tmp_path / "cache" / (CACHE + SUFFIX)
+    for chunk in folder.glob("*.pickle"):
+        assert b"MARKDOWN" not in chunk.read_bytes(), chunk.name
+    settings = {"MARKER": object()}
+    entries, _loaded = load_chunks(str(folder), settings)
+    post = str(content / "writeups" / "2011" / "ukgc11-police.md")
+    _stamp, (_html, metadata) = entries[post]
+    assert metadata["tags"] and all(tag.settings is settings for tag in metadata["tags"])
+    assert metadata["author"].settings is settings

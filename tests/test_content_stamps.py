@@ -69,7 +69,7 @@ def _cached_paths(cache: Path) -> set[str]:
     """The source paths Pelican's Readers cache holds an entry for."""
     from breakout_content.chunks import SUFFIX, load_chunks
 
-    entries, _loaded = load_chunks(str(cache / "ArticlesGenerator-Readers") + SUFFIX)
+    entries, _loaded = load_chunks(str(cache / "ArticlesGenerator-Readers") + SUFFIX, {})
     return set(entries)
 
 

@@ -122,15 +122,15 @@ def test_a_worker_that_dies_leaves_its_files_to_the_main_process() -> None:
 def test_url_wrappers_come_back_with_this_process_settings() -> None:
     settings = dict(DEFAULT_CONFIG, MARKER="only-in-these-settings")
     tag = Tag("Open data", settings)
-    data = readahead._dumps({"tags": [tag, tag]}, settings)
+    data = readahead.dumps_without_settings({"tags": [tag, tag]}, settings)
     assert b"only-in-these-settings" not in data
     import io
 
-    back = readahead._Unpickler(io.BytesIO(data), settings).load()["tags"]
+    back = readahead.SettingsUnpickler(io.BytesIO(data), settings).load()["tags"]
     assert back[0] is back[1] and back[0].settings is settings
     assert (back[0].name, back[0].slug) == ("Open data", "open-data")
     # Wrappers holding other settings are pickled as usual.
-    other = pickle.loads(readahead._dumps(Tag("x", {"A": 1}), settings))
+    other = pickle.loads(readahead.dumps_without_settings(Tag("x", {"A": 1}), settings))
     assert other.settings == {"A": 1}
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 
+from breakout_kernel.readahead import SettingsUnpickler, dumps_without_settings
+
 CHUNKS = 16
-FORMAT = "breakout content cache chunks 1 16"  # bump when the layout or CHUNKS changes
+FORMAT = "breakout content cache chunks 2 16"  # bump when the layout or CHUNKS changes
 SUFFIX = ".chunks"
 FORMAT_FILE = "format"
 
@@ -40,8 +41,14 @@ def chunk_path(folder: str, chunk: int) -> str:
     return os.path.join(folder, f"{chunk:02d}.pickle")
 
 
-def load_chunks(folder: str, opener: Opener = open) -> tuple[dict[str, Any], set[int]]:
-    """The entries of every chunk that loads, and which chunks loaded (none: no such cache)."""
+def load_chunks(
+    folder: str, settings: Mapping[str, Any], opener: Opener = open
+) -> tuple[dict[str, Any], set[int]]:
+    """The entries of every chunk that loads, and which chunks loaded (none: no such cache).
+
+    The entries' Tags, Authors and Categories get `settings`, the build's own: a chunk
+    holds none (dumps_without_settings), else each chunk would load its own copy.
+    """
     try:
         with open(os.path.join(folder, FORMAT_FILE), encoding="utf-8") as f:
             if f.read().strip() != FORMAT:
@@ -53,7 +60,7 @@ def load_chunks(folder: str, opener: Opener = open) -> tuple[dict[str, Any], set
     for chunk in range(CHUNKS):
         try:
             with opener(chunk_path(folder, chunk), "rb") as f:
-                entries = pickle.load(f)
+                entries = SettingsUnpickler(f, settings).load()
         except Exception:  # missing, cut short, made by another Python: read the files again
             continue
         if isinstance(entries, dict):
@@ -81,7 +88,11 @@ def stale_chunks(
 
 
 def save_chunks(
-    folder: str, cache: dict[str, Any], chunks: set[int], opener: Opener = open
+    folder: str,
+    cache: dict[str, Any],
+    chunks: set[int],
+    settings: Mapping[str, Any],
+    opener: Opener = open,
 ) -> None:
     """Write these chunks of cache, each replaced in one step; the format file first."""
     os.makedirs(folder, exist_ok=True)
@@ -94,7 +105,7 @@ def save_chunks(
         tmp = f"{target}.{os.getpid()}.tmp"
         try:
             with opener(tmp, "wb") as f:
-                pickle.dump(entries, f)
+                f.write(dumps_without_settings(entries, settings))
             os.replace(tmp, target)
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -107,6 +118,7 @@ class ChunkedCache:
     def __init__(self, cacher: Any, settings: dict[str, Any]) -> None:
         """Load the chunks into cacher (unless Pelican loaded its own file, or loading is off)."""
         self.cacher = cacher
+        self.settings = settings
         self.path = str(cacher._cache_path)
         self.folder = self.path + SUFFIX
         self.opener: Opener = getattr(cacher, "_cache_open", open)
@@ -114,7 +126,7 @@ class ChunkedCache:
         self.before: dict[int, set[str]] = {}
         self.stored: set[str] = set()
         if settings.get("LOAD_CONTENT_CACHE") and not getattr(cacher, "_cache", None):
-            cache, self.loaded = load_chunks(self.folder, self.opener)
+            cache, self.loaded = load_chunks(self.folder, settings, self.opener)
             if self.loaded:
                 cacher._cache = cache
                 self.before = members(cache)
@@ -135,7 +147,7 @@ class ChunkedCache:
         try:
             save_chunks(
                 self.folder, cache, stale_chunks(self.before, self.loaded, now, self.stored),
-                self.opener,
+                self.settings, self.opener,
             )  # fmt: skip
         except OSError:  # as Pelican's own save: no cache only means reading every file again
             return

@@ -31,7 +31,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import connection, get_context
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from pelican.urlwrappers import Author, Category, Tag
 
@@ -207,7 +207,7 @@ class ReadAhead(Generic[T]):
                 conn.close()
                 self.conns.remove(conn)
                 continue
-            self.results.update(_Unpickler(io.BytesIO(data), self.settings).load())
+            self.results.update(SettingsUnpickler(io.BytesIO(data), self.settings).load())
 
     def close(self) -> None:
         """Stop the workers (any file not yet claimed stays unread) and wait for them."""
@@ -266,23 +266,23 @@ class ReadAhead(Generic[T]):
     def _dumps(self, outcomes: list[tuple[int, Outcome]]) -> bytes:
         """The batch pickled; a file whose result will not pickle is read again by the main process."""
         try:
-            return _dumps(outcomes, self.settings)
+            return dumps_without_settings(outcomes, self.settings)
         except Exception:  # a value some reader put in the metadata
             safe = []
             for i, outcome in outcomes:
                 try:
-                    _dumps(outcome, self.settings)
+                    dumps_without_settings(outcome, self.settings)
                 except Exception:
                     outcome = Outcome(AGAIN)
                 safe.append((i, outcome))
-            return _dumps(safe, self.settings)
+            return dumps_without_settings(safe, self.settings)
 
 
 # ------------------------------------------------------------ pickling the build's settings
 
 
 def _reduce_wrapper(settings: Mapping[str, Any], obj: Any) -> Any:
-    """A Tag, Author or Category without the settings it holds (restored by _Unpickler)."""
+    """A Tag, Author or Category without the settings it holds (restored by SettingsUnpickler)."""
     state = dict(vars(obj))
     if state.get("settings") is not settings:
         return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
@@ -291,13 +291,19 @@ def _reduce_wrapper(settings: Mapping[str, Any], obj: Any) -> Any:
 
 
 def _rewrap(cls: type, state: dict[str, Any], settings: Mapping[str, Any] | None = None) -> Any:
-    """A URL wrapper from its state, holding `settings` (given by _Unpickler)."""
+    """A URL wrapper from its state, holding `settings` (given by SettingsUnpickler)."""
     obj = cls.__new__(cls)
     obj.__dict__.update(state, settings=settings)
     return obj
 
 
-def _dumps(value: Any, settings: Mapping[str, Any]) -> bytes:
+def dumps_without_settings(value: Any, settings: Mapping[str, Any]) -> bytes:
+    """Pickle value, its Tags, Authors and Categories without `settings` (SettingsUnpickler).
+
+    Each wrapper holds the build's whole settings dict (about 200 KB pickled, most of it
+    the MARKDOWN setting): in a worker's results, and in each chunk of the content cache
+    (breakout_content/chunks.py), it would be pickled and loaded again as a copy.
+    """
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {
@@ -307,10 +313,10 @@ def _dumps(value: Any, settings: Mapping[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-class _Unpickler(pickle.Unpickler):
+class SettingsUnpickler(pickle.Unpickler):
     """Gives every URL wrapper the main process's own settings object."""
 
-    def __init__(self, file: io.BytesIO, settings: Mapping[str, Any]) -> None:
+    def __init__(self, file: IO[bytes], settings: Mapping[str, Any]) -> None:
         super().__init__(file)
         self.settings = settings
 
