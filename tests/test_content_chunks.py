@@ -3,12 +3,10 @@ the chunks holding what it changed, and a chunk that cannot be loaded costs only
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from breakout_content.chunks import CHUNKS, SUFFIX, chunk_of, load_chunks, members, stale_chunks
-from conftest import FIXTURES
-from test_content_stamps import _opens_of, _pelican
+from test_content_stamps import _opens_of, _pelican, built_copy
 
 CACHE = "ArticlesGenerator-Readers"
 
@@ -46,10 +44,8 @@ def _chunk_files(cache: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_a_rebuild_after_one_edit_rewrites_only_that_files_chunk(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "memo-site", content)  # five write-ups
+    content = built_copy(tmp_path, "memo-site")  # five write-ups
     cache = tmp_path / "cache"
-    _pelican(content, tmp_path).run()
     assert not (cache / CACHE).exists()  # Pelican's single file is not written
     before = _chunk_files(cache)
     assert len(before) == CHUNKS
@@ -68,10 +64,8 @@ def test_a_rebuild_after_one_edit_rewrites_only_that_files_chunk(tmp_path: Path)
 
 
 def test_a_chunk_that_cannot_be_loaded_is_read_again_and_written_anew(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "minimal-site", content)
+    content = built_copy(tmp_path)
     cache = tmp_path / "cache"
-    _pelican(content, tmp_path).run()
     post = content / "writeups" / "2011" / "police.md"
     spoilt = cache / (CACHE + SUFFIX) / f"{chunk_of(str(post)):02d}.pickle"
     spoilt.write_bytes(b"not a pickle")
@@ -82,9 +76,7 @@ def test_a_chunk_that_cannot_be_loaded_is_read_again_and_written_anew(tmp_path: 
 
 
 def test_with_load_content_cache_off_the_chunks_are_not_loaded(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "minimal-site", content)
-    _pelican(content, tmp_path).run()
+    content = built_copy(tmp_path)
     post = content / "writeups" / "2011" / "police.md"
     pelican = _pelican(content, tmp_path)
     pelican.settings["LOAD_CONTENT_CACHE"] = False
@@ -96,9 +88,7 @@ def test_a_chunk_holds_no_copy_of_the_settings_and_loads_with_the_builds_own(
 ) -> None:
     # Every Author and Tag holds the build's settings (200 KB pickled): copied into each
     # chunk, 16 copies were loaded on every rebuild (peak RSS 142 -> 160 MB at 2,000).
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "memo-site", content)
-    _pelican(content, tmp_path).run()
+    content = built_copy(tmp_path, "memo-site")
     folder = tmp_path / "cache" / (CACHE + SUFFIX)
     for chunk in folder.glob("*.pickle"):
         assert b"MARKDOWN" not in chunk.read_bytes(), chunk.name

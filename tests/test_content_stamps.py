@@ -35,6 +35,14 @@ def _pelican(content: Path, tmp: Path) -> Pelican:
     return Pelican(settings)
 
 
+def built_copy(tmp: Path, fixture: str = "minimal-site") -> Path:
+    """A copy of a fixture's content in tmp/content, built once (cache in tmp/cache)."""
+    content = tmp / "content"
+    shutil.copytree(FIXTURES / fixture, content)
+    _pelican(content, tmp).run()
+    return content
+
+
 def test_a_cold_build_reads_each_writeup_twice_not_five_times(tmp_path: Path) -> None:
     global _opened
     content = tmp_path / "content"
@@ -121,9 +129,7 @@ def test_a_rebuild_hashes_only_files_whose_stat_moved(tmp_path: Path) -> None:
 
 def test_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path: Path) -> None:
     # Same length, and the old mtime put back (cp -p, touch -d): only the ctime moved.
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "minimal-site", content)
-    _pelican(content, tmp_path).run()
+    content = built_copy(tmp_path)
     post = content / "writeups" / "2011" / "police.md"
     before = post.stat()
     text = post.read_text(encoding="utf-8")
