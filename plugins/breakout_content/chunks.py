@@ -90,15 +90,16 @@ def stale_chunks(
 def save_chunks(
     folder: str,
     cache: dict[str, Any],
+    by_chunk: dict[int, set[str]],
     chunks: set[int],
     settings: Mapping[str, Any],
     opener: Opener = open,
 ) -> None:
-    """Write these chunks of cache, each replaced in one step; the format file first."""
+    """Write these chunks of cache (by_chunk: its members()), each replaced in one step;
+    the format file first."""
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, FORMAT_FILE), "w", encoding="utf-8") as f:
         f.write(FORMAT + "\n")
-    by_chunk = members(cache)
     for chunk in sorted(chunks):
         entries = {name: cache[name] for name in sorted(by_chunk.get(chunk, ()))}
         target = chunk_path(folder, chunk)
@@ -146,7 +147,7 @@ class ChunkedCache:
         now = members(cache)
         try:
             save_chunks(
-                self.folder, cache, stale_chunks(self.before, self.loaded, now, self.stored),
+                self.folder, cache, now, stale_chunks(self.before, self.loaded, now, self.stored),
                 self.settings, self.opener,
             )  # fmt: skip
         except OSError:  # as Pelican's own save: no cache only means reading every file again
