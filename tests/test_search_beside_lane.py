@@ -13,6 +13,7 @@ import pytest
 from breakout_kernel import build, lanes
 from breakout_kernel.errors import BuildFailed
 from breakout_search.glue import STATE_FILE, SearchState
+from breakout_search.indexer import STAGING_RECORD
 from conftest import build_site
 from pelican import signals
 from test_search import CONTENT, bundle_files, search_overrides
@@ -67,7 +68,7 @@ def test_a_problem_the_lane_reports_leaves_the_live_site_and_its_index(
     as the last build left them, and no staging folder or half-made output remains."""
     content, out, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
     shutil.copytree(CONTENT, content)
-    overrides = search_overrides()
+    overrides = search_overrides(BREAKOUT_SEARCH={"STAGING_DIR": str(cache / "stage")})
     build_site(content, out, cache=cache, **overrides)
     bundle, state = bundle_files(out), (cache / STATE_FILE).read_bytes()
 
@@ -78,7 +79,8 @@ def test_a_problem_the_lane_reports_leaves_the_live_site_and_its_index(
 
     assert bundle_files(out) == bundle
     assert (cache / STATE_FILE).read_bytes() == state
-    assert not (cache / "pagefind-staging").exists()
+    assert list((cache / "stage").iterdir()) == []  # the failed build's staging went too
+    assert not (cache / STAGING_RECORD).exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "content", "output"]
     # The next build indexes only what the edit changed, from the state kept.
     build_site(content, out, cache=cache, **overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ SCHEMA = {
         SHARD_PAGES,
         positive_int,
         "a whole number above 0 (most pages per search shard, on average)",
+    ),
+    "STAGING_DIR": Option(
+        None,
+        lambda v: v is None or (isinstance(v, str) and os.path.isabs(v)),
+        "None (memory when the machine has room, else CACHE_PATH) or an absolute folder path",
     ),
 }
 
@@ -91,6 +97,7 @@ def start_search(pelican: Any) -> None:
         live=Path(live) if live else None,
         workers=build.workers_for(settings),
         per_shard=part.options["SHARD_PAGES"],
+        staging_dir=part.options["STAGING_DIR"],
     )
     build.on_abort(settings, job.abandon)  # a failed build lets the runs end, then goes
 

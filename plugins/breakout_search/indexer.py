@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
+import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,13 @@ SHARD_PAGES = 400  # default most pages per shard on average (BREAKOUT_SEARCH['S
 STATE_VERSION = 5  # bump when what the state file records changes
 DATA_DIRS = ("fragment", "index", "filter")  # a shard's index, loaded by every shard
 RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: the primary shard only
+# Shards' pages are staged in memory where the machine offers it: a cold build makes and
+# removes a folder per page there (about 5,000 at 2,000 write-ups), which on disk cost
+# seconds of system time (BREAKOUT_SEARCH['STAGING_DIR'] chooses another folder).
+MEMORY_ROOTS = ("/dev/shm",)
+MEMORY_ROOM = 256 * 2**20  # free bytes a memory root needs (two shards' pages: about 30 MB)
+STAGING_PREFIX = "breakout-pagefind-"  # the staging folder's name, made by mkdtemp
+STAGING_RECORD = "pagefind-staging.path"  # in CACHE_PATH: where this build stages
 
 
 class SearchIndexError(RuntimeError):
@@ -103,12 +112,64 @@ def shard_digest(shard: Shard, exe: Path) -> str:
     )
 
 
+def staging_root(
+    cache: Path,
+    chosen: str | None,
+    roots: tuple[str, ...] = MEMORY_ROOTS,
+    room: int = MEMORY_ROOM,
+) -> Path:
+    """The folder a build stages its shards' pages under: chosen, else memory with room, else cache."""
+    if chosen:
+        return Path(chosen)
+    for root in roots:
+        try:
+            free = os.statvfs(root)
+        except OSError:  # no such folder here (not Linux, or a container without it)
+            continue
+        if free.f_bavail * free.f_frsize >= room and os.access(root, os.W_OK | os.X_OK):
+            return Path(root)
+    return cache
+
+
+def clear_staging_left(record: Path) -> None:
+    """Remove the staging folder a killed build left (named in record) and the record itself."""
+    try:
+        left = record.read_text(encoding="utf-8").strip()
+    except OSError:  # none: the last build finished
+        return
+    # Only ever a folder this code made: mkdtemp's name, a real folder (not a link), ours.
+    if os.path.isabs(left) and os.path.basename(left).startswith(STAGING_PREFIX):
+        try:
+            info = os.lstat(left)
+        except OSError:  # gone already
+            info = None
+        if info is not None and stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+            shutil.rmtree(left, ignore_errors=True)
+    record.unlink(missing_ok=True)
+
+
+def make_staging(root: Path, record: Path) -> Path:
+    """A new private staging folder under root, named in record until the build removes it."""
+    root.mkdir(parents=True, exist_ok=True)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+    try:
+        record.write_text(f"{staging}\n", encoding="utf-8")
+    except OSError:  # unrecorded, it could outlive a killed build
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
 def _stage(shard: Shard, site: Path, staging: Path) -> None:
     """Mirror the shard's pages under staging, so Pagefind's URLs are the site's.
 
-    A page is a hard link to the site's, or its twin (twin.py) where it asks for one.
+    A page is a hard link to the site's (a copy when staging is on another file system, as
+    in memory), or its twin (twin.py) where it asks for one.
     """
     made: set[str] = set()
+    os.makedirs(staging, exist_ok=True)
+    link = os.stat(site).st_dev == os.stat(staging).st_dev
     for page in shard.pages:
         target = os.path.join(staging, page.rel)
         folder = os.path.dirname(target)
@@ -123,10 +184,13 @@ def _stage(shard: Shard, site: Path, staging: Path) -> None:
                 with open(target, "wb") as f:
                     f.write(twin)
                 continue
-        try:
-            os.link(source, target)
-        except OSError:  # another file system: a copy
-            shutil.copyfile(source, target)
+        if link:
+            try:
+                os.link(source, target)
+                continue
+            except OSError:  # a file system without hard links: a copy
+                pass
+        shutil.copyfile(source, target)
 
 
 def index_shard(exe: Path, site: Path, shard: Shard, bundle: Path, staging: Path) -> None:
@@ -207,7 +271,7 @@ class IndexJob:
 
     site: Path
     state_file: Path
-    staging: Path
+    staging_under: Path  # the folder the staging folder is made in (staging_root)
     live: Path | None
     shards: list[Shard]
     digests: dict[str, str]
@@ -216,7 +280,19 @@ class IndexJob:
     previous_state: bytes | None = None  # the state file as the last build left it
     runs: list[tuple[Shard, Future[None]]] = field(default_factory=list)
     pool: ThreadPoolExecutor | None = None
+    staging: Path | None = None  # made when the first shard runs (make_staging)
     ended: bool = False  # waited for or abandoned
+
+    @property
+    def staging_record(self) -> Path:
+        """The cache file naming the staging folder while it exists (see clear_staging_left)."""
+        return self.state_file.parent / STAGING_RECORD
+
+    def shard_staging(self, shard: Shard) -> Path:
+        """Where one shard's pages are staged, the build's staging folder made on first use."""
+        if self.staging is None:
+            self.staging = make_staging(self.staging_under, self.staging_record)
+        return self.staging / shard.name
 
     @property
     def bundle(self) -> Path:
@@ -236,7 +312,9 @@ class IndexJob:
                 problems.append(f"search shard {shard.name}: {exc!r}")
         if self.pool is not None:
             self.pool.shutdown()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging_record.unlink(missing_ok=True)
         return problems
 
     def abandon(self) -> None:
@@ -288,6 +366,7 @@ def start_index(
     live: Path | None = None,
     workers: int = 1,
     per_shard: int = SHARD_PAGES,
+    staging_dir: str | None = None,
 ) -> IndexJob:
     """Start indexing `site`: shards whose pages are unchanged are kept, the others run.
 
@@ -296,6 +375,7 @@ def start_index(
     is deterministic, so a kept shard equals a fresh one. live: the live output when the
     build writes into a fresh folder (tools/build.py); kept shards are carried over from it.
     Up to `workers` Pagefind runs go at once; call wait() on the result before publishing.
+    staging_dir: where to stage the shards' pages (staging_root; None: memory if it has room).
     """
     site = Path(site)
     exe = exe or find_pagefind()
@@ -322,16 +402,16 @@ def start_index(
         if folder.is_dir() and last.get("bundle") == bundle_listing(folder):
             listings[shard.name] = last["bundle"]  # type: ignore[assignment]
     _clear(bundle, set(listings) | ({SHARD_LIST} if not live else set()))
-    staging = state_file.parent / "pagefind-staging"
-    shutil.rmtree(staging, ignore_errors=True)  # left by a build that was killed
-    job = IndexJob(site, state_file, staging, live, shards, digests, listings, seen, previous_state)
+    cache = state_file.parent
+    clear_staging_left(cache / STAGING_RECORD)
+    under = staging_root(cache, staging_dir)
+    job = IndexJob(site, state_file, under, live, shards, digests, listings, seen, previous_state)
     pool = ThreadPoolExecutor(max(1, workers), "pagefind")
     job.pool = pool
 
     def run(shard: Shard) -> None:
-        future = pool.submit(
-            index_shard, exe, site, shard, bundle / shard.name, staging / shard.name
-        )
+        staged = job.shard_staging(shard)
+        future = pool.submit(index_shard, exe, site, shard, bundle / shard.name, staged)
         job.runs.append((shard, future))
 
     for shard in shards:
