@@ -14,6 +14,8 @@ def register() -> None:
     attach()  # first: the kernel counts this build's errors from initialized on
     # initialized: templates read the search switch, so it must be set before generators exist.
     signals.initialized.connect(glue.on_initialized)
+    # article_writer_finalized: the write-ups are on disk, so the shards they changed may start.
+    signals.article_writer_finalized.connect(glue.start_early_runs)
     # pages_written: every page is on disk, so Pagefind may start while the lane writes feeds.
     build.pages_written.connect(glue.start_beside_lane)
     # finalized: Pagefind indexes the written HTML, so every page must be on disk first.

@@ -11,7 +11,8 @@ from typing import Any
 from breakout_kernel import build
 from breakout_kernel.settings import Option, is_type, positive_int
 
-from .indexer import BUNDLE_DIR, SHARD_PAGES, IndexJob, start_index
+from .early import Early, start_early
+from .indexer import BUNDLE_DIR, SHARD_PAGES, IndexJob, find_pagefind, start_index
 
 log = logging.getLogger("breakout.search")
 
@@ -41,6 +42,7 @@ class SearchState:
     """breakout_search's part of one build: its validated options, if the build lists it."""
 
     options: dict[str, Any] | None = None
+    early: Early | None = None  # shard runs started from the write-ups, for start_index
     job: IndexJob | None = None  # shard runs started and not yet waited for
 
 
@@ -62,6 +64,36 @@ def on_initialized(pelican: Any) -> None:
             "RESULTS_PER_STEP": options["RESULTS_PER_STEP"],
         },
     }
+
+
+def start_early_runs(generator: Any, writer: Any) -> None:
+    """In a rebuild into a fresh folder, start Pagefind on the shards the write-ups changed.
+
+    The people, topic and event pages are written next; start_index adopts a run whose
+    shard they leave as it was indexed (early.py).
+    """
+    settings = generator.settings
+    this = build.current(settings)
+    if this is None or not this.listed(PLUGIN):
+        return
+    part = this.part(SearchState)
+    live = settings.get("LIVE_OUTPUT_PATH")
+    if not live or part.options is None or not part.options["ENABLED"] or part.early:
+        return
+    articles = [*generator.articles, *generator.translations]
+    written = sorted({a.save_as for a in articles if a.save_as.endswith(".html")})
+    part.early = early = start_early(
+        Path(settings["OUTPUT_PATH"]),
+        Path(live),
+        Path(settings["CACHE_PATH"]) / STATE_FILE,
+        written,
+        exe=find_pagefind(),
+        workers=build.workers_for(settings),
+        per_shard=part.options["SHARD_PAGES"],
+        staging_dir=part.options["STAGING_DIR"],
+    )
+    if early is not None:
+        build.on_abort(settings, early.abandon)  # a failed build lets the runs end, then goes
 
 
 def start_beside_lane(pelican: Any) -> None:
@@ -98,7 +130,9 @@ def start_search(pelican: Any) -> None:
         workers=build.workers_for(settings),
         per_shard=part.options["SHARD_PAGES"],
         staging_dir=part.options["STAGING_DIR"],
+        early=part.early,
     )
+    part.early = None
     build.on_abort(settings, job.abandon)  # a failed build lets the runs end, then goes
 
 
@@ -113,11 +147,12 @@ def wait_search(pelican: Any) -> None:
     total = len(run.ran) + len(run.kept)
     if run.ran:
         log.info(
-            "breakout_search: Pagefind indexed %d of %d shards (%s) into %s",
+            "breakout_search: Pagefind indexed %d of %d shards (%s) into %s%s",
             len(run.ran),
             total,
             ", ".join(run.ran),
             run.bundle,
+            f"; started early: {', '.join(run.early)}" if run.early else "",
         )
     else:
         log.info(

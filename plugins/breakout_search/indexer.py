@@ -7,6 +7,7 @@ pruned to what the search page loads (the runtime only in the primary shard).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from breakout_kernel.change.hashing import parts_digest
 from breakout_kernel.change.manifest import carry_if_same, carry_over
@@ -24,6 +26,9 @@ from breakout_kernel.folders import write_if_changed
 
 from .shards import Seen, Shard, pages_part, plan, site_pages
 from .twin import TWIN_VERSION, search_twin
+
+if TYPE_CHECKING:
+    from .early import Early
 
 BUNDLE_DIR = "pagefind"  # search.html loads site/pagefind/shards.json and the shards under it
 SHARD_LIST = "shards.json"
@@ -164,8 +169,9 @@ def make_staging(root: Path, record: Path) -> Path:
 def _stage(shard: Shard, site: Path, staging: Path) -> None:
     """Mirror the shard's pages under staging, so Pagefind's URLs are the site's.
 
-    A page is a hard link to the site's (a copy when staging is on another file system, as
-    in memory), or its twin (twin.py) where it asks for one.
+    A page is a hard link to its file (the site's, or its source: early.py), a copy when
+    staging is on another file system (as in memory), or its twin (twin.py) where it asks
+    for one.
     """
     made: set[str] = set()
     os.makedirs(staging, exist_ok=True)
@@ -176,7 +182,7 @@ def _stage(shard: Shard, site: Path, staging: Path) -> None:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        source = os.path.join(site, page.rel)
+        source = page.source or os.path.join(site, page.rel)
         if page.twin:
             with open(source, "rb") as f:
                 twin = search_twin(f.read())
@@ -225,9 +231,10 @@ class IndexRun:
     bundle: Path
     ran: tuple[str, ...]
     kept: tuple[str, ...]
+    early: tuple[str, ...] = ()  # of ran, those started before the last page was written
 
 
-def _read_state(data: bytes | None) -> tuple[dict[str, dict[str, object]], Seen]:
+def read_state(data: bytes | None) -> tuple[dict[str, dict[str, object]], Seen]:
     """Last build's shards (name -> {"digest", "bundle"}) and pages seen; empty if none or old."""
     try:
         state = json.loads(data) if data is not None else None
@@ -281,6 +288,7 @@ class IndexJob:
     runs: list[tuple[Shard, Future[None]]] = field(default_factory=list)
     pool: ThreadPoolExecutor | None = None
     staging: Path | None = None  # made when the first shard runs (make_staging)
+    early: tuple[str, ...] = ()  # shards whose run early.start_early started
     ended: bool = False  # waited for or abandoned
 
     @property
@@ -355,7 +363,20 @@ class IndexJob:
         data = json.dumps(state, separators=(",", ":"), sort_keys=True)
         write_if_changed(self.state_file.parent, self.state_file.name, data.encode("utf-8"))
         kept = tuple(s.name for s in self.shards if s.name not in ran)
-        return IndexRun(self.bundle, ran=ran, kept=kept)
+        return IndexRun(self.bundle, ran=ran, kept=kept, early=self.early)
+
+
+def _adopt(early: Early, digests: dict[str, str], bundle: Path) -> dict[str, Future[None]]:
+    """The early runs whose shard kept the digest they indexed; the others end, their bundles go."""
+    adopted = {}
+    for name, (digest, future) in early.runs.items():
+        if digests.get(name) == digest:
+            adopted[name] = future
+            continue
+        with contextlib.suppress(Exception):  # the shard runs again (or is kept) below
+            future.result()
+        shutil.rmtree(bundle / name, ignore_errors=True)
+    return adopted
 
 
 def start_index(
@@ -367,6 +388,7 @@ def start_index(
     workers: int = 1,
     per_shard: int = SHARD_PAGES,
     staging_dir: str | None = None,
+    early: Early | None = None,
 ) -> IndexJob:
     """Start indexing `site`: shards whose pages are unchanged are kept, the others run.
 
@@ -376,6 +398,7 @@ def start_index(
     build writes into a fresh folder (tools/build.py); kept shards are carried over from it.
     Up to `workers` Pagefind runs go at once; call wait() on the result before publishing.
     staging_dir: where to stage the shards' pages (staging_root; None: memory if it has room).
+    early: runs early.start_early started; one whose shard still has its digest is adopted.
     """
     site = Path(site)
     exe = exe or find_pagefind()
@@ -383,7 +406,7 @@ def start_index(
         previous_state: bytes | None = state_file.read_bytes()
     except OSError:  # none yet
         previous_state = None
-    recorded, seen = _read_state(previous_state)
+    recorded, seen = read_state(previous_state)
     pages, seen = site_pages(site, (BUNDLE_DIR,), seen)
     if not pages:
         raise SearchIndexError(f"no HTML page to index under {site}")
@@ -401,13 +424,18 @@ def start_index(
             continue
         if folder.is_dir() and last.get("bundle") == bundle_listing(folder):
             listings[shard.name] = last["bundle"]  # type: ignore[assignment]
-    _clear(bundle, set(listings) | ({SHARD_LIST} if not live else set()))
+    adopted = _adopt(early, digests, bundle) if early is not None else {}
+    _clear(bundle, set(listings) | set(adopted) | ({SHARD_LIST} if not live else set()))
     cache = state_file.parent
-    clear_staging_left(cache / STAGING_RECORD)
     under = staging_root(cache, staging_dir)
     job = IndexJob(site, state_file, under, live, shards, digests, listings, seen, previous_state)
-    pool = ThreadPoolExecutor(max(1, workers), "pagefind")
-    job.pool = pool
+    if early is not None:  # its pool and staging folder are the job's now
+        early.handed_over = True
+        job.pool, job.staging, job.early = early.pool, early.staging, tuple(sorted(adopted))
+    else:
+        clear_staging_left(cache / STAGING_RECORD)
+        job.pool = ThreadPoolExecutor(max(1, workers), "pagefind")
+    pool = job.pool
 
     def run(shard: Shard) -> None:
         staged = job.shard_staging(shard)
@@ -415,7 +443,9 @@ def start_index(
         job.runs.append((shard, future))
 
     for shard in shards:
-        if shard.name not in listings:
+        if shard.name in adopted:
+            job.runs.append((shard, adopted[shard.name]))
+        elif shard.name not in listings:
             run(shard)
     # Kept shards are carried over while Pagefind runs (thousands of links: 0.15 s at
     # 2,000 write-ups); one that cannot be carried is indexed after all.

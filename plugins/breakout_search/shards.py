@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .twin import attribute_at, search_twin
@@ -27,11 +27,16 @@ def is_marked(data: bytes) -> bool:
 @dataclass(frozen=True)
 class Page:
     """One HTML page to index: its path under the site (with '/'), whether it is indexed
-    from its twin (twin.py), and the digest of the bytes Pagefind is given (the twin's)."""
+    from its twin (twin.py), and the digest of the bytes Pagefind is given (the twin's).
+
+    source: the file to stage when it is not the site's own (early.py stages the pages a
+    rebuild has not written yet from the live output).
+    """
 
     rel: str
     digest: str
     twin: bool = False
+    source: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -85,25 +90,27 @@ def site_pages(
     root = os.path.normpath(site)
     for path, st in _walk_html(root, skip):
         rel = path[len(root) + 1 :].replace(os.sep, "/")
-        key = [st.st_size, st.st_mtime_ns, st.st_ino]
-        last = seen.get(rel)
-        if isinstance(last, list) and len(last) == 6 and last[:3] == key:
-            now[rel] = last
-            is_page_marked, digest, twin = bool(last[3]), str(last[4]), bool(last[5])
-        else:
-            with open(path, "rb") as f:
-                data = f.read()
-            is_page_marked = is_marked(data)
-            # What Pagefind is given: a change in a part it ignores does not index it again.
-            staged = search_twin(data) if is_page_marked else None
-            twin = staged is not None
-            digest = hashlib.blake2b(staged if twin else data, digest_size=16).hexdigest()
-            now[rel] = [*key, is_page_marked, digest, twin]
-        page = Page(rel, digest, twin)
+        now[rel] = record = page_record(path, st, seen.get(rel))
+        page = Page(rel, str(record[4]), bool(record[5]))
         every.append(page)
-        if is_page_marked:
+        if record[3]:
             marked.append(page)
     return sorted(marked or every, key=lambda p: p.rel), now
+
+
+def page_record(path: str, st: os.stat_result, last: object) -> list[object]:
+    """A page's Seen record: the last one if size, mtime and inode hold, else read and hashed."""
+    key: list[object] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    if isinstance(last, list) and len(last) == 6 and last[:3] == key:
+        return last
+    with open(path, "rb") as f:
+        data = f.read()
+    is_page_marked = is_marked(data)
+    # What Pagefind is given: a change in a part it ignores does not index it again.
+    staged = search_twin(data) if is_page_marked else None
+    twin = staged is not None
+    digest = hashlib.blake2b(staged if twin else data, digest_size=16).hexdigest()
+    return [*key, is_page_marked, digest, twin]
 
 
 def shard_count(pages: int, per_shard: int) -> int:
