@@ -100,6 +100,32 @@ def test_an_early_run_is_redone_when_its_shard_changed_after(tmp_path: Path) -> 
     assert bundle_files(site) == bundle_files(again)
 
 
+def test_an_early_run_that_failed_is_redone_not_reported(tmp_path: Path) -> None:
+    """A page the early run took from the live output had gone from it: that run fails,
+    and the shard is indexed again from the pages this build wrote, without an error."""
+    live, cache = tmp_path / "live", tmp_path / "cache"
+    build_site(CONTENT, live, cache=cache, **search_overrides(BREAKOUT_SEARCH={"SHARD_PAGES": 20}))
+    site = tmp_path / "site"
+    shutil.copytree(live, site, ignore=shutil.ignore_patterns("pagefind"))
+    edited = site / EDITED
+    edited.write_text(edited.read_text("utf-8").replace("</h1>", " Quokka</h1>", 1), "utf-8")
+    pages, _ = site_pages(site, ("pagefind",))
+    shard = next(s for s in plan(pages, 20) if any(p.rel == EDITED for p in s.pages))
+    gone = next(p.rel for p in shard.pages if p.rel != EDITED)
+    (live / gone).unlink()  # the build wrote it again (site has it); the live output lost it
+    early = start_early(
+        site, live, cache / STATE_FILE, [EDITED], exe=find_pagefind(), workers=2, per_shard=20
+    )
+    assert early is not None and list(early.runs) == [shard.name]
+
+    result = start_index(
+        site, cache / STATE_FILE, live=live, workers=2, per_shard=20, early=early
+    ).wait()
+    assert (result.ran, result.early) == ((shard.name,), ())
+    assert "Quokka" in fragments(site)["/2011/acpo-social-media/"]["content"]
+    assert "/" + gone.removesuffix("index.html") in fragments(site)
+
+
 def test_nothing_starts_early_in_a_cold_build_or_for_more_shards_than_workers(
     tmp_path: Path,
 ) -> None:

@@ -7,7 +7,6 @@ pruned to what the search page loads (the runtime only in the primary shard).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -367,15 +366,23 @@ class IndexJob:
 
 
 def _adopt(early: Early, digests: dict[str, str], bundle: Path) -> dict[str, Future[None]]:
-    """The early runs whose shard kept the digest they indexed; the others end, their bundles go."""
+    """The early runs that indexed their shard's final digest; the others' bundles go.
+
+    Each run is waited for (it has nearly always ended by now). One that failed is not
+    adopted but redone: it read some pages from the live output, which a redone run does
+    not, so its failure may not be this build's.
+    """
     adopted = {}
     for name, (digest, future) in early.runs.items():
-        if digests.get(name) == digest:
-            adopted[name] = future
-            continue
-        with contextlib.suppress(Exception):  # the shard runs again (or is kept) below
+        try:
             future.result()
-        shutil.rmtree(bundle / name, ignore_errors=True)
+            ok = True
+        except Exception:  # the shard runs again (or is kept) below
+            ok = False
+        if ok and digests.get(name) == digest:
+            adopted[name] = future
+        else:
+            shutil.rmtree(bundle / name, ignore_errors=True)
     return adopted
 
 
