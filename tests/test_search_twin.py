@@ -182,4 +182,4 @@ def test_the_search_state_is_dropped_when_the_twins_cut_changes(
     shards = {"000": {"digest": "d", "bundle": []}}
     pages = {"people/ann/index.html": [1, 2, 3, 4, "e", True]}
     data = json.dumps({"version": version, "shards": shards, "pages": pages}).encode()
-    assert indexer._read_state(data) == ((shards, pages) if kept else ({}, {}))
+    assert indexer.read_state(data) == ((shards, pages) if kept else ({}, {}))
