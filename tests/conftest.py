@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,22 @@ def build_site(
         cache=cache or output.parent / (output.name + "-cache"),
         overrides=overrides,
     )
+
+
+@contextmanager
+def connected(signal: Any, receiver: Callable[..., Any]) -> Iterator[None]:
+    """Have receiver connected to a Pelican (blinker) signal for the builds inside."""
+    signal.connect(receiver)
+    try:
+        yield
+    finally:
+        signal.disconnect(receiver)
+
+
+@pytest.fixture
+def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds use two processes (the output lane) and two Pagefind runs at once."""
+    monkeypatch.setenv("BREAKOUT_WORKERS", "2")
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +13,9 @@ from breakout_kernel import build, lanes
 from breakout_kernel.errors import BuildFailed
 from breakout_search.glue import STATE_FILE, SearchState
 from breakout_search.indexer import STAGING_RECORD
-from conftest import build_site
+from conftest import build_site, connected
 from pelican import signals
 from test_search import CONTENT, bundle_files, search_overrides
-
-
-@pytest.fixture
-def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Builds use two processes, so the feeds go to the output lane."""
-    monkeypatch.setenv("BREAKOUT_WORKERS", "2")
 
 
 def test_pagefind_runs_while_the_lane_is_joined(
@@ -44,21 +37,18 @@ def test_pagefind_runs_while_the_lane_is_joined(
     assert bundle_files(out)  # and it was finished: the bundle is there
 
 
-@contextmanager
-def lane_error() -> Iterator[None]:
-    """Builds inside have their lane log an error (as a feed that cannot be written would)."""
+def offer_failing_job(generators: list[Any]) -> None:
+    """Have the build's lane log an error (as a feed that cannot be written would)."""
 
-    def offer_failing_job(generators: list[Any]) -> None:
-        def run() -> None:
-            logging.getLogger("breakout.feeds").error("feeds/x.xml: the lane could not write it")
+    def run() -> None:
+        logging.getLogger("breakout.feeds").error("feeds/x.xml: the lane could not write it")
 
-        build.offer(generators[0].settings, "failing", run, lambda _value: None)
+    build.offer(generators[0].settings, "failing", run, lambda _value: None)
 
-    signals.all_generators_finalized.connect(offer_failing_job)
-    try:
-        yield
-    finally:
-        signals.all_generators_finalized.disconnect(offer_failing_job)
+
+def lane_error() -> AbstractContextManager[None]:
+    """Builds inside have their lane log an error."""
+    return connected(signals.all_generators_finalized, offer_failing_job)
 
 
 def test_a_problem_the_lane_reports_leaves_the_live_site_and_its_index(

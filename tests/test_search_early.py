@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ from breakout_search.early import start_early
 from breakout_search.glue import STATE_FILE
 from breakout_search.indexer import STAGING_RECORD, find_pagefind, start_index
 from breakout_search.shards import plan, shard_of, site_pages
-from conftest import build_site
+from conftest import build_site, connected
 from pelican import signals
 from test_search import CONTENT, bundle_files, fragments, search_overrides
 
@@ -36,12 +34,6 @@ def last_run(caplog: pytest.LogCaptureFixture) -> tuple[set[str], set[str]]:
             early = found.group(2)
             return set(found.group(1).split(", ")), set(early.split(", ")) if early else set()
     raise AssertionError("no build indexed a shard")
-
-
-@pytest.fixture
-def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two Pagefind runs at once, so one early run is worth starting whatever the machine."""
-    monkeypatch.setenv("BREAKOUT_WORKERS", "2")
 
 
 def test_a_one_word_edit_indexes_its_shard_early_and_keeps_that_run(
@@ -66,15 +58,30 @@ def test_a_one_word_edit_indexes_its_shard_early_and_keeps_that_run(
     assert bundle_files(out) == bundle_files(cold)
 
 
-def test_an_early_run_is_redone_when_its_shard_changed_after(tmp_path: Path) -> None:
-    """Another page of the shard changed after the early run started: the shard runs again
-    on the final pages, and the bundle is the one a run without the early start writes."""
-    live, cache = tmp_path / "live", tmp_path / "cache"
-    build_site(CONTENT, live, cache=cache, **search_overrides(BREAKOUT_SEARCH={"SHARD_PAGES": 20}))
-    site = tmp_path / "site"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The launch content built with two shards; its cache beside it (output-cache)."""
+    out = tmp_path_factory.mktemp("early") / "output"
+    build_site(CONTENT, out, **search_overrides(BREAKOUT_SEARCH={"SHARD_PAGES": 20}))
+    return out
+
+
+def edited_copy(built: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """(live, cache, site): copies of a build, and a fresh folder of its pages with the
+    write-up EDITED's title changed, as a rebuild has written it."""
+    live, cache, site = tmp_path / "live", tmp_path / "cache", tmp_path / "site"
+    shutil.copytree(built, live)
+    shutil.copytree(built.parent / "output-cache", cache)
     shutil.copytree(live, site, ignore=shutil.ignore_patterns("pagefind"))
     edited = site / EDITED
     edited.write_text(edited.read_text("utf-8").replace("</h1>", " Quokka</h1>", 1), "utf-8")
+    return live, cache, site
+
+
+def test_an_early_run_is_redone_when_its_shard_changed_after(built: Path, tmp_path: Path) -> None:
+    """Another page of the shard changed after the early run started: the shard runs again
+    on the final pages, and the bundle is the one a run without the early start writes."""
+    live, cache, site = edited_copy(built, tmp_path)
     early = start_early(
         site, live, cache / STATE_FILE, [EDITED], exe=find_pagefind(), workers=2, per_shard=20
     )
@@ -100,15 +107,10 @@ def test_an_early_run_is_redone_when_its_shard_changed_after(tmp_path: Path) -> 
     assert bundle_files(site) == bundle_files(again)
 
 
-def test_an_early_run_that_failed_is_redone_not_reported(tmp_path: Path) -> None:
+def test_an_early_run_that_failed_is_redone_not_reported(built: Path, tmp_path: Path) -> None:
     """A page the early run took from the live output had gone from it: that run fails,
     and the shard is indexed again from the pages this build wrote, without an error."""
-    live, cache = tmp_path / "live", tmp_path / "cache"
-    build_site(CONTENT, live, cache=cache, **search_overrides(BREAKOUT_SEARCH={"SHARD_PAGES": 20}))
-    site = tmp_path / "site"
-    shutil.copytree(live, site, ignore=shutil.ignore_patterns("pagefind"))
-    edited = site / EDITED
-    edited.write_text(edited.read_text("utf-8").replace("</h1>", " Quokka</h1>", 1), "utf-8")
+    live, cache, site = edited_copy(built, tmp_path)
     pages, _ = site_pages(site, ("pagefind",))
     shard = next(s for s in plan(pages, 20) if any(p.rel == EDITED for p in s.pages))
     gone = next(p.rel for p in shard.pages if p.rel != EDITED)
@@ -158,18 +160,9 @@ def test_nothing_starts_early_in_a_cold_build_or_for_more_shards_than_workers(
     assert not (cache / STAGING_RECORD).exists()
 
 
-@contextmanager
-def failing_after_the_writeups() -> Iterator[None]:
+def fail_after_the_writeups(sender: Any, **kwargs: Any) -> None:
     """Make the build raise as soon as the write-ups are written (after the early runs start)."""
-
-    def fail(sender: Any, **kwargs: Any) -> None:
-        raise RuntimeError("the build broke after the write-ups")
-
-    signals.article_writer_finalized.connect(fail)
-    try:
-        yield
-    finally:
-        signals.article_writer_finalized.disconnect(fail)
+    raise RuntimeError("the build broke after the write-ups")
 
 
 def test_a_build_failing_after_an_early_start_leaves_no_staging_and_the_live_index(
@@ -187,7 +180,7 @@ def test_a_build_failing_after_an_early_start_leaves_no_staging_and_the_live_ind
     writeup.write_text(writeup.read_text(encoding="utf-8") + "\nZanzibarquokka.\n", "utf-8")
     with (
         pytest.raises(RuntimeError, match="broke after the write-ups"),
-        failing_after_the_writeups(),
+        connected(signals.article_writer_finalized, fail_after_the_writeups),
     ):
         build_site(content, out, cache=cache, **overrides)
     assert list(stage.iterdir()) == []
