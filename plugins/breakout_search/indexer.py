@@ -7,14 +7,17 @@ pruned to what the search page loads (the runtime only in the primary shard).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import stat
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -284,10 +287,10 @@ class IndexJob:
     listings: dict[str, list[list[object]]]  # kept shards' bundles, as recorded
     seen: Seen  # the site's pages as this build found them (see shards.site_pages)
     previous_state: bytes | None = None  # the state file as the last build left it
-    runs: list[tuple[Shard, Future[None]]] = field(default_factory=list)
+    runs: list[tuple[Shard, Future[bool | None]]] = field(default_factory=list)
     pool: ThreadPoolExecutor | None = None
     staging: Path | None = None  # made when the first shard runs (make_staging)
-    early: tuple[str, ...] = ()  # shards whose run early.start_early started
+    early_runs: set[str] = field(default_factory=set)  # adopted from early.start_early
     ended: bool = False  # waited for or abandoned
 
     @property
@@ -362,28 +365,36 @@ class IndexJob:
         data = json.dumps(state, separators=(",", ":"), sort_keys=True)
         write_if_changed(self.state_file.parent, self.state_file.name, data.encode("utf-8"))
         kept = tuple(s.name for s in self.shards if s.name not in ran)
-        return IndexRun(self.bundle, ran=ran, kept=kept, early=self.early)
+        # An adopted run returns True once its bundle is written (False: it was redone).
+        early = tuple(s.name for s, f in self.runs if s.name in self.early_runs and f.result())
+        return IndexRun(self.bundle, ran=ran, kept=kept, early=early)
 
 
 def _adopt(early: Early, digests: dict[str, str], bundle: Path) -> dict[str, Future[None]]:
-    """The early runs that indexed their shard's final digest; the others' bundles go.
-
-    Each run is waited for (it has nearly always ended by now). One that failed is not
-    adopted but redone: it read some pages from the live output, which a redone run does
-    not, so its failure may not be this build's.
-    """
+    """The early runs whose shard kept the digest they index; the others end, their bundles go."""
     adopted = {}
     for name, (digest, future) in early.runs.items():
-        try:
-            future.result()
-            ok = True
-        except Exception:  # the shard runs again (or is kept) below
-            ok = False
-        if ok and digests.get(name) == digest:
+        if digests.get(name) == digest:
             adopted[name] = future
-        else:
-            shutil.rmtree(bundle / name, ignore_errors=True)
+            continue
+        with contextlib.suppress(Exception):  # the shard runs again (or is kept) below
+            future.result()
+        shutil.rmtree(bundle / name, ignore_errors=True)
     return adopted
+
+
+def _kept_or_redone(early_run: Future[None], redo: Callable[[], None]) -> bool:
+    """Wait for an adopted early run: True if it wrote its bundle, else redo the shard (False).
+
+    A failed early run is redone, not reported: it read pages from the live output, so its
+    failure may not be this build's.
+    """
+    try:
+        early_run.result()
+    except Exception:
+        redo()
+        return False
+    return True
 
 
 def start_index(
@@ -438,20 +449,23 @@ def start_index(
     job = IndexJob(site, state_file, under, live, shards, digests, listings, seen, previous_state)
     if early is not None:  # its pool and staging folder are the job's now
         early.handed_over = True
-        job.pool, job.staging, job.early = early.pool, early.staging, tuple(sorted(adopted))
+        job.pool, job.staging = early.pool, early.staging
     else:
         clear_staging_left(cache / STAGING_RECORD)
         job.pool = ThreadPoolExecutor(max(1, workers), "pagefind")
     pool = job.pool
 
+    staging = job.shard_staging
+
     def run(shard: Shard) -> None:
-        staged = job.shard_staging(shard)
-        future = pool.submit(index_shard, exe, site, shard, bundle / shard.name, staged)
+        future = pool.submit(index_shard, exe, site, shard, bundle / shard.name, staging(shard))
         job.runs.append((shard, future))
 
     for shard in shards:
         if shard.name in adopted:
-            job.runs.append((shard, adopted[shard.name]))
+            redo = partial(index_shard, exe, site, shard, bundle / shard.name, staging(shard))
+            job.runs.append((shard, pool.submit(_kept_or_redone, adopted[shard.name], redo)))
+            job.early_runs.add(shard.name)
         elif shard.name not in listings:
             run(shard)
     # Kept shards are carried over while Pagefind runs (thousands of links: 0.15 s at
