@@ -233,7 +233,7 @@ class IndexRun:
     bundle: Path
     ran: tuple[str, ...]
     kept: tuple[str, ...]
-    early: tuple[str, ...] = ()  # of ran, those started before the last page was written
+    early: tuple[str, ...] = ()  # of ran, those whose early run (early.py) was kept
 
 
 def read_state(data: bytes | None) -> tuple[dict[str, dict[str, object]], Seen]:
