@@ -397,6 +397,24 @@ def _kept_or_redone(early_run: Future[None], redo: Callable[[], None]) -> bool:
     return True
 
 
+def _keepable(
+    shards: list[Shard],
+    digests: dict[str, str],
+    recorded: dict[str, dict[str, object]],
+    source: Path,
+) -> dict[str, list[list[object]]]:
+    """The shards whose recorded digest holds and whose bundle in source is intact: listings."""
+    listings: dict[str, list[list[object]]] = {}
+    for shard in shards:
+        last = recorded.get(shard.name)
+        folder = source / shard.name
+        if not isinstance(last, dict) or last.get("digest") != digests[shard.name]:
+            continue
+        if folder.is_dir() and last.get("bundle") == bundle_listing(folder):
+            listings[shard.name] = last["bundle"]  # type: ignore[assignment]
+    return listings
+
+
 def start_index(
     site: Path,
     state_file: Path,
@@ -434,14 +452,7 @@ def start_index(
     state_file.unlink(missing_ok=True)
     bundle = site / BUNDLE_DIR
     source = Path(live) / BUNDLE_DIR if live else bundle
-    listings: dict[str, list[list[object]]] = {}
-    for shard in shards:
-        last = recorded.get(shard.name)
-        folder = source / shard.name
-        if not isinstance(last, dict) or last.get("digest") != digests[shard.name]:
-            continue
-        if folder.is_dir() and last.get("bundle") == bundle_listing(folder):
-            listings[shard.name] = last["bundle"]  # type: ignore[assignment]
+    listings = _keepable(shards, digests, recorded, source)
     adopted = _adopt(early, digests, bundle) if early is not None else {}
     _clear(bundle, set(listings) | set(adopted) | ({SHARD_LIST} if not live else set()))
     cache = state_file.parent
@@ -453,9 +464,7 @@ def start_index(
     else:
         clear_staging_left(cache / STAGING_RECORD)
         job.pool = ThreadPoolExecutor(max(1, workers), "pagefind")
-    pool = job.pool
-
-    staging = job.shard_staging
+    pool, staging = job.pool, job.shard_staging
 
     def run(shard: Shard) -> None:
         future = pool.submit(index_shard, exe, site, shard, bundle / shard.name, staging(shard))
