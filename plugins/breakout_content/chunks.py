@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import IO, Any
 
+from breakout_kernel.folders import write_if_changed
 from breakout_kernel.readahead import SettingsUnpickler, dumps_without_settings
 
 CHUNKS = 16
@@ -96,10 +97,8 @@ def save_chunks(
     opener: Opener = open,
 ) -> None:
     """Write these chunks of cache (by_chunk: its members()), each replaced in one step;
-    the format file first."""
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, FORMAT_FILE), "w", encoding="utf-8") as f:
-        f.write(FORMAT + "\n")
+    the format file first (left alone when it already says FORMAT)."""
+    write_if_changed(folder, FORMAT_FILE, f"{FORMAT}\n".encode())
     for chunk in sorted(chunks):
         entries = {name: cache[name] for name in sorted(by_chunk.get(chunk, ()))}
         target = chunk_path(folder, chunk)
