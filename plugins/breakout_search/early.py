@@ -30,7 +30,8 @@ from .indexer import (
     index_shard,
     make_staging,
     read_state,
-    shard_digest,
+    same_as_recorded,
+    shard_digests,
     staging_root,
 )
 from .shards import Page, Seen, page_record, plan
@@ -107,12 +108,13 @@ def start_early(
     pages = early_pages(site, live, written, seen)
     if not pages:
         return None
-    changed = []
-    for shard in plan(pages, per_shard):
-        digest = shard_digest(shard, exe)
-        last = recorded.get(shard.name)
-        if not isinstance(last, dict) or last.get("digest") != digest:
-            changed.append((shard, digest))
+    shards = plan(pages, per_shard)
+    digests = shard_digests(shards, exe)
+    changed = [
+        (s, digests[s.name])
+        for s in shards
+        if not same_as_recorded(recorded, s.name, digests[s.name])
+    ]
     if not changed or len(changed) > workers:
         return None
     cache = state_file.parent

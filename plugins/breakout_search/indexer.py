@@ -111,12 +111,22 @@ def bundle_listing(bundle: Path) -> list[list[object]]:
     return sorted(found)
 
 
-def shard_digest(shard: Shard, exe: Path) -> str:
-    """Digest of everything one shard's bundle depends on: its pages' bytes, Pagefind, its role."""
+def shard_digests(shards: list[Shard], exe: Path) -> dict[str, str]:
+    """Each shard's digest of everything its bundle depends on: its pages' bytes, Pagefind,
+    its role (Pagefind's version looked up once, not once a shard)."""
     versions = sorted(library_versions(["pagefind", "pagefind-bin"]).items())
-    return parts_digest(
-        STATE_VERSION, TWIN_VERSION, pages_part(shard).hex(), str(exe), versions, shard.primary
-    )
+    return {
+        s.name: parts_digest(
+            STATE_VERSION, TWIN_VERSION, pages_part(s).hex(), str(exe), versions, s.primary
+        )
+        for s in shards
+    }
+
+
+def same_as_recorded(recorded: dict[str, dict[str, object]], name: str, digest: str) -> bool:
+    """Whether the last build's state records this digest for the shard (read_state's shards)."""
+    last = recorded.get(name)
+    return isinstance(last, dict) and last.get("digest") == digest
 
 
 def staging_root(
@@ -406,12 +416,11 @@ def _keepable(
     """The shards whose recorded digest holds and whose bundle in source is intact: listings."""
     listings: dict[str, list[list[object]]] = {}
     for shard in shards:
-        last = recorded.get(shard.name)
-        folder = source / shard.name
-        if not isinstance(last, dict) or last.get("digest") != digests[shard.name]:
+        if not same_as_recorded(recorded, shard.name, digests[shard.name]):
             continue
-        if folder.is_dir() and last.get("bundle") == bundle_listing(folder):
-            listings[shard.name] = last["bundle"]  # type: ignore[assignment]
+        folder, bundle = source / shard.name, recorded[shard.name].get("bundle")
+        if folder.is_dir() and bundle == bundle_listing(folder):
+            listings[shard.name] = bundle  # type: ignore[assignment]
     return listings
 
 
@@ -447,7 +456,7 @@ def start_index(
     if not pages:
         raise SearchIndexError(f"no HTML page to index under {site}")
     shards = plan(pages, per_shard)
-    digests = {s.name: shard_digest(s, exe) for s in shards}
+    digests = shard_digests(shards, exe)
     # No state while Pagefind runs: a failed run must not leave a claim that a bundle is fresh.
     state_file.unlink(missing_ok=True)
     bundle = site / BUNDLE_DIR
