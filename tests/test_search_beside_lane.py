@@ -12,7 +12,7 @@ import pytest
 from breakout_kernel import build, lanes
 from breakout_kernel.errors import BuildFailed
 from breakout_search.glue import STATE_FILE, SearchState
-from breakout_search.indexer import STAGING_RECORD
+from breakout_search.staging import STAGING_RECORD
 from conftest import build_site, connected
 from pelican import signals
 from test_search import CONTENT, bundle_files, search_overrides

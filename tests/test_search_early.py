@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from breakout_search.early import start_early
 from breakout_search.glue import STATE_FILE
-from breakout_search.indexer import STAGING_RECORD, find_pagefind, start_index
+from breakout_search.indexer import find_pagefind, start_index
 from breakout_search.shards import plan, shard_of, site_pages
+from breakout_search.staging import STAGING_RECORD
 from conftest import build_site, connected
 from pelican import signals
 from test_search import CONTENT, bundle_files, fragments, search_overrides

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from breakout_search.indexer import (
+from breakout_search.indexer import start_index
+from breakout_search.staging import (
     MEMORY_ROOTS,
     STAGING_PREFIX,
     STAGING_RECORD,
     clear_staging_left,
     make_staging,
     staging_root,
-    start_index,
 )
 from conftest import build_site
 from test_search import CONTENT, bundle_files, fragments, search_overrides
@@ -119,7 +119,7 @@ def test_pages_copied_into_memory_index_as_pages_linked_beside_the_cache(
 
     The bytes differ from the disk-staged bundle's: Pagefind numbers pages in the order it
     lists the staging folder, which is the file system's (a hash order on ext4, the order
-    _stage made them in on tmpfs); both orders are fixed for a given file system.
+    stage_pages made them in on tmpfs); both orders are fixed for a given file system.
     """
     before = set(ours(MEMORY))
     bundles = {}

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from breakout_search import indexer
+from breakout_search import indexer, staging
 from breakout_search.indexer import BUNDLE_DIR, start_index
 from breakout_search.shards import site_pages
 from breakout_search.twin import TWIN_MARK, search_twin
@@ -121,7 +121,7 @@ def test_twins_give_the_bundle_whole_pages_give(
     assert len(twin) < len(whole) // 2 and b"data-pagefind-ignore" not in twin
 
     with_twins = index_copy(searchable_site, tmp_path / "twins")
-    monkeypatch.setattr(indexer, "search_twin", lambda data: None)
+    monkeypatch.setattr(staging, "search_twin", lambda data: None)  # stage whole pages
     without = index_copy(searchable_site, tmp_path / "whole")
     assert sorted(with_twins) == sorted(without)
     assert [name for name in without if with_twins[name] != without[name]] == []

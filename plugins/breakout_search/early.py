@@ -17,24 +17,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .indexer import (
-    BUNDLE_DIR,
+from .indexer import BUNDLE_DIR, index_shard, read_state, same_as_recorded, shard_digests
+from .shards import Page, Seen, is_page_marked, is_record, page_record, plan, record_page
+from .staging import (
     STAGING_RECORD,
     clear_staging_left,
-    index_shard,
     make_staging,
-    read_state,
-    same_as_recorded,
-    shard_digests,
+    remove_staging,
     staging_root,
 )
-from .shards import Page, Seen, page_record, plan
 
 
 @dataclass
@@ -55,8 +51,7 @@ class Early:
             with contextlib.suppress(Exception):  # the build has failed already
                 future.result()
         self.pool.shutdown()
-        shutil.rmtree(self.staging, ignore_errors=True)
-        self.record.unlink(missing_ok=True)
+        remove_staging(self.staging, self.record)
 
 
 def early_pages(site: Path, live: Path, written: Iterable[str], seen: Seen) -> list[Page]:
@@ -67,8 +62,8 @@ def early_pages(site: Path, live: Path, written: Iterable[str], seen: Seen) -> l
     """
     marked: dict[str, Page] = {}
     for rel, last in seen.items():
-        if isinstance(last, list) and len(last) == 6 and last[3]:
-            marked[rel] = Page(rel, str(last[4]), bool(last[5]), source=os.path.join(live, rel))
+        if is_record(last) and is_page_marked(last):
+            marked[rel] = record_page(rel, last, source=os.path.join(live, rel))
     for rel in written:
         path = os.path.join(site, rel)
         try:
@@ -76,8 +71,8 @@ def early_pages(site: Path, live: Path, written: Iterable[str], seen: Seen) -> l
         except OSError:  # not written after all: the final plan will tell
             continue
         record = page_record(path, st, seen.get(rel))
-        if record[3]:
-            marked[rel] = Page(rel, str(record[4]), bool(record[5]), source=path)
+        if is_page_marked(record):
+            marked[rel] = record_page(rel, record, source=path)
         else:
             marked.pop(rel, None)
     return sorted(marked.values(), key=lambda p: p.rel)

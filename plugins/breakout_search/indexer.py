@@ -11,9 +11,7 @@ import contextlib
 import json
 import os
 import shutil
-import stat
 import subprocess
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,7 +25,15 @@ from breakout_kernel.change.stamp import library_versions
 from breakout_kernel.folders import write_if_changed
 
 from .shards import Seen, Shard, pages_part, plan, site_pages
-from .twin import TWIN_VERSION, search_twin
+from .staging import (
+    STAGING_RECORD,
+    clear_staging_left,
+    make_staging,
+    remove_staging,
+    stage_pages,
+    staging_root,
+)
+from .twin import TWIN_VERSION
 
 if TYPE_CHECKING:
     from .early import Early
@@ -38,13 +44,6 @@ SHARD_PAGES = 400  # default most pages per shard on average (BREAKOUT_SEARCH['S
 STATE_VERSION = 5  # bump when what the state file records changes
 DATA_DIRS = ("fragment", "index", "filter")  # a shard's index, loaded by every shard
 RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: the primary shard only
-# Shards' pages are staged in memory where the machine offers it: a cold build makes and
-# removes a folder per page there (about 5,000 at 2,000 write-ups), which on disk cost
-# seconds of system time (BREAKOUT_SEARCH['STAGING_DIR'] chooses another folder).
-MEMORY_ROOTS = ("/dev/shm",)
-MEMORY_ROOM = 256 * 2**20  # free bytes a memory root needs (two shards' pages: about 30 MB)
-STAGING_PREFIX = "breakout-pagefind-"  # the staging folder's name, made by mkdtemp
-STAGING_RECORD = "pagefind-staging.path"  # in CACHE_PATH: where this build stages
 
 
 class SearchIndexError(RuntimeError):
@@ -129,94 +128,12 @@ def same_as_recorded(recorded: dict[str, dict[str, object]], name: str, digest: 
     return isinstance(last, dict) and last.get("digest") == digest
 
 
-def staging_root(
-    cache: Path,
-    chosen: str | None,
-    roots: tuple[str, ...] = MEMORY_ROOTS,
-    room: int = MEMORY_ROOM,
-) -> Path:
-    """The folder a build stages its shards' pages under: chosen, else memory with room, else cache."""
-    if chosen:
-        return Path(chosen)
-    for root in roots:
-        try:
-            free = os.statvfs(root)
-        except OSError:  # no such folder here (not Linux, or a container without it)
-            continue
-        if free.f_bavail * free.f_frsize >= room and os.access(root, os.W_OK | os.X_OK):
-            return Path(root)
-    return cache
-
-
-def clear_staging_left(record: Path) -> None:
-    """Remove the staging folder a killed build left (named in record) and the record itself."""
-    try:
-        left = record.read_text(encoding="utf-8").strip()
-    except OSError:  # none: the last build finished
-        return
-    # Only ever a folder this code made: mkdtemp's name, a real folder (not a link), ours.
-    if os.path.isabs(left) and os.path.basename(left).startswith(STAGING_PREFIX):
-        try:
-            info = os.lstat(left)
-        except OSError:  # gone already
-            info = None
-        if info is not None and stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
-            shutil.rmtree(left, ignore_errors=True)
-    record.unlink(missing_ok=True)
-
-
-def make_staging(root: Path, record: Path) -> Path:
-    """A new private staging folder under root, named in record until the build removes it."""
-    root.mkdir(parents=True, exist_ok=True)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
-    try:
-        record.write_text(f"{staging}\n", encoding="utf-8")
-    except OSError:  # unrecorded, it could outlive a killed build
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
-
-
-def _stage(shard: Shard, site: Path, staging: Path) -> None:
-    """Mirror the shard's pages under staging, so Pagefind's URLs are the site's.
-
-    A page is a hard link to its file (the site's, or its source: early.py), a copy when
-    staging is on another file system (as in memory), or its twin (twin.py) where it asks
-    for one.
-    """
-    made: set[str] = set()
-    os.makedirs(staging, exist_ok=True)
-    link = os.stat(site).st_dev == os.stat(staging).st_dev
-    for page in shard.pages:
-        target = os.path.join(staging, page.rel)
-        folder = os.path.dirname(target)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        source = page.source or os.path.join(site, page.rel)
-        if page.twin:
-            with open(source, "rb") as f:
-                twin = search_twin(f.read())
-            if twin is not None:
-                with open(target, "wb") as f:
-                    f.write(twin)
-                continue
-        if link:
-            try:
-                os.link(source, target)
-                continue
-            except OSError:  # a file system without hard links: a copy
-                pass
-        shutil.copyfile(source, target)
-
-
 def index_shard(exe: Path, site: Path, shard: Shard, bundle: Path, staging: Path) -> None:
     """Index one shard's pages into bundle (replaced); the error names the shard."""
     where = f"search shard {shard.name} ({len(shard.pages)} pages, {shard.pages[0].rel} …)"
     shutil.rmtree(bundle, ignore_errors=True)
     try:
-        _stage(shard, site, staging)
+        stage_pages(shard, site, staging)
         done = subprocess.run(
             pagefind_command(exe, staging, bundle),
             capture_output=True,
@@ -333,8 +250,7 @@ class IndexJob:
         if self.pool is not None:
             self.pool.shutdown()
         if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            self.staging_record.unlink(missing_ok=True)
+            remove_staging(self.staging, self.staging_record)
         return problems
 
     def abandon(self) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from .twin import attribute_at, search_twin
 
@@ -91,17 +92,32 @@ def site_pages(
     for path, st in _walk_html(root, skip):
         rel = path[len(root) + 1 :].replace(os.sep, "/")
         now[rel] = record = page_record(path, st, seen.get(rel))
-        page = Page(rel, str(record[4]), bool(record[5]))
+        page = record_page(rel, record)
         every.append(page)
-        if record[3]:
+        if is_page_marked(record):
             marked.append(page)
     return sorted(marked or every, key=lambda p: p.rel), now
+
+
+def is_record(value: object) -> TypeGuard[list[object]]:
+    """Whether value is a Seen record of this layout (one of an older layout is not)."""
+    return isinstance(value, list) and len(value) == 6
+
+
+def is_page_marked(record: list[object]) -> bool:
+    """Whether a Seen record's page has data-pagefind-body."""
+    return bool(record[3])
+
+
+def record_page(rel: str, record: list[object], source: str = "") -> Page:
+    """The Page a Seen record describes (source: see Page)."""
+    return Page(rel, str(record[4]), bool(record[5]), source=source)
 
 
 def page_record(path: str, st: os.stat_result, last: object) -> list[object]:
     """A page's Seen record: the last one if size, mtime and inode hold, else read and hashed."""
     key: list[object] = [st.st_size, st.st_mtime_ns, st.st_ino]
-    if isinstance(last, list) and len(last) == 6 and last[:3] == key:
+    if is_record(last) and last[:3] == key:
         return last
     with open(path, "rb") as f:
         data = f.read()
