@@ -25,6 +25,7 @@ from bench.measure import (
     say,
     tree_size,
 )
+from bench.searchalone import SearchCost, measure_search
 from bench.workspace import corpus_line, prepare, variant
 
 RETRIES = 2  # extra attempts at a repeat during which the Breakout code changed
@@ -41,26 +42,30 @@ REBUILD_WALL_TARGET = 0.1  # issue 21: a one-edit rebuild in a tenth of the cold
 
 
 def _one_repeat(
-    sites: Sequence[Site], target: str, label: str
-) -> tuple[dict[str, tuple[Build, Build, Tree]], bool]:
+    sites: Sequence[Site], target: str, label: str, search_alone: str | None = None
+) -> tuple[dict[str, tuple[Build, Build, Tree]], bool, SearchCost | None]:
     """Cold builds (A B), the one-word edit in both corpora, warm builds (A B).
 
-    Returns each site's (cold, warm, output tree) and whether every warm build could use
-    the cache (its cache stamp did not change between the cold and the warm build).
+    Returns each site's (cold, warm, output tree), whether every warm build could use
+    the cache (its cache stamp did not change between the cold and the warm build), and,
+    if search_alone names a site, what indexing its cold build's pages apart cost.
     """
     cold: dict[str, Build] = {}
     trees: dict[str, Tree] = {}
     stamps: dict[str, str] = {}
+    alone = None
     for site in sites:
         site.clean()
         cold[site.name] = run_build(site, f"cold{label}")
         trees[site.name] = tree_size(site.output)
         stamps[site.name] = cache_stamp(site)
+        if site.name == search_alone:
+            alone = measure_search(site.output, site.root / "search-alone", site.workers)
     for site in sites:
         corpus_mod.edit_one_word(site.content / target)
     warm = {site.name: run_build(site, f"warm{label}") for site in sites}
     cached = all(cache_stamp(site) == stamps[site.name] for site in sites)
-    return {s.name: (cold[s.name], warm[s.name], trees[s.name]) for s in sites}, cached
+    return {s.name: (cold[s.name], warm[s.name], trees[s.name]) for s in sites}, cached, alone
 
 
 def compare(
@@ -73,8 +78,13 @@ def compare(
     conf: Path = BREAKOUT_CONF,
     shape: str = corpus_mod.DEFAULT_SHAPE,
     workers: int | None = None,
+    search: bool = False,
 ) -> dict[str, float]:
-    """Vanilla vs Breakout, A B A B; print the table and the final ratios line; return figures."""
+    """Vanilla vs Breakout, A B A B; print the table and the final ratios line; return figures.
+
+    search: Breakout's settings index the site, so each cold build's pages are indexed
+    once more apart (bench.searchalone) and the table shows what the index costs alone.
+    """
     base = workdir / f"compare-{posts}{variant(shape, workers)}"
     generated = prepare(posts, base, shape=shape)
     vanilla = Site("vanilla", VANILLA_CONF, base / "vanilla")
@@ -88,9 +98,11 @@ def compare(
     )
     out(f"Breakout workers: {'as the environment says' if workers is None else workers}")
     out(f"repeats: {repeats} (A B A B: vanilla, breakout); warm edit: {target}")
-    runs = run_repeats(sites, target, repeats, out)
+    runs = run_repeats(sites, target, repeats, out, search_alone="breakout" if search else None)
     fig, ratios = summarise(runs, clock)
     print_table(fig, ratios, posts, repeats, clock, out)
+    if runs.search:
+        print_search_alone(fig, out)
     print_verdicts(fig, ratios, clock, runs.changed, out)
     return fig
 
@@ -103,15 +115,26 @@ class Runs:
     warm: dict[str, list[Build]]
     trees: dict[str, Tree] = field(default_factory=dict)
     changed: list[int] = field(default_factory=list)
+    search: list[SearchCost] = field(default_factory=list)  # the index apart, per repeat
 
 
-def run_repeats(sites: Sequence[Site], target: str, repeats: int, out: Print = say) -> Runs:
-    """Run the A B A B repeats, again (up to RETRIES times) when the cache stamp changed."""
+def run_repeats(
+    sites: Sequence[Site],
+    target: str,
+    repeats: int,
+    out: Print = say,
+    *,
+    search_alone: str | None = None,
+) -> Runs:
+    """Run the A B A B repeats, again (up to RETRIES times) when the cache stamp changed.
+
+    search_alone: the site whose cold builds are indexed once more apart (bench.searchalone).
+    """
     runs = Runs({s.name: [] for s in sites}, {s.name: [] for s in sites})
     for r in range(1, repeats + 1):
         for attempt in range(1, RETRIES + 2):
-            results, cached = _one_repeat(
-                sites, target, f"{r}" if attempt == 1 else f"{r}.{attempt}"
+            results, cached, alone = _one_repeat(
+                sites, target, f"{r}" if attempt == 1 else f"{r}.{attempt}", search_alone
             )
             if cached:
                 break
@@ -121,6 +144,8 @@ def run_repeats(sites: Sequence[Site], target: str, repeats: int, out: Print = s
             out(f"  repeat {r}: the cache stamp changed between cold and warm{again}")
         else:
             runs.changed.append(r)
+        if alone is not None:
+            runs.search.append(alone)
         for name, (c, w, tree) in results.items():
             runs.cold[name].append(c)
             runs.warm[name].append(w)
@@ -166,6 +191,10 @@ def summarise(runs: Runs, clock: str) -> tuple[dict[str, float], dict[str, float
         fig[f"{n}_self_rss_kib"] = _peak_med(cold, warm, "self_rss_kib")
         fig[f"{n}_sub_rss_kib"] = _peak_med(cold, warm, "sub_rss_kib")
         fig[f"{n}_tree_rss_kib"] = _peak_med(cold, warm, "tree_rss_kib")
+    if runs.search:
+        fig["search_alone_wall"] = statistics.median(c.wall for c in runs.search)
+        fig["search_alone_cpu"] = statistics.median(c.cpu for c in runs.search)
+        fig["search_alone_pagefind_cpu"] = statistics.median(c.pagefind_cpu for c in runs.search)
     # Time ratios use `clock`: CPU (user+sys of the build process and anything it waited
     # for) by default, because on a shared 2-core machine wall time mostly measures the
     # neighbours; "wall" is right on a quiet machine or if a build goes parallel.
@@ -235,6 +264,21 @@ def print_table(
         v, b = fig[f"vanilla_{key}"] / 1e6, fig[f"breakout_{key}"] / 1e6
         ratio = f"{b / v:>8.2f}" if v else f"{'-':>8}"
         out(f"  {label:26}{v:>12.2f}{b:>12.2f}{ratio}")
+
+
+def print_search_alone(fig: dict[str, float], out: Print = say) -> None:
+    """What the search index costs by itself, against vanilla's whole cold build."""
+    alone, vanilla = fig["search_alone_cpu"], fig["vanilla_cold_cpu"]
+    rest = fig["breakout_cold_cpu"] - alone
+    out(
+        f"search index alone (the cold build's pages indexed again apart): "
+        f"{alone:.2f} s CPU ({fig['search_alone_pagefind_cpu']:.2f} s of it Pagefind), "
+        f"{fig['search_alone_wall']:.2f} s wall; = {alone / vanilla:.3f} of vanilla's cold CPU"
+    )
+    out(
+        f"  Breakout's cold CPU less the index alone: {rest:.2f} s = {rest / vanilla:.3f} "
+        "of vanilla's (an estimate: the two ran apart)"
+    )
 
 
 def print_verdicts(

@@ -118,7 +118,14 @@ def main(
                 fig = scale(repeats, folder, sizes, clock=clock, conf=conf, shape=shape, workers=w)
             else:
                 fig = compare(
-                    posts, repeats, folder, clock=clock, conf=conf, shape=shape, workers=w
+                    posts,
+                    repeats,
+                    folder,
+                    clock=clock,
+                    conf=conf,
+                    shape=shape,
+                    workers=w,
+                    search=search,
                 )
             figures[_label(shape, w)] = fig
     except BenchError as exc:

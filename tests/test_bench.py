@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import comparison, corpus, measure, runner, workspace
+from bench import comparison, corpus, measure, runner, searchalone, workspace
 
 WRITEUP_KEYS = {
     "Title",
@@ -537,3 +538,67 @@ def test_sources_are_byte_compiled_before_timing(tmp_path: Path) -> None:
     measure.compile_sources(tmp_path)
     for source in (module, conf):
         assert Path(importlib.util.cache_from_source(str(source))).is_file()
+
+
+def test_search_alone_indexes_a_copy_of_the_pages_from_nothing(
+    launch_site: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    shutil.copytree(launch_site, output)
+
+    def files(folder: Path) -> dict[Path, tuple[int, int, bytes]]:
+        found = (p for p in folder.rglob("*") if p.is_file())
+        return {p: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in found}
+
+    bundle = files(output / "pagefind")
+    cost = searchalone.measure_search(output, tmp_path / "scratch", workers=2)
+    # Pagefind ran (the index was made anew, not kept) and is part of the whole.
+    assert 0 < cost.pagefind_cpu <= cost.cpu and cost.wall > 0
+    assert not (tmp_path / "scratch").exists()
+    # The measured build's bundle is the same files, untouched (not indexed again in place).
+    assert files(output / "pagefind") == bundle
+
+
+def test_search_alone_failing_names_the_site(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    (output / "pagefind").mkdir(parents=True)
+    (output / "style.css").write_text("body {}\n", encoding="utf-8")
+    with pytest.raises(measure.BenchError) as failed:
+        searchalone.measure_search(output, tmp_path / "scratch", workers=1)
+    assert str(failed.value) == (
+        f"indexing {output} apart failed (exit 1): no HTML page to index under "
+        f"{tmp_path / 'scratch' / 'site'}"
+    )
+    assert not (tmp_path / "scratch").exists()
+
+
+def test_the_search_index_alone_is_set_against_vanilla(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_builds(monkeypatch, ["s"] * 8)
+    costs = iter([searchalone.SearchCost(1.0, 2.0, 1.5), searchalone.SearchCost(1.0, 3.0, 2.5)])
+    indexed: list[Path] = []
+
+    def measure_search(output: Path, scratch: Path, workers: int | None) -> searchalone.SearchCost:
+        indexed.append(output)
+        return next(costs)
+
+    monkeypatch.setattr(comparison, "measure_search", measure_search)
+    figures = runner.main(posts=5, repeats=2, workdir=tmp_path, search=True)
+    out = capsys.readouterr().out
+    # Breakout's cold builds, once a repeat; vanilla's never.
+    assert [p.parent.name for p in indexed] == ["breakout", "breakout"]
+    assert figures["search_alone_cpu"] == pytest.approx(2.5)
+    # Medians 2.5 s (2.0 of it Pagefind) against vanilla's 8.0 s, and Breakout's 6.0 s less it.
+    assert "2.50 s CPU (2.00 s of it Pagefind), 1.00 s wall; = 0.312 of vanilla's cold CPU" in out
+    assert "Breakout's cold CPU less the index alone: 3.50 s = 0.438 of vanilla's" in out
+
+
+def test_without_search_nothing_is_indexed_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_builds(monkeypatch, ["s"] * 4)
+    monkeypatch.setattr(comparison, "measure_search", lambda *a: pytest.fail("indexed"))
+    figures = runner.main(posts=5, repeats=1, workdir=tmp_path)
+    assert "search index alone" not in capsys.readouterr().out
+    assert "search_alone_cpu" not in figures
