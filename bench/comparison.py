@@ -41,31 +41,51 @@ TREE_RSS_TARGET_MB = 500  # issue 21: the whole process tree, search indexer inc
 REBUILD_WALL_TARGET = 0.1  # issue 21: a one-edit rebuild in a tenth of the cold build's wall
 
 
+@dataclass
+class Repeat:
+    """One repeat: each site's (cold, warm, output tree), whether the warm builds could use
+    the cache (no cache stamp changed between cold and warm), and the focus site's extras."""
+
+    builds: dict[str, tuple[Build, Build, Tree]]
+    cached: bool
+    alone: SearchCost | None = None  # its cold build's pages indexed apart (search on)
+    unchanged: Build | None = None  # rebuilt once more after the warm build, nothing changed
+
+
 def _one_repeat(
-    sites: Sequence[Site], target: str, label: str, search_alone: str | None = None
-) -> tuple[dict[str, tuple[Build, Build, Tree]], bool, SearchCost | None]:
+    sites: Sequence[Site],
+    target: str,
+    label: str,
+    *,
+    focus: str | None = None,
+    search_alone: bool = False,
+) -> Repeat:
     """Cold builds (A B), the one-word edit in both corpora, warm builds (A B).
 
-    Returns each site's (cold, warm, output tree), whether every warm build could use
-    the cache (its cache stamp did not change between the cold and the warm build), and,
-    if search_alone names a site, what indexing its cold build's pages apart cost.
+    focus (a site's name) is then built once more with nothing changed: the floor a one-edit
+    rebuild stands on. With search_alone, its cold build's pages are also indexed apart.
     """
     cold: dict[str, Build] = {}
     trees: dict[str, Tree] = {}
     stamps: dict[str, str] = {}
-    alone = None
+    alone = unchanged = None
     for site in sites:
         site.clean()
         cold[site.name] = run_build(site, f"cold{label}")
         trees[site.name] = tree_size(site.output)
         stamps[site.name] = cache_stamp(site)
-        if site.name == search_alone:
-            alone = measure_search(site.output, site.root / "search-alone", site.workers)
+        if search_alone and site.name == focus:
+            scratch = site.root / "search-alone"
+            alone = measure_search(site.output, scratch, site.workers, site.trash)
     for site in sites:
         corpus_mod.edit_one_word(site.content / target)
     warm = {site.name: run_build(site, f"warm{label}") for site in sites}
     cached = all(cache_stamp(site) == stamps[site.name] for site in sites)
-    return {s.name: (cold[s.name], warm[s.name], trees[s.name]) for s in sites}, cached, alone
+    for site in sites:
+        if site.name == focus:
+            unchanged = run_build(site, f"unchanged{label}")
+    builds = {s.name: (cold[s.name], warm[s.name], trees[s.name]) for s in sites}
+    return Repeat(builds, cached, alone, unchanged)
 
 
 def compare(
@@ -98,7 +118,7 @@ def compare(
     )
     out(f"Breakout workers: {'as the environment says' if workers is None else workers}")
     out(f"repeats: {repeats} (A B A B: vanilla, breakout); warm edit: {target}")
-    runs = run_repeats(sites, target, repeats, out, search_alone="breakout" if search else None)
+    runs = run_repeats(sites, target, repeats, out, focus=breakout.name, search_alone=search)
     fig, ratios = summarise(runs, clock)
     print_table(fig, ratios, posts, repeats, clock, out)
     if runs.search:
@@ -116,6 +136,7 @@ class Runs:
     trees: dict[str, Tree] = field(default_factory=dict)
     changed: list[int] = field(default_factory=list)
     search: list[SearchCost] = field(default_factory=list)  # the index apart, per repeat
+    unchanged: list[Build] = field(default_factory=list)  # the focus rebuilt, nothing changed
 
 
 def run_repeats(
@@ -124,19 +145,20 @@ def run_repeats(
     repeats: int,
     out: Print = say,
     *,
-    search_alone: str | None = None,
+    focus: str | None = None,
+    search_alone: bool = False,
 ) -> Runs:
     """Run the A B A B repeats, again (up to RETRIES times) when the cache stamp changed.
 
-    search_alone: the site whose cold builds are indexed once more apart (bench.searchalone).
+    focus: the site also rebuilt with nothing changed, and with search_alone its cold
+    build's pages indexed once more apart (bench.searchalone), each repeat.
     """
     runs = Runs({s.name: [] for s in sites}, {s.name: [] for s in sites})
     for r in range(1, repeats + 1):
         for attempt in range(1, RETRIES + 2):
-            results, cached, alone = _one_repeat(
-                sites, target, f"{r}" if attempt == 1 else f"{r}.{attempt}", search_alone
-            )
-            if cached:
+            label = f"{r}" if attempt == 1 else f"{r}.{attempt}"
+            one = _one_repeat(sites, target, label, focus=focus, search_alone=search_alone)
+            if one.cached:
                 break
             # Plugin code changed mid-repeat (others work in this tree), so Breakout's cache
             # stamp changed and its "warm" build was really a cold read: measure it again.
@@ -144,9 +166,11 @@ def run_repeats(
             out(f"  repeat {r}: the cache stamp changed between cold and warm{again}")
         else:
             runs.changed.append(r)
-        if alone is not None:
-            runs.search.append(alone)
-        for name, (c, w, tree) in results.items():
+        if one.alone is not None:
+            runs.search.append(one.alone)
+        if one.unchanged is not None:
+            runs.unchanged.append(one.unchanged)
+        for name, (c, w, tree) in one.builds.items():
             runs.cold[name].append(c)
             runs.warm[name].append(w)
             runs.trees[name] = tree
@@ -191,6 +215,9 @@ def summarise(runs: Runs, clock: str) -> tuple[dict[str, float], dict[str, float
         fig[f"{n}_self_rss_kib"] = _peak_med(cold, warm, "self_rss_kib")
         fig[f"{n}_sub_rss_kib"] = _peak_med(cold, warm, "sub_rss_kib")
         fig[f"{n}_tree_rss_kib"] = _peak_med(cold, warm, "tree_rss_kib")
+    if runs.unchanged:
+        fig["breakout_unchanged"] = _med(runs.unchanged, "wall")
+        fig["breakout_unchanged_cpu"] = _med(runs.unchanged, "cpu")
     if runs.search:
         fig["search_alone_wall"] = statistics.median(c.wall for c in runs.search)
         fig["search_alone_cpu"] = statistics.median(c.cpu for c in runs.search)
@@ -313,6 +340,13 @@ def print_verdicts(
         f"one-edit rebuild: Breakout's warm wall / its cold wall {fmt_ratio(rebuild)} "
         f"{verdict} (≤ {REBUILD_WALL_TARGET})"
     )
+    if "breakout_unchanged" in fig:
+        floor, edit = fig["breakout_unchanged"], fig["breakout_warm"]
+        out(
+            f"  a rebuild with nothing changed: {floor:.2f} s wall, "
+            f"{fig['breakout_unchanged_cpu']:.2f} s CPU = {fmt_ratio(floor / fig['breakout_cold'])} "
+            f"of the cold wall (the one-edit rebuild took {edit:.2f} s: {edit - floor:+.2f} s)"
+        )
     out(
         "targets: "
         + ", ".join(

@@ -48,13 +48,15 @@ def link_pages(output: Path, site: Path) -> None:
     )
 
 
-def measure_search(output: Path, scratch: Path, workers: int | None) -> SearchCost:
-    """Index output's pages from nothing in a fresh process; its costs. scratch is replaced.
+def measure_search(output: Path, scratch: Path, workers: int | None, trash: Path) -> SearchCost:
+    """Index output's pages from nothing in a fresh process; its costs.
 
-    workers: Pagefind runs at once, as the build's BREAKOUT_WORKERS (None: as the
-    environment says, else every core).
+    scratch (a path with nothing there) holds the linked pages and the new index; it is
+    moved into trash afterwards, not deleted: deleting thousands of folders now would
+    charge the next build the file system's scan of recently deleted inodes (see
+    measure.Site.clean). workers: Pagefind runs at once, as the build's BREAKOUT_WORKERS
+    (None: as the environment says, else every core).
     """
-    shutil.rmtree(scratch, ignore_errors=True)
     site, state, result = scratch / "site", scratch / "search-state.json", scratch / "usage.json"
     cmd = [sys.executable, "-m", "bench.searchalone", "--site", str(site), "--state", str(state)]
     cmd += ["--result", str(result)] + (["--workers", str(workers)] if workers else [])
@@ -68,7 +70,9 @@ def measure_search(output: Path, scratch: Path, workers: int | None) -> SearchCo
             raise BenchError(f"indexing {output} apart failed (exit {done.returncode}): {log}")
         usage = json.loads(result.read_text(encoding="utf-8"))
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch.exists():
+            trash.mkdir(parents=True, exist_ok=True)
+            scratch.rename(trash / f"{scratch.name}-{time.time_ns()}")
     return SearchCost(usage["wall"], usage["self_cpu"] + usage["sub_cpu"], usage["sub_cpu"])
 
 

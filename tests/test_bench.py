@@ -231,6 +231,9 @@ def test_runner_prints_the_ratios_line(tmp_path: Path, capsys: pytest.CaptureFix
         html, feeds = figures[f"{side}_html_bytes"], figures[f"{side}_feed_bytes"]
         assert html > 0 and feeds > 0 and html + feeds < figures[f"{side}_bytes"]
     assert any(line.strip().startswith("of which feeds (XML)") for line in lines)
+    assert any(line.startswith("  a rebuild with nothing changed: ") for line in lines)
+    assert figures["breakout_unchanged"] > 0 and figures["breakout_unchanged_cpu"] > 0
+    assert (tmp_path / "compare-12" / "breakout" / "logs" / "unchanged1.log").is_file()
     # Both sides built the same write-ups into their own folders.
     assert (tmp_path / "compare-12" / "vanilla" / "output" / "index.html").exists()
     assert (tmp_path / "compare-12" / "breakout" / "output" / "index.html").exists()
@@ -297,13 +300,12 @@ def fake_builds(monkeypatch: pytest.MonkeyPatch, stamps: list[str]) -> list[str]
     def run_build(site: measure.Site, label: str, profile: Path | None = None) -> measure.Build:
         labels.append(f"{site.name}:{label}")
         wall, cpu, rss, size = cost[site.name]
-        warm = label.startswith("warm")
+        # A rebuild after the edit costs a quarter of a cold build, one with nothing changed a fifth.
+        part = 4 if label.startswith("warm") else 5 if label.startswith("unchanged") else 1
         site.output.mkdir(parents=True, exist_ok=True)
         (site.output / "index.html").write_bytes(b"x" * size)
         # The tree holds the build and a subprocess (Pagefind, say) beside it: 1.5× its peak.
-        return measure.Build(
-            wall / 4 if warm else wall, cpu / 4 if warm else cpu, rss, tree_rss_kib=rss * 3 // 2
-        )
+        return measure.Build(wall / part, cpu / part, rss, tree_rss_kib=rss * 3 // 2)
 
     it = iter(stamps)
     monkeypatch.setattr(comparison, "run_build", run_build)
@@ -316,7 +318,12 @@ def test_ratios_are_computed_from_cpu_medians(
 ) -> None:
     labels = fake_builds(monkeypatch, ["s"] * 8)
     figures = runner.main(posts=5, repeats=2, workdir=tmp_path)
-    assert labels[:4] == ["vanilla:cold1", "breakout:cold1", "vanilla:warm1", "breakout:warm1"]
+    # Breakout alone is built a third time, with nothing changed, after each repeat's warm build.
+    assert labels == [
+        *("vanilla:cold1", "breakout:cold1", "vanilla:warm1", "breakout:warm1"),
+        *("breakout:unchanged1", "vanilla:cold2", "breakout:cold2", "vanilla:warm2"),
+        *("breakout:warm2", "breakout:unchanged2"),
+    ]
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == (
         "ratios: cold=0.750 cold_wall=0.800 warm_over_cold=0.250 rss=1.200 bytes=0.400"
@@ -328,6 +335,12 @@ def test_ratios_are_computed_from_cpu_medians(
     assert "184 MB ok (< 500 MB)" in out
     # Issue 21's rebuild goal is judged on wall time: a warm build at a quarter misses it.
     assert "one-edit rebuild: Breakout's warm wall / its cold wall 0.250 MISS (≤ 0.1)" in out
+    assert (
+        "  a rebuild with nothing changed: 1.60 s wall, 1.20 s CPU = 0.200 of the cold wall "
+        "(the one-edit rebuild took 2.00 s: +0.40 s)"
+    ) in out
+    # Ratios and peaks stay those of the cold and one-edit builds.
+    assert figures["ratio_warm_over_cold"] == pytest.approx(0.25)
 
 
 def test_a_warm_build_without_its_cache_is_measured_again(
@@ -465,7 +478,7 @@ def test_two_shapes_give_a_labelled_ratios_line_each(
     assert (tmp_path / "compare-5").is_dir() and (tmp_path / "compare-5-dense").is_dir()
     dense = [line for line in out if line.startswith("corpus: ") and "shape dense" in line]
     assert dense and "8–20 people" in dense[0]
-    assert len(labels) == 8
+    assert len(labels) == 10  # per shape: cold, warm (A B), Breakout with nothing changed
 
 
 def test_workers_reach_the_breakout_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -551,10 +564,13 @@ def test_search_alone_indexes_a_copy_of_the_pages_from_nothing(
         return {p: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in found}
 
     bundle = files(output / "pagefind")
-    cost = searchalone.measure_search(output, tmp_path / "scratch", workers=2)
+    cost = searchalone.measure_search(output, tmp_path / "scratch", 2, tmp_path / "trash")
     # Pagefind ran (the index was made anew, not kept) and is part of the whole.
     assert 0 < cost.pagefind_cpu <= cost.cpu and cost.wall > 0
+    # The scratch folder went to the trash, whole (its own index in it), to be deleted later.
     assert not (tmp_path / "scratch").exists()
+    (moved,) = (tmp_path / "trash").iterdir()
+    assert (moved / "site" / "pagefind" / "shards.json").is_file()
     # The measured build's bundle is the same files, untouched (not indexed again in place).
     assert files(output / "pagefind") == bundle
 
@@ -564,12 +580,12 @@ def test_search_alone_failing_names_the_site(tmp_path: Path) -> None:
     (output / "pagefind").mkdir(parents=True)
     (output / "style.css").write_text("body {}\n", encoding="utf-8")
     with pytest.raises(measure.BenchError) as failed:
-        searchalone.measure_search(output, tmp_path / "scratch", workers=1)
+        searchalone.measure_search(output, tmp_path / "scratch", 1, tmp_path / "trash")
     assert str(failed.value) == (
         f"indexing {output} apart failed (exit 1): no HTML page to index under "
         f"{tmp_path / 'scratch' / 'site'}"
     )
-    assert not (tmp_path / "scratch").exists()
+    assert not (tmp_path / "scratch").exists() and len(list((tmp_path / "trash").iterdir())) == 1
 
 
 def test_the_search_index_alone_is_set_against_vanilla(
@@ -579,8 +595,11 @@ def test_the_search_index_alone_is_set_against_vanilla(
     costs = iter([searchalone.SearchCost(1.0, 2.0, 1.5), searchalone.SearchCost(1.0, 3.0, 2.5)])
     indexed: list[Path] = []
 
-    def measure_search(output: Path, scratch: Path, workers: int | None) -> searchalone.SearchCost:
+    def measure_search(
+        output: Path, scratch: Path, workers: int | None, trash: Path
+    ) -> searchalone.SearchCost:
         indexed.append(output)
+        assert trash == output.parent / "trash"  # deleted after the run, not between builds
         return next(costs)
 
     monkeypatch.setattr(comparison, "measure_search", measure_search)
