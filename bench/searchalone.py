@@ -48,15 +48,23 @@ def link_pages(output: Path, site: Path) -> None:
     )
 
 
+def _to_trash(folder: Path, trash: Path) -> None:
+    """Move folder, if it exists, into trash under a name of its own."""
+    if folder.exists():
+        trash.mkdir(parents=True, exist_ok=True)
+        folder.rename(trash / f"{folder.name}-{time.time_ns()}")
+
+
 def measure_search(output: Path, scratch: Path, workers: int | None, trash: Path) -> SearchCost:
     """Index output's pages from nothing in a fresh process; its costs.
 
-    scratch (a path with nothing there) holds the linked pages and the new index; it is
-    moved into trash afterwards, not deleted: deleting thousands of folders now would
+    scratch holds the linked pages and the new index (one left there by an interrupted run
+    goes first); it is moved into trash afterwards, not deleted: deleting thousands of folders now would
     charge the next build the file system's scan of recently deleted inodes (see
     measure.Site.clean). workers: Pagefind runs at once, as the build's BREAKOUT_WORKERS
     (None: as the environment says, else every core).
     """
+    _to_trash(scratch, trash)  # one an interrupted run left
     site, state, result = scratch / "site", scratch / "search-state.json", scratch / "usage.json"
     cmd = [sys.executable, "-m", "bench.searchalone", "--site", str(site), "--state", str(state)]
     cmd += ["--result", str(result)] + (["--workers", str(workers)] if workers else [])
@@ -70,9 +78,7 @@ def measure_search(output: Path, scratch: Path, workers: int | None, trash: Path
             raise BenchError(f"indexing {output} apart failed (exit {done.returncode}): {log}")
         usage = json.loads(result.read_text(encoding="utf-8"))
     finally:
-        if scratch.exists():
-            trash.mkdir(parents=True, exist_ok=True)
-            scratch.rename(trash / f"{scratch.name}-{time.time_ns()}")
+        _to_trash(scratch, trash)
     return SearchCost(usage["wall"], usage["self_cpu"] + usage["sub_cpu"], usage["sub_cpu"])
 
 
