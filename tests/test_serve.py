@@ -18,6 +18,9 @@ def served(tmp_path: Path):
     (tmp_path / "people" / "nick").mkdir(parents=True)
     (tmp_path / "people" / "nick" / "index.html").write_text("<h1>Nick</h1>")
     (tmp_path / "404.html").write_text("<h1>Page not found</h1>")
+    (tmp_path / "feeds").mkdir()
+    for name in ("index.opml", "all.atom.xml", "all.rss.xml", "all.json", "all.ics"):
+        (tmp_path / "feeds" / name).write_text("x")
     server = make_server(tmp_path, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -29,6 +32,23 @@ def served(tmp_path: Path):
 def test_clean_url_is_served(served: str) -> None:
     with urllib.request.urlopen(served + "/people/nick/") as response:
         assert response.status == 200 and b"<h1>Nick</h1>" in response.read()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("index.opml", "text/x-opml; charset=utf-8"),
+        ("all.atom.xml", "application/atom+xml; charset=utf-8"),
+        ("all.rss.xml", "application/rss+xml; charset=utf-8"),
+        ("all.json", "application/json; charset=utf-8"),
+        ("all.ics", "text/calendar; charset=utf-8"),
+    ],
+)
+def test_files_are_served_with_the_types_publishing_gives(
+    served: str, name: str, kind: str
+) -> None:
+    with urllib.request.urlopen(f"{served}/feeds/{name}") as response:
+        assert response.headers["Content-Type"] == kind
 
 
 def test_missing_page_gets_404_with_the_site_page(served: str) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pelican.server import ComplexHTTPRequestHandler
 
+from tools.publish.objects import content_type
+
 RELOAD_PATH = "/__livereload"  # the generation endpoint; RELOAD_PATH + ".js" is the script
 RELOAD_SCRIPT = f'<script src="{RELOAD_PATH}.js"></script>'
 # Asks for the build generation, then waits (long poll) until it changes and reloads the page.
@@ -94,6 +96,14 @@ class PreviewHandler(ComplexHTTPRequestHandler):
         if self.reloader is not None:
             body = with_reload_script(body)
         self._send(HTTPStatus.NOT_FOUND, body)
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        """The Content-Type publishing gives the file (tools/publish/objects.py).
+
+        Python's table has no OPML and calls feeds plain XML, so a browser asked to
+        download the OPML file that the published site shows as text.
+        """
+        return content_type(os.fspath(path))
 
     def _is_page(self, path: str) -> bool:
         """True for an HTML file (a folder's index.html included)."""
