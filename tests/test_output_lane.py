@@ -71,7 +71,7 @@ def test_golden_site_is_byte_identical_with_one_and_two_workers(
     _build(monkeypatch, 2, GOLDEN, tmp_path / "two", tmp_path / "cache-two")
     assert _feeds_pid(debug_feeds) != os.getpid()  # two: the feeds ran in the lane
     forked, joined = _lane_lines(debug_feeds)
-    assert forked == f"lane output: pid {_feeds_pid(debug_feeds)} runs feeds, subscribe"
+    assert forked == f"lane output: pid {_feeds_pid(debug_feeds)} runs feeds, subscribe, card"
     assert joined.startswith("lane output: ") and "the main process waited" in joined
     # The lane's stats reached the main process's build state (the Follow page's merged in).
     assert (feeds_glue.last_stats(), subscribe_glue.last_stats()) == one_stats
@@ -195,7 +195,7 @@ def test_an_exception_in_the_lane_fails_the_build_with_its_message(
         Pelican(settings).run()
     (error,) = _errors(caplog)
     first = error.getMessage().splitlines()[0]
-    assert first.startswith("the output lane (feeds, subscribe) failed in process ")
+    assert first.startswith("the output lane (feeds, subscribe, card) failed in process ")
     assert ": IsADirectoryError: [Errno 21] Is a directory: " in first
     assert first.endswith(f" -> '{out}/feeds/all.atom.xml'")
     assert "Traceback (most recent call last)" in error.getMessage()
@@ -259,3 +259,26 @@ def test_only_the_process_that_renders_feeds_imports_feedgen_lxml_and_icalendar(
     assert (
         tmp_path / "out" / "feeds"
     ).is_dir()  # the feeds were written, by one process or the lane
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_social_card_is_drawn_in_the_lane_when_there_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Pillow's canvas stays out of the main process, whose memory peaks at the build's end."""
+    from breakout_seo import glue as seo_glue
+
+    drawn_by = tmp_path / "drawn-by"
+    draw = seo_glue.render_card
+
+    def render_card(card: object) -> bytes:
+        with drawn_by.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return draw(card)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(seo_glue, "render_card", render_card)
+    _build(monkeypatch, workers, GOLDEN, tmp_path / "out", tmp_path / "cache")
+    pids = drawn_by.read_text().split()
+    assert len(pids) == 1  # drawn once, by one process
+    assert (pids[0] == str(os.getpid())) == (workers == 1)
+    assert (tmp_path / "out" / seo_glue.CARD_NAME).read_bytes().startswith(b"\x89PNG")

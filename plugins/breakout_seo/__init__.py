@@ -15,5 +15,7 @@ def register() -> None:
     signals.initialized.connect(glue.on_initialized)
     # content_written: the only place that sees every page a build writes, with its context.
     signals.content_written.connect(glue.on_content_written)
+    # all_generators_finalized: the last moment to offer the output lane a job (the card).
+    signals.all_generators_finalized.connect(glue.offer_card)
     # finalized: the page list is complete only after every generator has written.
     signals.finalized.connect(glue.on_finalized)
