@@ -38,6 +38,16 @@ class BenchError(Exception):
     """A build failed or the corpus could not be prepared; the message says which and why."""
 
 
+def move_aside(folder: Path, trash: Path) -> None:
+    """Move folder, if it exists, into trash under a name of its own (deleted after the run).
+
+    Not deleted now: see Site.clean.
+    """
+    if folder.exists():
+        trash.mkdir(parents=True, exist_ok=True)
+        folder.rename(trash / f"{folder.name}-{time.time_ns()}")
+
+
 @dataclass(frozen=True)
 class Site:
     """One side of the comparison: a settings file and its own content/output/cache folders."""
@@ -89,9 +99,7 @@ class Site:
         the measurements.
         """
         for folder in (self.output, self.cache):
-            if folder.exists():
-                self.trash.mkdir(parents=True, exist_ok=True)
-                folder.rename(self.trash / f"{folder.name}-{time.time_ns()}")
+            move_aside(folder, self.trash)
 
     def empty_trash(self) -> None:
         """Delete what clean() moved aside."""

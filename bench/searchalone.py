@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.measure import ROOT, BenchError
+from bench.measure import ROOT, BenchError, move_aside
 
 BUNDLE_DIR = "pagefind"  # breakout_search.indexer.BUNDLE_DIR: the index, not a page
 
@@ -48,23 +48,16 @@ def link_pages(output: Path, site: Path) -> None:
     )
 
 
-def _to_trash(folder: Path, trash: Path) -> None:
-    """Move folder, if it exists, into trash under a name of its own."""
-    if folder.exists():
-        trash.mkdir(parents=True, exist_ok=True)
-        folder.rename(trash / f"{folder.name}-{time.time_ns()}")
-
-
 def measure_search(output: Path, scratch: Path, workers: int | None, trash: Path) -> SearchCost:
     """Index output's pages from nothing in a fresh process; its costs.
 
     scratch holds the linked pages and the new index (one left there by an interrupted run
-    goes first); it is moved into trash afterwards, not deleted: deleting thousands of folders now would
-    charge the next build the file system's scan of recently deleted inodes (see
-    measure.Site.clean). workers: Pagefind runs at once, as the build's BREAKOUT_WORKERS
-    (None: as the environment says, else every core).
+    goes first); it is moved into trash afterwards, not deleted: deleting thousands of
+    folders now would charge the next build the file system's scan of recently deleted
+    inodes (see measure.Site.clean). workers: Pagefind runs at once, as the build's
+    BREAKOUT_WORKERS (None: as the environment says, else every core).
     """
-    _to_trash(scratch, trash)  # one an interrupted run left
+    move_aside(scratch, trash)  # one an interrupted run left
     site, state, result = scratch / "site", scratch / "search-state.json", scratch / "usage.json"
     cmd = [sys.executable, "-m", "bench.searchalone", "--site", str(site), "--state", str(state)]
     cmd += ["--result", str(result)] + (["--workers", str(workers)] if workers else [])
@@ -78,7 +71,7 @@ def measure_search(output: Path, scratch: Path, workers: int | None, trash: Path
             raise BenchError(f"indexing {output} apart failed (exit {done.returncode}): {log}")
         usage = json.loads(result.read_text(encoding="utf-8"))
     finally:
-        _to_trash(scratch, trash)
+        move_aside(scratch, trash)
     return SearchCost(usage["wall"], usage["self_cpu"] + usage["sub_cpu"], usage["sub_cpu"])
 
 
