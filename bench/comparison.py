@@ -25,7 +25,7 @@ from bench.measure import (
     say,
     tree_size,
 )
-from bench.searchalone import SearchCost, measure_search
+from bench.searchalone import SearchCost, measure_plain_search, measure_search
 from bench.workspace import corpus_line, prepare, variant
 
 RETRIES = 2  # extra attempts at a repeat during which the Breakout code changed
@@ -49,6 +49,7 @@ class Repeat:
     builds: dict[str, tuple[Build, Build, Tree]]
     cached: bool
     alone: SearchCost | None = None  # its cold build's pages indexed apart (search on)
+    plain: SearchCost | None = None  # vanilla's cold build indexed by one Pagefind run (idem)
     unchanged: Build | None = None  # rebuilt once more after the warm build, nothing changed
 
 
@@ -63,20 +64,24 @@ def _one_repeat(
     """Cold builds (A B), the one-word edit in both corpora, warm builds (A B).
 
     focus (a site's name) is then built once more with nothing changed: the floor a one-edit
-    rebuild stands on. With search_alone, its cold build's pages are also indexed apart.
+    rebuild stands on. With search_alone, its cold build's pages are also indexed apart,
+    and the other site's (vanilla's) by one Pagefind run, as a Pelican site adds search.
     """
     cold: dict[str, Build] = {}
     trees: dict[str, Tree] = {}
     stamps: dict[str, str] = {}
-    alone = unchanged = None
+    alone = plain = unchanged = None
     for site in sites:
         site.clean()
         cold[site.name] = run_build(site, f"cold{label}")
         trees[site.name] = tree_size(site.output)
         stamps[site.name] = cache_stamp(site)
-        if search_alone and site.name == focus:
+        if search_alone:
             scratch = site.root / "search-alone"
-            alone = measure_search(site.output, scratch, site.workers, site.trash)
+            if site.name == focus:
+                alone = measure_search(site.output, scratch, site.workers, site.trash)
+            else:
+                plain = measure_plain_search(site.output, site.content, scratch, site.trash)
     for site in sites:
         corpus_mod.edit_one_word(site.content / target)
     warm = {site.name: run_build(site, f"warm{label}") for site in sites}
@@ -85,7 +90,7 @@ def _one_repeat(
         if site.name == focus:
             unchanged = run_build(site, f"unchanged{label}")
     builds = {s.name: (cold[s.name], warm[s.name], trees[s.name]) for s in sites}
-    return Repeat(builds, cached, alone, unchanged)
+    return Repeat(builds, cached, alone, plain, unchanged)
 
 
 def compare(
@@ -136,6 +141,7 @@ class Runs:
     trees: dict[str, Tree] = field(default_factory=dict)
     changed: list[int] = field(default_factory=list)
     search: list[SearchCost] = field(default_factory=list)  # the index apart, per repeat
+    plain: list[SearchCost] = field(default_factory=list)  # vanilla's one Pagefind run, idem
     unchanged: list[Build] = field(default_factory=list)  # the focus rebuilt, nothing changed
 
 
@@ -168,6 +174,8 @@ def run_repeats(
             runs.changed.append(r)
         if one.alone is not None:
             runs.search.append(one.alone)
+        if one.plain is not None:
+            runs.plain.append(one.plain)
         if one.unchanged is not None:
             runs.unchanged.append(one.unchanged)
         for name, (c, w, tree) in one.builds.items():
@@ -222,6 +230,10 @@ def summarise(runs: Runs, clock: str) -> tuple[dict[str, float], dict[str, float
         fig["search_alone_wall"] = statistics.median(c.wall for c in runs.search)
         fig["search_alone_cpu"] = statistics.median(c.cpu for c in runs.search)
         fig["search_alone_pagefind_cpu"] = statistics.median(c.pagefind_cpu for c in runs.search)
+    if runs.plain:
+        fig["vanilla_search_wall"] = statistics.median(c.wall for c in runs.plain)
+        fig["vanilla_search_cpu"] = statistics.median(c.cpu for c in runs.plain)
+        fig["vanilla_search_pages"] = runs.plain[-1].pages
     # Time ratios use `clock`: CPU (user+sys of the build process and anything it waited
     # for) by default, because on a shared 2-core machine wall time mostly measures the
     # neighbours; "wall" is right on a quiet machine or if a build goes parallel.
@@ -305,6 +317,19 @@ def print_search_alone(fig: dict[str, float], out: Print = say) -> None:
     out(
         f"  Breakout's cold CPU less the index alone: {rest:.2f} s = {rest / vanilla:.3f} "
         "of vanilla's (an estimate: the two ran apart)"
+    )
+    if "vanilla_search_cpu" not in fig:
+        return
+    plain_cpu, plain_wall = fig["vanilla_search_cpu"], fig["vanilla_search_wall"]
+    with_cpu, with_wall = vanilla + plain_cpu, fig["vanilla_cold"] + plain_wall
+    out(
+        f"vanilla with search (one Pagefind run over its {fig['vanilla_search_pages']:.0f} "
+        f"write-up and page files after its cold build, as the pelican-search plugin adds it): "
+        f"{plain_cpu:.2f} s CPU, {plain_wall:.2f} s wall"
+    )
+    out(
+        f"  Breakout's cold build against vanilla's plus that: CPU "
+        f"{fig['breakout_cold_cpu'] / with_cpu:.3f}, wall {fig['breakout_cold'] / with_wall:.3f}"
     )
 
 

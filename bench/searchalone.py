@@ -8,6 +8,11 @@ into a scratch folder, no state from an earlier index, pelicanconf.py's search s
 (the default shards and staging) and the build's number of workers.
 That process times the indexing alone (not its own start-up and imports, which a build
 pays once for everything): its own CPU and its subprocesses', which are Pagefind's.
+
+Vanilla Pelican with search is measured the same way (`--plain`): after each of vanilla's
+cold builds, one Pagefind run over its write-up and page files (hard-linked apart), as a
+Pelican site adds search after its build (the pelican-search plugin indexes the articles
+and pages of its output). That is the baseline a build with search included can be held to.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class SearchCost:
     wall: float
     cpu: float
     pagefind_cpu: float
+    pages: int = 0  # pages given to Pagefind (counted for vanilla's; 0: not counted)
 
 
 def link_pages(output: Path, site: Path) -> None:
@@ -75,6 +81,70 @@ def measure_search(output: Path, scratch: Path, workers: int | None, trash: Path
     return SearchCost(usage["wall"], usage["self_cpu"] + usage["sub_cpu"], usage["sub_cpu"])
 
 
+def plain_pages(output: Path, content: Path) -> list[str]:
+    """Vanilla's write-up and page files under output, one per source file, as Pelican names them.
+
+    The corpus names each source file by its slug and vanilla's settings slug by file name,
+    so Pelican's default ARTICLE_SAVE_AS and PAGE_SAVE_AS give `<stem>.html` and
+    `pages/<stem>.html`. A source without its page fails, naming what is missing.
+    """
+    wanted = [f"{p.stem}.html" for p in sorted((content / "writeups").rglob("*.md"))]
+    wanted += [f"pages/{p.stem}.html" for p in sorted((content / "pages").rglob("*.md"))]
+    missing = [rel for rel in wanted if not (output / rel).is_file()]
+    if missing or not wanted:
+        raise BenchError(
+            f"{output}: no page for {len(missing)} of the {len(wanted)} source files under "
+            f"{content} ({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}): "
+            "vanilla's ARTICLE_SAVE_AS or PAGE_SAVE_AS no longer match bench/searchalone.py"
+        )
+    return wanted
+
+
+def measure_plain_search(output: Path, content: Path, scratch: Path, trash: Path) -> SearchCost:
+    """Vanilla with search: one Pagefind run over output's write-up and page files; its costs.
+
+    Those files are hard-linked into scratch/site (one left by an interrupted run goes
+    first) and indexed from nothing in a fresh process; scratch then goes to trash, as
+    measure_search's does. pages: how many files Pagefind was given.
+    """
+    move_aside(scratch, trash)
+    site, result = scratch / "site", scratch / "usage.json"
+    cmd = [sys.executable, "-m", "bench.searchalone", "--site", str(site), "--plain"]
+    cmd += ["--state", str(scratch / "unused"), "--result", str(result)]
+    try:
+        pages = plain_pages(output, content)
+        for rel in pages:
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(output / rel, site / rel)
+        done = subprocess.run(
+            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
+        )
+        if done.returncode != 0:
+            log = done.stdout.decode("utf-8", "replace").strip()
+            raise BenchError(f"indexing {output} with one Pagefind run failed: {log}")
+        usage = json.loads(result.read_text(encoding="utf-8"))
+    finally:
+        move_aside(scratch, trash)
+    return SearchCost(
+        usage["wall"], usage["self_cpu"] + usage["sub_cpu"], usage["sub_cpu"], len(pages)
+    )
+
+
+def _index_plain(site: Path) -> str | None:
+    """One Pagefind run over every page under site into site/pagefind; the failure, if any."""
+    from breakout_search.indexer import find_pagefind, pagefind_command
+
+    done = subprocess.run(
+        pagefind_command(find_pagefind(), site, site / BUNDLE_DIR),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return f"pagefind exited {done.returncode}: {(done.stderr or done.stdout).strip()}"
+    return None
+
+
 def _children_cpu() -> float:
     """User and system CPU of the subprocesses this process has waited for."""
     sub = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -88,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--state", type=Path, required=True)
     parser.add_argument("--workers", type=int, help="Pagefind runs at once (default: as builds)")
     parser.add_argument("--result", type=Path, required=True)
+    parser.add_argument(
+        "--plain", action="store_true", help="one Pagefind run over every page (vanilla's way)"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "plugins"))
     from breakout_kernel.workers import worker_count
@@ -96,7 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     workers = args.workers or worker_count()
     start, own, sub = time.perf_counter(), time.process_time(), _children_cpu()
     try:
-        start_index(args.site, args.state, workers=workers).wait()
+        if args.plain:
+            failure = _index_plain(args.site)
+            if failure is not None:
+                raise SearchIndexError(failure)
+        else:
+            start_index(args.site, args.state, workers=workers).wait()
     except SearchIndexError as exc:  # the message names the site or shard: no traceback
         print(exc, file=sys.stderr)
         return 1

@@ -594,6 +594,9 @@ def test_the_search_index_alone_is_set_against_vanilla(
 ) -> None:
     fake_builds(monkeypatch, ["s"] * 8)
     costs = iter([searchalone.SearchCost(1.0, 2.0, 1.5), searchalone.SearchCost(1.0, 3.0, 2.5)])
+    plain = iter(
+        [searchalone.SearchCost(0.4, 1.0, 0.9, 5), searchalone.SearchCost(0.6, 3.0, 2.9, 5)]
+    )
     indexed: list[Path] = []
 
     def measure_search(
@@ -603,15 +606,68 @@ def test_the_search_index_alone_is_set_against_vanilla(
         assert trash == output.parent / "trash"  # deleted after the run, not between builds
         return next(costs)
 
+    def measure_plain_search(
+        output: Path, content: Path, scratch: Path, trash: Path
+    ) -> searchalone.SearchCost:
+        indexed.append(output)
+        assert content == output.parent / "content" and trash == output.parent / "trash"
+        return next(plain)
+
     monkeypatch.setattr(comparison, "measure_search", measure_search)
+    monkeypatch.setattr(comparison, "measure_plain_search", measure_plain_search)
     figures = runner.main(posts=5, repeats=2, workdir=tmp_path, search=True)
     out = capsys.readouterr().out
-    # Breakout's cold builds, once a repeat; vanilla's never.
-    assert [p.parent.name for p in indexed] == ["breakout", "breakout"]
+    # Each cold build, once a repeat: Breakout's apart, vanilla's by one Pagefind run.
+    assert [p.parent.name for p in indexed] == ["vanilla", "breakout"] * 2
     assert figures["search_alone_cpu"] == pytest.approx(2.5)
     # Medians 2.5 s (2.0 of it Pagefind) against vanilla's 8.0 s, and Breakout's 6.0 s less it.
     assert "2.50 s CPU (2.00 s of it Pagefind), 1.00 s wall; = 0.312 of vanilla's cold CPU" in out
     assert "Breakout's cold CPU less the index alone: 3.50 s = 0.438 of vanilla's" in out
+    # Vanilla with search: medians 2.0 s CPU and 0.5 s wall on top of its 8.0 s and 10.0 s.
+    assert (
+        "vanilla with search (one Pagefind run over its 5 write-up and page files after its "
+        "cold build, as the pelican-search plugin adds it): 2.00 s CPU, 0.50 s wall\n"
+        "  Breakout's cold build against vanilla's plus that: CPU 0.600, wall 0.762\n"
+    ) in out
+
+
+def test_vanilla_with_search_indexes_its_writeups_and_pages_only(tmp_path: Path) -> None:
+    content, output = tmp_path / "content", tmp_path / "output"
+    for rel in ("writeups/2011/police-1.md", "writeups/2012/data-2.md", "pages/about.md"):
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text("Title: x\n\nx\n", encoding="utf-8")
+    page = "<html lang='en'><head><title>{0}</title></head><body><p>{0} words</p></body></html>"
+    for rel in ("police-1.html", "data-2.html", "pages/about.html", "index.html", "tag/x.html"):
+        (output / rel).parent.mkdir(parents=True, exist_ok=True)
+        (output / rel).write_text(page.format(rel), encoding="utf-8")
+    cost = searchalone.measure_plain_search(output, content, tmp_path / "s", tmp_path / "trash")
+    assert cost.pages == 3 and 0 < cost.pagefind_cpu <= cost.cpu and cost.wall > 0
+    assert not (tmp_path / "s").exists()
+    (moved,) = (tmp_path / "trash").iterdir()
+    # Pagefind was given the write-ups and the page, not the listings (index, tags).
+    entry = json.loads((moved / "site" / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert [lang["page_count"] for lang in entry["languages"].values()] == [3]
+    assert sorted(p.name for p in (moved / "site").rglob("*.html")) == [
+        "about.html",
+        "data-2.html",
+        "police-1.html",
+    ]
+    assert (output / "index.html").is_file()  # the build's output is left as it was
+
+
+def test_vanilla_with_search_names_the_pages_it_cannot_find(tmp_path: Path) -> None:
+    content, output = tmp_path / "content", tmp_path / "output"
+    for rel in ("writeups/2011/police-1.md", "writeups/2012/data-2.md"):
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text("Title: x\n\nx\n", encoding="utf-8")
+    (output / "pages").mkdir(parents=True)
+    (output / "police-1.html").write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(measure.BenchError) as failed:
+        searchalone.measure_plain_search(output, content, tmp_path / "s", tmp_path / "trash")
+    assert str(failed.value) == (
+        f"{output}: no page for 1 of the 2 source files under {content} (data-2.html): "
+        "vanilla's ARTICLE_SAVE_AS or PAGE_SAVE_AS no longer match bench/searchalone.py"
+    )
 
 
 def test_without_search_nothing_is_indexed_apart(
@@ -619,6 +675,8 @@ def test_without_search_nothing_is_indexed_apart(
 ) -> None:
     fake_builds(monkeypatch, ["s"] * 4)
     monkeypatch.setattr(comparison, "measure_search", lambda *a: pytest.fail("indexed"))
+    monkeypatch.setattr(comparison, "measure_plain_search", lambda *a: pytest.fail("vanilla"))
     figures = runner.main(posts=5, repeats=1, workdir=tmp_path)
-    assert "search index alone" not in capsys.readouterr().out
-    assert "search_alone_cpu" not in figures
+    out = capsys.readouterr().out
+    assert "search index alone" not in out and "vanilla with search" not in out
+    assert "search_alone_cpu" not in figures and "vanilla_search_cpu" not in figures
