@@ -13,7 +13,13 @@ import anyio
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from . import notify, pages
@@ -34,6 +40,7 @@ from .validation import FIELDS, Rejection, Submission, check_fields, is_spam_tra
 
 log = logging.getLogger("breakout.intake")
 FORM_TYPE = "application/x-www-form-urlencoded"
+JSON_TYPE = "application/json"  # what the form's script (theme/static/js/comments.js) asks for
 # The refusal page needs the site's stylesheet and nothing else: even if escaping ever
 # failed, no script, frame or form could work on it.
 SECURITY_HEADERS = {
@@ -45,6 +52,24 @@ SECURITY_HEADERS = {
         "form-action 'none'; frame-ancestors 'none'"
     ),
 }
+
+
+def json_headers(origin: str) -> dict[str, str]:
+    """Headers of an answer to the form's script: only the site's pages may read it."""
+    return {
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        "Access-Control-Allow-Origin": origin,
+        "Vary": "Origin",
+    }
+
+
+def wants_json(request: Request) -> bool:
+    """Whether the post came from the form's script, which asks for JSON to show in the page."""
+    accept = request.headers.get("accept", "")
+    return any(part.split(";", 1)[0].strip().lower() == JSON_TYPE for part in accept.split(","))
 
 
 class TooLarge(Exception):
@@ -97,9 +122,25 @@ def from_the_site(request: Request, settings: Settings) -> bool:
 
 
 def refuse(
-    service: Service, status: int, reason: str, fields: dict[str, str] | None = None, **headers: str
+    service: Service,
+    status: int,
+    reason: str,
+    fields: dict[str, str] | None = None,
+    *,
+    as_json: bool = False,
+    **headers: str,
 ) -> Response:
-    """A 4xx/5xx page with the reason and the reader's text kept (escaped)."""
+    """A 4xx/5xx page with the reason and the reader's text kept (escaped).
+
+    as_json: the form's script sent the post; it gets {"sent": false, "reason": …} and shows
+    the reason beside the form, where the reader's text still is.
+    """
+    if as_json:
+        return JSONResponse(
+            {"sent": False, "reason": reason},
+            status_code=status,
+            headers={**json_headers(service.settings.origin), **headers},
+        )
     fields = fields or {}
     back = ""
     writeup = None
@@ -118,17 +159,25 @@ def refuse(
 
 
 async def post_comment(request: Request) -> Response:
-    """Check one form post, queue it as a comment file and send the reader to the thank-you page."""
+    """Check one form post, queue it as a comment file and send the reader to the thank-you page.
+
+    A post from the form's script (Accept: application/json) is answered in JSON instead,
+    202 {"sent": true, "thanks": …} or the refusal's status with its reason, readable by
+    the site's pages only (CORS), so the script can show the answer in the page.
+    """
     service: Service = request.app.state.service
     settings = service.settings
+    js = wants_json(request)
     try:
         raw = await read_body(request, settings.max_request_bytes)
     except TooLarge:
-        return refuse(service, 413, f"the post is larger than {settings.max_request_bytes} bytes")
+        return refuse(
+            service, 413, f"the post is larger than {settings.max_request_bytes} bytes", as_json=js
+        )
     ctype = request.headers.get("content-type", "").split(";", 1)
     charset = ctype[1].strip().lower() if len(ctype) > 1 else ""
     if ctype[0].strip().lower() != FORM_TYPE or charset not in ("", "charset=utf-8"):
-        return refuse(service, 415, f"the comment form sends {FORM_TYPE} (UTF-8) only")
+        return refuse(service, 415, f"the comment form sends {FORM_TYPE} (UTF-8) only", as_json=js)
     try:
         pairs = parse_qsl(
             raw.decode("utf-8"),
@@ -138,23 +187,31 @@ async def post_comment(request: Request) -> Response:
             errors="strict",
         )
     except (UnicodeDecodeError, ValueError):
-        return refuse(service, 400, "the post is not readable form data (UTF-8, URL-encoded)")
+        return refuse(
+            service, 400, "the post is not readable form data (UTF-8, URL-encoded)", as_json=js
+        )
     fields = check_fields(pairs)
     if isinstance(fields, Rejection):
-        return refuse(service, fields.status, fields.reason)
+        return refuse(service, fields.status, fields.reason, as_json=js)
     if is_spam_trap(fields):
         # Costs nothing: no manifest, no limiter, no disk.
-        return refuse(service, 400, "the post filled in the field people are asked to leave empty")
+        return refuse(
+            service, 400, "the post filled in the field people are asked to leave empty", as_json=js
+        )
     if not from_the_site(request, settings):
-        return refuse(service, 403, "the post did not come from the site's comment form", fields)
+        return refuse(
+            service, 403, "the post did not come from the site's comment form", fields, as_json=js
+        )
     try:
         manifest = service.manifest.current()
     except ManifestError as exc:
         log.error("%s", exc)
-        return refuse(service, 503, "comments cannot be taken just now; try again later", fields)
+        return refuse(
+            service, 503, "comments cannot be taken just now; try again later", fields, as_json=js
+        )
     checked = validate(fields, manifest)
     if isinstance(checked, Rejection):
-        return refuse(service, checked.status, checked.reason, fields)
+        return refuse(service, checked.status, checked.reason, fields, as_json=js)
 
     peer = request.client.host if request.client else "unknown"
     key = limit_key(
@@ -169,18 +226,25 @@ async def post_comment(request: Request) -> Response:
             f"too many comments from your address (at most {exceeded}); try again in {wait} seconds",
             fields,
             **{"Retry-After": str(wait)},
+            as_json=js,
         )
     digest = service.duplicates.reserve(checked.writeup, checked.comment)
     if digest is None:
         return refuse(
-            service, 409, "this write-up already has a comment with the same text", fields
+            service,
+            409,
+            "this write-up already has a comment with the same text",
+            fields,
+            as_json=js,
         )
     try:
         comment_id = await anyio.to_thread.run_sync(queue_one, service, checked, manifest.timezone)
     except QueueError as exc:
         service.duplicates.release(checked.writeup, digest)
         log.error("%s", exc)
-        return refuse(service, 503, "comments cannot be taken just now; try again later", fields)
+        return refuse(
+            service, 503, "comments cannot be taken just now; try again later", fields, as_json=js
+        )
 
     writeup = manifest.writeups[checked.writeup]
     page_url = f"{settings.site_url}/{writeup.url}"
@@ -189,6 +253,13 @@ async def post_comment(request: Request) -> Response:
         msg = notify.message(settings.smtp, checked, comment_id, writeup.title, page_url)
         task = BackgroundTask(anyio.to_thread.run_sync, notify.send, settings.smtp, msg)
     thanks = f"{settings.site_url}/{manifest.thanks_url}?writeup={quote(writeup.url)}"
+    if js:
+        return JSONResponse(
+            {"sent": True, "thanks": thanks},
+            status_code=202,  # accepted: it waits for an editor
+            headers=json_headers(settings.origin),
+            background=task,
+        )
     return RedirectResponse(thanks, status_code=303, background=task)
 
 

@@ -330,3 +330,72 @@ def test_invoke_intake_runs_the_service_on_loopback(run_intake: Callable[..., In
     assert service.url.startswith("http://127.0.0.1:")
     assert "Comment intake for http://127.0.0.1:8000: POST /comments on 127.0.0.1" in service.log()
     assert service.post(comment()).status_code == 303
+
+
+JSON = {"Accept": "application/json"}  # what theme/static/js/comments.js sends
+
+
+def test_the_forms_script_gets_json_only_the_site_can_read(intake: Intake) -> None:
+    response = intake.post(comment(name="Ann Reader"), headers=JSON)
+    assert response.status_code == 202
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {
+        "sent": True,
+        "thanks": f"{SITE}/comments/thanks/?writeup=2011/ukgc11-police/",
+    }
+    # CORS: the site's pages may read the answer, no other origin's; nothing is cached.
+    assert response.headers["access-control-allow-origin"] == SITE
+    assert response.headers["vary"] == "Origin"
+    assert response.headers["cache-control"] == "no-store"
+    assert "Author: Ann Reader\n" in only_file(intake).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("fields", "headers", "status", "reason"),
+    [
+        ({"name": " "}, {}, 400, "Name is required"),
+        ({"leave_empty": "x"}, {}, 400, "the post filled in the field people are asked to leave empty"),
+        ({}, {"Origin": "https://evil.example"}, 403, "the post did not come from the site's comment form"),
+        (
+            {"comment": "http://a.example http://b.example www.c.example mailto:d@e.example"},
+            {},
+            400,
+            "Comment has 4 links; at most 3 are allowed",
+        ),
+    ],
+)  # fmt: skip
+def test_a_refusal_to_the_script_is_its_reason_in_json(
+    intake: Intake, fields: dict[str, str], headers: dict[str, str], status: int, reason: str
+) -> None:
+    response = intake.post(comment(**fields), headers={**JSON, **headers})
+    assert (response.status_code, response.json()) == (status, {"sent": False, "reason": reason})
+    # Even a post from elsewhere gets the site's origin: that page's script cannot read it.
+    assert response.headers["access-control-allow-origin"] == SITE
+    assert intake.queued() == []
+
+
+@pytest.mark.parametrize(
+    ("accept", "json_answer"),
+    [
+        ("application/json", True),
+        ("text/html, Application/JSON;q=0.9", True),
+        ("application/jsonx", False),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", False),  # a browser's form post
+    ],
+)
+def test_only_a_post_asking_for_json_gets_it(
+    intake: Intake, accept: str, json_answer: bool
+) -> None:
+    response = intake.post(comment(), headers={"Accept": accept})
+    assert response.status_code == (202 if json_answer else 303)
+    assert ("access-control-allow-origin" in response.headers) is json_answer
+
+
+def test_the_rate_limit_tells_the_script_when_to_try_again(
+    run_intake: Callable[..., Intake],
+) -> None:
+    service = run_intake(env={"BREAKOUT_INTAKE_RATE": "1/minute"})
+    assert service.post(comment(comment="First."), headers=JSON).status_code == 202
+    refused = service.post(comment(comment="Second."), headers=JSON)
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+    assert refused.json()["reason"].startswith("too many comments from your address (at most 1")
