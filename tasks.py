@@ -257,6 +257,7 @@ def feed_ids(c: Context) -> None:
         "s3": "s3://bucket/prefix in S3-compatible storage (AWS_* settings from the environment)",
         "prefix": "key prefix for --s3 s3://bucket; '/' means the whole bucket",
         "dry_run": "show what would be added, changed and removed; touch nothing",
+        "break_lock": "with --s3: take over the bucket's publish lock now (its holder was killed)",
     }
 )
 def publish(
@@ -267,6 +268,7 @@ def publish(
     s3: str = "",
     prefix: str = "",
     dry_run: bool = False,
+    break_lock: bool = False,
 ) -> None:
     """Build with publishconf.py into a fresh staging folder, check it, and deploy if all pass."""
     from tools.publish import PublishError, publish_site
@@ -288,6 +290,7 @@ def publish(
             prefix=prefix,
             branch=branch or os.environ.get("BREAKOUT_BRANCH", "") or "gh-pages",
             dry_run=dry_run,
+            break_lock=break_lock,
         )
     except PublishError as exc:
         sys.exit(f"publish: {exc}")

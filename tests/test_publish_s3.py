@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -24,6 +25,7 @@ from test_publish import POLICE, SITEURL, Project
 from tools.publish import PublishError
 from tools.publish.objects import LONG_CACHE, SHORT_CACHE, content_type, phase
 from tools.publish.s3 import parse_location
+from tools.publish.s3lock import LOCK_NAME
 
 OPEN_DATA = Path("writeups/2012/open-data.md")
 
@@ -46,7 +48,8 @@ class Bucket:
         self.client.meta.events.register("before-parameter-build.s3.DeleteObjects", self._delete)
 
     def _put(self, params: dict[str, Any], **_: Any) -> None:
-        self.calls.append(("put", params["Key"]))
+        if not params["Key"].endswith(LOCK_NAME):  # the publish lock: tests of its own
+            self.calls.append(("put", params["Key"]))
 
     def _delete(self, params: dict[str, Any], **_: Any) -> None:
         keys = [o["Key"] for o in params["Delete"]["Objects"]]
@@ -440,7 +443,18 @@ def test_a_publish_killed_mid_upload_leaves_a_whole_site_and_a_rerun_finishes(
     # ... and every page a reader can reach points at objects that exist.
     crawl(bucket)
 
-    result = bucket.publish()
+    # The killed publish's lock is fresh: another publish refuses, naming it, and changes nothing.
+    with pytest.raises(PublishError) as refused:
+        bucket.publish()
+    assert f"is held by {socket.gethostname()} (process {proc.pid}, started " in str(refused.value)
+    assert str(refused.value).endswith(
+        "A lock not renewed for 120 s is taken over; if that publish was killed, "
+        "--break-lock takes it over now"
+    )
+    assert bucket.objects("blog/") == objects
+    result = bucket.publish(break_lock=True)
+    taken = [line for line in p.echoed if line.startswith("Took over the publish lock")]
+    assert taken and f"(--break-lock: {socket.gethostname()} (process {proc.pid}" in taken[0]
 
     final = staged(p)
     assert_bucket_holds(bucket, final)

@@ -4,12 +4,15 @@ Only new and changed files are uploaded (their MD5 against the objects' ETags), 
 that never shows a broken site: content-hashed assets, other assets, then pages and feeds;
 objects the new build no longer has are deleted last, and only under the prefix. Each PUT
 replaces one object whole, so a publish killed half-way leaves every page pointing at
-objects that exist, and the next publish finishes the job.
+objects that exist, and the next publish finishes the job. Two publishes to one prefix,
+from any machines, never run at once: each holds the prefix's lock object (s3lock.py)
+from its listing of the bucket to its last deletion.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -21,6 +24,7 @@ from typing import Any
 from tools.publish.base import PublishError, PublishResult
 from tools.publish.changes import Changes
 from tools.publish.objects import PAGE, PHASE_NAMES, SiteObject, site_objects
+from tools.publish.s3lock import LOCK_NAME, RENEW_SECONDS, S3Lease, lock_key, s3_error
 
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-_]{1,254}$")
 PLAIN_ETAG = re.compile(r'^"?([0-9a-f]{32})"?$')
@@ -94,26 +98,18 @@ def client_from_env(env: Mapping[str, str] | None = None) -> Any:
     return session.client("s3", endpoint_url=endpoint, config=config)
 
 
-def _error(exc: Exception) -> str:
-    """botocore's error in one line (code and message when the server sent them)."""
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict) and "Error" in response:
-        err = response["Error"]
-        return f"{err.get('Code', '')} {err.get('Message', '')}".strip()
-    return str(exc)
-
-
 def check_bucket(client: Any, loc: S3Location) -> None:
     """Fail before the build if the bucket cannot be listed with these credentials."""
     try:
         client.list_objects_v2(Bucket=loc.bucket, Prefix=loc.prefix, MaxKeys=1)
     except Exception as exc:
-        raise PublishError(f"cannot list {loc.shown}: {_error(exc)}") from exc
+        raise PublishError(f"cannot list {loc.shown}: {s3_error(exc)}") from exc
 
 
 def remote_listing(client: Any, loc: S3Location) -> dict[str, str | None]:
     """{site-relative path: MD5 or None when the ETag is not one} of the objects under the prefix."""
     found: dict[str, str | None] = {}
+    lock = lock_key(loc)
     try:
         pages = client.get_paginator("list_objects_v2").paginate(
             Bucket=loc.bucket, Prefix=loc.prefix
@@ -121,12 +117,14 @@ def remote_listing(client: Any, loc: S3Location) -> dict[str, str | None]:
         for page in pages:
             for item in page.get("Contents", []):
                 key = item["Key"]
-                if not key.startswith(loc.prefix) or key.endswith("/"):
-                    continue  # folder markers made by consoles are not ours to delete
+                if not key.startswith(loc.prefix) or key.endswith("/") or key == lock:
+                    continue  # folder markers made by consoles, and the lock, are not the site
                 m = PLAIN_ETAG.match(item.get("ETag", ""))
                 found[key[len(loc.prefix) :]] = m.group(1) if m else None
     except Exception as exc:
-        raise PublishError(f"cannot list {loc.shown}: {_error(exc)}; nothing was changed") from exc
+        raise PublishError(
+            f"cannot list {loc.shown}: {s3_error(exc)}; nothing was changed"
+        ) from exc
     return found
 
 
@@ -159,6 +157,8 @@ class S3Target:
     loc: S3Location
     client: Any
     before_switch: Callable[[Path], None] | None = None  # tests: runs before pages go up
+    break_lock: bool = False  # take over the prefix's lock even if its holder renewed it lately
+    lock_renew: float = RENEW_SECONDS  # seconds between renewals of the lock (tests: fewer)
     _objects: dict[str, SiteObject] = field(default_factory=dict)
 
     @property
@@ -169,13 +169,33 @@ class S3Target:
     def changes(self, site: Path) -> Changes:
         """The staged site against the objects under the prefix."""
         self._objects = site_objects(site)
+        if LOCK_NAME in self._objects:
+            raise PublishError(
+                f"the site has a file {LOCK_NAME}, the name S3 publishing gives its lock "
+                "object: rename it"
+            )
         return diff_objects(
             self.client, self.loc, self._objects, remote_listing(self.client, self.loc)
         )
 
     def deploy(self, site: Path, result: PublishResult, echo: Callable[[str], None]) -> None:
-        """Upload by phase, then delete; say what was done."""
-        changes = result.changes
+        """Take the prefix's lock, then upload by phase and delete; say what was done."""
+        lease = S3Lease(self.client, self.loc, renew=self.lock_renew)
+        lease.acquire(break_lock=self.break_lock, echo=echo)
+        try:
+            self._deploy_held(site, result, echo, lease)
+        except BaseException:
+            with contextlib.suppress(PublishError):  # the first failure is the one to tell
+                lease.release()
+            raise
+        lease.release()
+
+    def _deploy_held(
+        self, site: Path, result: PublishResult, echo: Callable[[str], None], lease: S3Lease
+    ) -> None:
+        """Under the lock: list the bucket again (another publish may have run), upload, delete."""
+        remote = remote_listing(self.client, self.loc)
+        changes = result.changes = diff_objects(self.client, self.loc, self._objects, remote)
         if changes.empty:
             echo(f"{self.shown} already holds this site; nothing to publish.")
             return
@@ -185,17 +205,25 @@ class S3Target:
             if phase == PAGE and self.before_switch is not None:
                 self.before_switch(site)
             if batch:
+                lease.check()
                 echo(f"Uploading {len(batch)} {name}")
-                self._upload(batch, echo)
+                self._upload(batch, echo, lease.check)
         if changes.removed:
+            lease.check()  # deleting is the one step another publish's site cannot survive
             echo(f"Deleting {len(changes.removed)} objects the site no longer has")
             self._delete(changes.removed, echo)
         echo(f"Published to {self.shown}: {changes.summary()}")
 
-    def _upload(self, batch: list[SiteObject], echo: Callable[[str], None]) -> None:
-        """PUT a phase's objects in parallel; every one is done before the next phase starts."""
+    def _upload(
+        self, batch: list[SiteObject], echo: Callable[[str], None], held: Callable[[], None]
+    ) -> None:
+        """PUT a phase's objects in parallel; every one is done before the next phase starts.
+
+        held() raises once the lock is lost: no object goes up after that.
+        """
 
         def put(obj: SiteObject) -> str:
+            held()
             data = obj.path.read_bytes()
             self.client.put_object(
                 Bucket=self.loc.bucket,
@@ -212,9 +240,11 @@ class S3Target:
             with ThreadPoolExecutor(WORKERS) as pool:
                 for rel in pool.map(put, batch):
                     echo(f"upload {self.loc.prefix}{rel}")
+        except PublishError:
+            raise  # the lock was lost: its own message
         except Exception as exc:
             raise PublishError(
-                f"uploading to {self.shown} failed: {_error(exc)}. Pages still point at objects "
+                f"uploading to {self.shown} failed: {s3_error(exc)}. Pages still point at objects "
                 "that exist (nothing was deleted); publish again to finish"
             ) from exc
 
@@ -232,7 +262,7 @@ class S3Target:
                 )
             except Exception as exc:
                 raise PublishError(
-                    f"deleting old objects in {self.shown} failed: {_error(exc)}; the new site "
+                    f"deleting old objects in {self.shown} failed: {s3_error(exc)}; the new site "
                     "is complete, publish again to remove the rest"
                 ) from exc
             if done.get("Errors"):

@@ -50,6 +50,7 @@ class Destination:
     s3: str = ""
     prefix: str = ""
     s3_client: Any = None  # a ready boto3 client (tests); else one is made from the environment
+    break_lock: bool = False  # --s3 only: take over the prefix's publish lock at once
 
 
 def _one_destination(where: Destination) -> None:
@@ -76,6 +77,11 @@ def _one_destination(where: Destination) -> None:
         )
     if where.prefix and not where.s3:
         raise PublishError("--prefix goes with --s3 s3://bucket; there is no --s3 here")
+    if where.break_lock and not where.s3:
+        raise PublishError(
+            "--break-lock goes with --s3 s3://bucket/prefix (other destinations lock a file "
+            "that is freed when its publish ends); there is no --s3 here"
+        )
 
 
 def choose_target(
@@ -91,12 +97,16 @@ def choose_target(
     # publish.local.env values are not expanded by a shell, so "~/www/site" is done here.
     dest = dest if is_remote(dest) else os.path.expanduser(dest)
     gh_pages = os.path.expanduser(where.gh_pages.strip())
-    _one_destination(Destination(dest, gh_pages, s3=where.s3.strip(), prefix=where.prefix))
+    _one_destination(
+        Destination(
+            dest, gh_pages, s3=where.s3.strip(), prefix=where.prefix, break_lock=where.break_lock
+        )
+    )
     output = build.root / "output"
     refuse_unsafe(build.staging_root, "staging folder", root=build.root, output=output)
     if where.s3.strip():
         loc, client = inspect_s3(where.s3.strip(), where.prefix, where.s3_client)
-        return S3Target(loc, client, before_switch=before_switch)
+        return S3Target(loc, client, before_switch=before_switch, break_lock=where.break_lock)
     if gh_pages:
         git = inspect_git(normalise_repo(gh_pages), where.branch or "gh-pages")
         return GitPagesTarget(git, build.root, before_push=before_switch)
@@ -151,6 +161,7 @@ def publish_site(
     s3: str = "",
     prefix: str = "",
     s3_client: Any = None,
+    break_lock: bool = False,
     dry_run: bool = False,
     conf: Path | str | None = None,
     content: Path | str | None = None,
@@ -169,7 +180,8 @@ def publish_site(
     the real checks must catch), `before_deploy()` once the checks passed, `before_switch(release)`
     between filling a local release and switching to it (before a git push, before an S3
     publish uploads its pages). `s3_client` is a ready boto3 client (else one is made from
-    the environment).
+    the environment). `break_lock` (with `s3`) takes over the prefix's publish lock even if
+    its holder renewed it lately (s3lock.py).
     """
     root = Path(root).resolve()
     build = Build(
@@ -182,7 +194,7 @@ def publish_site(
         after_build=after_build,
         echo=echo,
     )
-    where = Destination(dest, gh_pages, branch, s3, prefix, s3_client)
+    where = Destination(dest, gh_pages, branch, s3, prefix, s3_client, break_lock)
     target = choose_target(build, where, keep=keep, before_switch=before_switch)
     check_staging(build.staging_root)
     with locked(build.staging_root, "the staging folder"):

@@ -1,0 +1,249 @@
+"""A lease in the bucket that keeps two machines from publishing to one prefix at once.
+
+The publish lock of `safety.locked` is a file lock: it keeps apart two publishes from one
+checkout, not two machines (a laptop and CI, say). So an S3 publish first creates the
+object `<prefix>.breakout-publish.lock` with a conditional PUT (`If-None-Match: *`), which
+exactly one of two racing publishes wins; renews it every `renew` seconds while it works
+(`If-Match` its own ETag, so a renewal never overwrites another holder's lock); and
+deletes it at the end (`If-Match` again). A lock the server last wrote more than `stale`
+seconds ago, by the server's own clock (so the machines' clocks do not matter), was left
+by a publish that stopped: the next one takes it over, again by a conditional PUT.
+`--break-lock` takes over a lock at once, for when its holder is known to be dead.
+
+The object holds the holder's host name, process id, start time and a random token:
+never an address. Publishing never lists it as part of the site (s3.remote_listing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, Protocol
+
+from tools.publish.base import PublishError
+
+LOCK_NAME = ".breakout-publish.lock"
+RENEW_SECONDS = 20.0
+STALE_SECONDS = 120.0  # six missed renewals: the holder has stopped
+ATTEMPTS = 3  # a lock released between our refused PUT and our read: try again
+
+
+class Located(Protocol):
+    """Where the site lives (s3.S3Location)."""
+
+    @property
+    def bucket(self) -> str: ...
+
+    @property
+    def prefix(self) -> str: ...
+
+    @property
+    def shown(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a lock, as its object says."""
+
+    host: str
+    pid: int
+    started: str  # ISO 8601, UTC
+    token: str
+
+    @classmethod
+    def me(cls) -> Holder:
+        """This process, now."""
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        return cls(socket.gethostname(), os.getpid(), now, secrets.token_hex(8))
+
+    def describe(self) -> str:
+        """How messages name the holder."""
+        return f"{self.host} (process {self.pid}, started {self.started})"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A lock someone holds: who, the object's ETag, and seconds since the server last wrote it."""
+
+    holder: Holder | None  # None: the object is not a lock this code wrote
+    etag: str
+    age: float
+
+
+def lock_key(loc: Located) -> str:
+    """The lock object's key: beside the site's objects, under its prefix."""
+    return loc.prefix + LOCK_NAME
+
+
+def s3_error(exc: Exception) -> str:
+    """botocore's error in one line (code and message when the server sent them)."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        err = response["Error"]
+        return f"{err.get('Code', '')} {err.get('Message', '')}".strip()
+    return str(exc)
+
+
+def _code(exc: Exception) -> str:
+    """The S3 error code of a botocore ClientError ('' for anything else)."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def _refused(exc: Exception) -> bool:
+    """Whether a conditional request failed its condition (someone else holds the lock)."""
+    return _code(exc) in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
+
+
+def read_lock(client: Any, loc: Located) -> Found | None:
+    """The lock as the server holds it now; None if there is none."""
+    try:
+        got = client.get_object(Bucket=loc.bucket, Key=lock_key(loc))
+    except Exception as exc:
+        if _code(exc) in ("NoSuchKey", "404"):
+            return None
+        raise PublishError(f"cannot read the publish lock in {loc.shown}: {s3_error(exc)}") from exc
+    body = got["Body"].read()
+    server_now = parsedate_to_datetime(got["ResponseMetadata"]["HTTPHeaders"]["date"])
+    age = (server_now - got["LastModified"]).total_seconds()
+    try:
+        holder = Holder(**json.loads(body))
+    except (ValueError, TypeError):
+        holder = None
+    return Found(holder, got["ETag"], max(age, 0.0))
+
+
+class S3Lease:
+    """The publish lock of one prefix, held from acquire() to release(), renewed in between."""
+
+    def __init__(
+        self,
+        client: Any,
+        loc: Located,
+        *,
+        renew: float = RENEW_SECONDS,
+        stale: float = STALE_SECONDS,
+        holder: Holder | None = None,
+    ) -> None:
+        """A lease on loc's lock (not taken yet)."""
+        self.client, self.loc = client, loc
+        self.renew, self.stale = renew, stale
+        self.holder = holder or Holder.me()
+        self.etag = ""
+        self.lost = ""  # why the lock is no longer ours ('' while it is)
+        self._renewed = 0.0  # time.monotonic() of the last write that kept the lock
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _put(self, **condition: str) -> str:
+        """Write the lock object under a condition; its new ETag."""
+        done = self.client.put_object(
+            Bucket=self.loc.bucket,
+            Key=lock_key(self.loc),
+            Body=json.dumps(asdict(self.holder)).encode(),
+            ContentType="application/json",
+            CacheControl="no-store",
+            **condition,
+        )
+        self._renewed = time.monotonic()
+        return str(done["ETag"])
+
+    def acquire(self, *, break_lock: bool = False, echo: Callable[[str], None] = print) -> None:
+        """Take the lock, or fail naming its holder; a stale lock (or any, with break_lock) is taken over."""
+        for _ in range(ATTEMPTS):
+            try:
+                self.etag = self._put(IfNoneMatch="*")
+                break
+            except Exception as exc:
+                if not _refused(exc):
+                    raise PublishError(
+                        f"cannot take the publish lock in {self.loc.shown}: {s3_error(exc)}"
+                    ) from exc
+            found = read_lock(self.client, self.loc)
+            if found is None:
+                continue  # released meanwhile: try to create it again
+            self.etag = self._take_over(found, break_lock, echo)
+            break
+        else:
+            raise PublishError(
+                f"cannot take the publish lock in {self.loc.shown}: it keeps changing"
+            )
+        self._thread = threading.Thread(target=self._keep, name="publish-lock", daemon=True)
+        self._thread.start()
+
+    def _take_over(self, found: Found, break_lock: bool, echo: Callable[[str], None]) -> str:
+        """Replace a lock that is stale (or any, with break_lock); fail if it is live."""
+        who = found.holder.describe() if found.holder else "an unreadable lock object"
+        where = f"{self.loc.shown}{LOCK_NAME}"
+        if not break_lock and found.age <= self.stale:
+            raise PublishError(
+                f"another publish to {self.loc.shown} is running: {where} is held by {who}, "
+                f"renewed {found.age:.0f} s ago. Nothing was changed; publish again when it "
+                f"is done. A lock not renewed for {self.stale:.0f} s is taken over; if that "
+                "publish was killed, --break-lock takes it over now"
+            )
+        try:
+            etag = self._put(IfMatch=found.etag)
+        except Exception as exc:
+            if _refused(exc):
+                raise PublishError(
+                    f"another publish to {self.loc.shown} took the lock at the same moment; "
+                    "nothing was changed"
+                ) from exc
+            raise PublishError(
+                f"cannot take the publish lock in {self.loc.shown}: {s3_error(exc)}"
+            ) from exc
+        why = "--break-lock" if break_lock and found.age <= self.stale else "stale"
+        echo(f"Took over the publish lock {where} ({why}: {who}, renewed {found.age:.0f} s ago)")
+        return etag
+
+    def _keep(self) -> None:
+        """Renew the lock until released; note it lost if another publish took it over."""
+        while not self._stop.wait(self.renew):
+            try:
+                self.etag = self._put(IfMatch=self.etag)
+            except Exception as exc:
+                if _refused(exc):
+                    self.lost = "another publish took over the lock"
+                    return
+                # A network hiccup: try again next time; check() gives up once it is stale.
+
+    def check(self) -> None:
+        """Fail if the lock is no longer surely ours: before each step that changes the site."""
+        if not self.lost and time.monotonic() - self._renewed > self.stale * 0.75:
+            self.lost = (
+                f"the lock could not be renewed for {time.monotonic() - self._renewed:.0f} s"
+            )
+        if self.lost:
+            raise PublishError(
+                f"publishing to {self.loc.shown} stopped: {self.lost}. What was uploaded is "
+                "complete objects; nothing more was changed. Publish again"
+            )
+
+    def release(self) -> None:
+        """Stop renewing and delete the lock if it is still ours."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.lost or not self.etag:
+            return
+        try:
+            self.client.delete_object(
+                Bucket=self.loc.bucket, Key=lock_key(self.loc), IfMatch=self.etag
+            )
+        except Exception as exc:
+            if not _refused(exc):  # a lock left behind goes stale; the next publish says so
+                raise PublishError(
+                    f"published, but the lock {self.loc.shown}{LOCK_NAME} could not be removed: "
+                    f"{s3_error(exc)}; the next publish takes it over after {self.stale:.0f} s"
+                ) from exc
