@@ -216,6 +216,7 @@ def check(c: Context, output: str = "output") -> None:
         "dry_run": "print what would be written; write nothing",
         "force": "overwrite files edited since the last import (after a backup)",
         "format": "wordpress or blogger (default: detected from the file)",
+        "media": "fetch the old blog's images the posts show into content/images/imported/",
     },
 )
 def import_(
@@ -225,13 +226,21 @@ def import_(
     dry_run: bool = False,
     force: bool = False,
     format: str = "",
+    media: bool = False,
 ) -> None:
     """Import a WordPress or Blogger export into content/: write-ups, pages, comments, redirects."""
     from tools.importer.cli import main as import_main
 
     sys.exit(
         import_main(
-            Path(path), CONTENT, conf=CONF, event=event, dry_run=dry_run, force=force, format=format
+            Path(path),
+            CONTENT,
+            conf=CONF,
+            event=event,
+            dry_run=dry_run,
+            force=force,
+            format=format,
+            media=media,
         )
     )
 

@@ -19,6 +19,7 @@ if __name__ == "__main__":
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--format", default="")
+    parser.add_argument("--media", action="store_true")
     args = parser.parse_args()
     sys.exit(
         main(
@@ -29,5 +30,6 @@ if __name__ == "__main__":
             dry_run=args.dry_run,
             force=args.force,
             format=args.format,
+            media=args.media,
         )
     )

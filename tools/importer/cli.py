@@ -18,6 +18,7 @@ def main(
     dry_run: bool = False,
     force: bool = False,
     format: str = "",
+    media: bool = False,
 ) -> int:
     """Run one import and print its report; 0 on success, 1 on bad input (never a traceback)."""
     plugins = str(conf.resolve().parent / "plugins")
@@ -36,6 +37,7 @@ def main(
             force=force,
             dry_run=dry_run,
             format=format,
+            media=media,
         )
         report = run_import(path, content, options, events)
     except ImportFailed as exc:

@@ -80,3 +80,4 @@ class Options:
     force: bool = False
     dry_run: bool = False
     format: str = ""  # wordpress | blogger | "" (detect)
+    media: bool = False  # --media: fetch the old blog's images into content/ (media.py)

@@ -18,6 +18,9 @@ class Report:
     not_imported: Counter[str] = field(default_factory=Counter)  # what was left out, by reason
     needs_event: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
+    media_fetched: list[str] = field(default_factory=list)  # --media: files under content/
+    media_left: list[str] = field(default_factory=list)  # --media: "url: why not fetched"
+    media_planned: list[str] = field(default_factory=list)  # --media --dry-run: the URLs
     warnings: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     redirects_added: int = 0
@@ -64,6 +67,17 @@ class Report:
         if self.not_imported:
             listed = ", ".join(f"{n} {what}" for what, n in sorted(self.not_imported.items()))
             out.append(f"Not imported: {listed}")
+        if self.media_fetched:
+            out.append(
+                f"Images fetched from the old site: {len(self.media_fetched)}, "
+                "into content/images/imported/ (the write-ups point at them)"
+            )
+        if self.media_planned:
+            out.append("Images that would be fetched from the old site (--media):")
+            out += [f"  {url}" for url in self.media_planned]
+        if self.media_left:
+            out.append("Images not fetched (the write-ups still show them from the old site):")
+            out += [f"  {line}" for line in self.media_left]
         if self.attachments:
             out.append("Attachments (media files: fetch them from the old site if you want them):")
             out += [f"  {url}" for url in self.attachments]

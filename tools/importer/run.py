@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tools.importer import blogger, wxr
+from tools.importer import blogger, media, wxr
 from tools.importer.convert import html_to_markdown
 from tools.importer.detect import detect, shown
 from tools.importer.document import (
@@ -75,6 +75,7 @@ class Importer:
         self.children: dict[str, list[str]] = {}
         self.deferred: list[SourcePost] = []
         self.redirects: dict[str, str] = {}
+        self.images: dict[str, list[str]] = {}  # --media: staged file → old image URLs it shows
         self.site = SiteInfo("", ())
 
     def warn(self, line: int | None, message: str) -> None:
@@ -101,6 +102,7 @@ class Importer:
                 self.blogger_comment(comment, final=True)
             self.check_threads()
             self.stage_redirects()
+            self.stage_media()
             counts = self.report.counts
             if not (counts["writeups"] or counts["pages"] or counts["comments"]):
                 raise ImportFailed([f"{self.name}:1: the export holds no posts or pages"])
@@ -158,6 +160,8 @@ class Importer:
             self.report.counts["writeups"] += 1
             self.report.counts["drafts"] += int(draft)
         self.put(rel, text)
+        if self.options.media:
+            self.images[rel] = media.wanted(body, self.site.base_url or post.link)
         self.posts[post.key] = (post.kind, slug)
         if post.published:  # only addresses the public could have seen
             self.record_redirect(post, rel)
@@ -318,6 +322,30 @@ class Importer:
         for r in repairs:
             self.report.repairs.append(f"content/{rel}:{r.line}: {r.before!r} → {r.after!r}")
         self.stage.put(rel, fixed)
+
+    def stage_media(self) -> None:
+        """--media: fetch the old blog's images the write-ups show, stage them, point at them."""
+        urls = sorted({url for found in self.images.values() for url in found})
+        if not urls:
+            return
+        if self.options.dry_run:
+            self.report.media_planned = urls
+            return
+        answers = media.fetch_all(urls)
+        local: dict[str, str] = {}  # url → file under content/
+        for url in urls:
+            got = answers[url]
+            if isinstance(got, media.NotFetched):
+                self.report.media_left.append(f"{url}: {got.reason}")
+                continue
+            rel = got.rel if got.rel not in local.values() else media.distinct(got.rel, url)
+            self.stage.put_bytes(rel, got.data)
+            local[url] = rel
+            self.report.media_fetched.append(rel)
+        for rel, found in sorted(self.images.items()):
+            if any(url in local for url in found):
+                self.stage.put(rel, media.rewrite(self.stage.read(rel), local))
+        self.report.attachments = [u for u in self.report.attachments if u not in local]
 
     def stage_redirects(self) -> None:
         """Add the new old addresses to content/redirects.toml, keeping every existing line."""

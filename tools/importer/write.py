@@ -39,6 +39,7 @@ class Stage:
         self.root = Path(tempfile.mkdtemp(prefix=".import-staging-", dir=content.parent))
         self.files: dict[str, str] = {}  # relative path → digest
         self.merged: set[str] = set()  # files merged with what exists (not in the ledger)
+        self.binary: set[str] = set()  # files staged as bytes (images), digested as bytes
 
     def put(self, rel: str, text: str) -> None:
         """Stage one file (relative to content/)."""
@@ -46,6 +47,14 @@ class Stage:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
         self.files[rel] = digest(text)
+
+    def put_bytes(self, rel: str, data: bytes) -> None:
+        """Stage one binary file (an image)."""
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.files[rel] = hashlib.sha256(data).hexdigest()
+        self.binary.add(rel)
 
     def read(self, rel: str) -> str:
         """The staged text of a file."""
@@ -109,7 +118,11 @@ def plan(stage: Stage, content: Path, *, force: bool) -> Plan:
                 continue
             out.new.append(rel)
         else:
-            current = digest(target.read_text(encoding="utf-8"))
+            current = (
+                hashlib.sha256(target.read_bytes()).hexdigest()
+                if rel in stage.binary
+                else digest(target.read_text(encoding="utf-8"))
+            )
             if current == wanted:
                 out.unchanged.append(rel)
             elif recorded.get(rel) == current:

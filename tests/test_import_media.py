@@ -1,0 +1,278 @@
+"""`invoke import --media`: the old blog's images fetched from a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import io
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import build_site
+from import_helpers import new_site, run, snapshot
+from PIL import Image
+
+from tools.importer import media
+
+UPLOADS = "/wp-content/uploads"
+
+
+def image_bytes(kind: str, colour: str) -> bytes:
+    """A small real image (Pillow) of one colour."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), colour).save(buffer, kind)
+    return buffer.getvalue()
+
+
+GRID = image_bytes("JPEG", "red")
+THUMB = image_bytes("PNG", "blue")
+
+
+@dataclass
+class OldBlog:
+    """The old blog's server: its files, and every path asked for."""
+
+    port: int = 0
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def old_blog() -> Iterator[OldBlog]:
+    blog = OldBlog()
+    blog.files = {
+        f"{UPLOADS}/2011/01/grid.jpg": ("image/jpeg", GRID),
+        f"{UPLOADS}/2011/01/thumb.png?w=300": ("image/png", THUMB),
+        f"{UPLOADS}/logo.svg": ("image/svg+xml", b"<svg onload='alert(1)'/>"),
+        f"{UPLOADS}/fake.jpg": ("image/jpeg", b"<html>not an image</html>"),
+        f"{UPLOADS}/comment.jpg": ("image/jpeg", GRID),
+    }
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            blog.asked.append(self.path)
+            found = blog.files.get(self.path)
+            if found is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", found[0])
+            self.send_header("Content-Length", str(len(found[1])))
+            self.end_headers()
+            self.wfile.write(found[1])
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    blog.port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield blog
+    server.shutdown()
+    server.server_close()
+
+
+def export(blog: OldBlog) -> str:
+    """A WordPress export of the old blog: one post showing its images, one comment with one."""
+    up = blog.base + UPLOADS
+    body = (
+        f'At #ukgc11 we drew the grid. <a href="{up}/2011/01/grid.jpg"><img src="{up}/2011/01/'
+        f'grid.jpg" alt="The grid"></a>\n\n<img src="{up}/2011/01/thumb.png?w=300" alt="Thumb">'
+        f' <img src="{up}/missing.jpg" alt="Gone"> <img src="{up}/logo.svg" alt="Logo">'
+        f' <img src="{up}/fake.jpg" alt="Fake"> <img src="https://elsewhere.example/x.jpg" alt="X">'
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>Old blog</title><link>{blog.base}</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>{blog.base}</wp:base_site_url>
+<wp:base_blog_url>{blog.base}</wp:base_blog_url>
+<item>
+<title><![CDATA[The grid at #ukgc11]]></title><link>{blog.base}/2011/01/23/grid/</link>
+<dc:creator><![CDATA[sasha]]></dc:creator>
+<content:encoded><![CDATA[{body}]]></content:encoded>
+<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>10</wp:post_id><wp:post_date_gmt><![CDATA[2011-01-23 10:15:00]]></wp:post_date_gmt>
+<wp:post_name><![CDATA[grid]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status>
+<wp:post_type><![CDATA[post]]></wp:post_type>
+<wp:comment><wp:comment_id>101</wp:comment_id><wp:comment_author><![CDATA[Reader]]></wp:comment_author>
+<wp:comment_date_gmt><![CDATA[2011-01-24 09:00:00]]></wp:comment_date_gmt>
+<wp:comment_content><![CDATA[Mine: <img src="{up}/comment.jpg" alt="c">]]></wp:comment_content>
+<wp:comment_approved><![CDATA[1]]></wp:comment_approved><wp:comment_type><![CDATA[comment]]></wp:comment_type>
+<wp:comment_parent>0</wp:comment_parent></wp:comment>
+</item>
+</channel>
+</rss>
+"""
+
+
+@pytest.fixture
+def imported(old_blog: OldBlog, tmp_path: Path) -> tuple[Path, Path, str]:
+    """(content folder, export file, report) after one import with --media."""
+    content = new_site(tmp_path)
+    path = tmp_path / "export.xml"
+    path.write_text(export(old_blog), encoding="utf-8")
+    status, out, err = run(path, content, media=True)
+    assert status == 0, err
+    return content, path, out
+
+
+def test_images_on_the_old_blog_are_fetched_and_the_writeup_points_at_them(
+    old_blog: OldBlog, imported: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    content, _path, report = imported
+    host = "images/imported/127.0.0.1"
+    grid = f"{host}/wp-content/uploads/2011/01/grid.jpg"
+    # A size asked for by query (?w=300) is its own file: the query's digest in its name.
+    sized = hashlib.sha256(b"w=300").hexdigest()[:8]
+    thumb = f"{host}/wp-content/uploads/2011/01/thumb-{sized}.png"
+    assert (content / grid).read_bytes() == GRID
+    assert (content / thumb).read_bytes() == THUMB
+    text = (content / "writeups" / "2011" / "grid.md").read_text(encoding="utf-8")
+    assert f"[![The grid]({{static}}/{grid})]({{static}}/{grid})" in text
+    assert f"![Thumb]({{static}}/{thumb})" in text
+    up = old_blog.base + UPLOADS
+    # Left where they were, with the reason in the report: nothing dropped without a word.
+    for left in ("missing.jpg", "logo.svg", "fake.jpg"):
+        assert f"]({up}/{left})" in text
+    assert "![X](https://elsewhere.example/x.jpg)" in text
+    lines = report.splitlines()
+    start = lines.index("Images not fetched (the write-ups still show them from the old site):")
+    assert lines[start + 1 : start + 4] == [
+        f"  {up}/fake.jpg: not a JPEG, PNG, GIF, WebP or AVIF image",
+        f"  {up}/logo.svg: SVG images can hold script: left on the old site",
+        f"  {up}/missing.jpg: HTTP 404",
+    ]
+    assert (
+        "Images fetched from the old site: 2, into content/images/imported/ "
+        "(the write-ups point at them)"
+    ) in lines
+    # Only the post's images on the old host, once each: no other host, no comment's image,
+    # and no SVG was even asked for.
+    assert sorted(old_blog.asked) == sorted(
+        f"{UPLOADS}/{p}"
+        for p in ("2011/01/grid.jpg", "2011/01/thumb.png?w=300", "fake.jpg", "missing.jpg")
+    )
+    comment = next((content / "comments" / "grid").glob("*.md")).read_text(encoding="utf-8")
+    assert f"{up}/comment.jpg" in comment
+
+    # Built, the page shows the site's own copies.
+    output = tmp_path / "output"
+    build_site(content, output, BREAKOUT_SEARCH={"ENABLED": False})
+    page = BeautifulSoup(
+        (output / "2011" / "grid" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    sources = [str(img["src"]) for img in page.select("article.writeup img")]
+    assert sources[:2] == [f"/{grid}", f"/{thumb}"]
+    assert (output / grid).read_bytes() == GRID
+    assert page.select_one(f'a[href="/{grid}"]') is not None
+
+
+def test_a_second_import_changes_nothing(
+    old_blog: OldBlog, imported: tuple[Path, Path, str]
+) -> None:
+    content, path, _report = imported
+    before = snapshot(content)
+    status, out, err = run(path, content, media=True)
+    assert status == 0, err
+    assert "files: 0 new, 0 updated, " in out
+    assert snapshot(content) == before
+
+
+def test_a_dry_run_lists_the_images_and_fetches_none(old_blog: OldBlog, tmp_path: Path) -> None:
+    content = new_site(tmp_path)
+    before = snapshot(content)
+    path = tmp_path / "export.xml"
+    path.write_text(export(old_blog), encoding="utf-8")
+    status, out, err = run(path, content, media=True, dry_run=True)
+    assert status == 0, err
+    up = old_blog.base + UPLOADS
+    lines = out.splitlines()
+    start = lines.index("Images that would be fetched from the old site (--media):")
+    assert lines[start + 1 : start + 6] == [
+        f"  {up}/2011/01/grid.jpg",
+        f"  {up}/2011/01/thumb.png?w=300",
+        f"  {up}/fake.jpg",
+        f"  {up}/logo.svg",
+        f"  {up}/missing.jpg",
+    ]
+    assert old_blog.asked == [] and snapshot(content) == before
+
+
+def test_without_media_nothing_is_fetched(old_blog: OldBlog, tmp_path: Path) -> None:
+    content = new_site(tmp_path)
+    path = tmp_path / "export.xml"
+    path.write_text(export(old_blog), encoding="utf-8")
+    status, _out, err = run(path, content)
+    assert status == 0, err
+    assert old_blog.asked == [] and not (content / "images" / "imported").exists()
+    assert f"![The grid]({old_blog.base}{UPLOADS}/2011/01/grid.jpg)" in (
+        content / "writeups" / "2011" / "grid.md"
+    ).read_text(encoding="utf-8")
+
+
+def test_a_file_over_the_size_limit_is_left(old_blog: OldBlog) -> None:
+    url = f"{old_blog.base}{UPLOADS}/2011/01/grid.jpg"
+    assert media.fetch(url, max_bytes=len(GRID) - 1) == media.NotFetched(
+        url, f"larger than {len(GRID) - 1} bytes"
+    )
+    fetched = media.fetch(url, max_bytes=len(GRID))
+    assert isinstance(fetched, media.Fetched) and fetched.data == GRID
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "rel"),
+    [
+        ("http://old.example/wp-content/uploads/2011/05/p.jpg", ".jpg",
+         "images/imported/old.example/wp-content/uploads/2011/05/p.jpg"),
+        ("http://old.example/u/My%20Photo.JPEG", ".jpg", "images/imported/old.example/u/My-Photo.JPEG"),
+        ("http://old.example/u/photo.jpg", ".png", "images/imported/old.example/u/photo.png"),
+        ("https://1.bp.blogspot.com/-abc/s320/photo", ".gif",
+         "images/imported/1.bp.blogspot.com/abc/s320/photo.gif"),
+        ("http://old.example/u/../../etc/x.png", ".png", "images/imported/old.example/u/etc/x.png"),
+    ],
+)  # fmt: skip
+def test_where_an_image_goes(url: str, kind: str, rel: str) -> None:
+    # Host and path kept, names made safe (no '..'), the suffix of what the bytes are.
+    assert media.local_path(url, kind) == rel
+
+
+def test_which_references_are_the_old_blogs_images() -> None:
+    text = (
+        '![a](http://old.example/a.jpg "t") [![b](http://old.example/b.png)](http://old.example/b-full.png) '
+        "[page](http://old.example/about/) ![c](https://elsewhere.example/c.jpg) "
+        "![d](https://2.bp.blogspot.com/x/s1600/d) ![a again](http://old.example/a.jpg)"
+    )
+    assert media.wanted(text, "http://old.example") == [
+        "http://old.example/a.jpg",
+        "http://old.example/b.png",
+        "http://old.example/b-full.png",
+        "https://2.bp.blogspot.com/x/s1600/d",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"\xff\xd8\xff\xe0", ".jpg"),
+        (b"\x89PNG\r\n\x1a\n", ".png"),
+        (b"GIF89a", ".gif"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", ".webp"),
+        (b"\x00\x00\x00\x1cftypavif", ".avif"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", None),
+        (b"<html>", None),
+    ],
+)
+def test_an_image_is_known_by_its_bytes(head: bytes, kind: str | None) -> None:
+    assert media.image_kind(head) == kind
