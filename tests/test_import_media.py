@@ -22,7 +22,7 @@ from tools.importer import media
 UPLOADS = "/wp-content/uploads"
 
 
-def image_bytes(kind: str, colour: str) -> bytes:
+def image_bytes(kind: str, colour: str | tuple[int, int, int]) -> bytes:
     """A small real image (Pillow) of one colour."""
     buffer = io.BytesIO()
     Image.new("RGB", (4, 3), colour).save(buffer, kind)
@@ -276,3 +276,33 @@ def test_which_references_are_the_old_blogs_images() -> None:
 )
 def test_an_image_is_known_by_its_bytes(head: bytes, kind: str | None) -> None:
     assert media.image_kind(head) == kind
+
+
+def test_many_images_and_two_addresses_with_one_safe_name(
+    old_blog: OldBlog, tmp_path: Path
+) -> None:
+    # More images than one batch (media.BATCH), and "a b.png" beside "a-b.png".
+    names = [f"many/p{n:02d}.png" for n in range(media.BATCH + 3)] + ["a%20b.png", "a-b.png"]
+    for n, name in enumerate(names):
+        old_blog.files[f"{UPLOADS}/{name}"] = ("image/png", image_bytes("PNG", (n, 0, 0)))
+    text = export(old_blog).replace(
+        "At #ukgc11 we drew the grid.",
+        "At #ukgc11. "
+        + " ".join(f'<img src="{old_blog.base}{UPLOADS}/{n}" alt="{n}">' for n in names),
+    )
+    content = new_site(tmp_path)
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    status, out, err = run(path, content, media=True)
+    assert status == 0, err
+    folder = content / "images" / "imported" / "127.0.0.1" / "wp-content" / "uploads"
+    for n, name in enumerate(names[:-2]):
+        assert (folder / name).read_bytes() == old_blog.files[f"{UPLOADS}/{name}"][1], n
+    # Sorted, "a%20b.png" comes first and keeps the name; "a-b.png" gets its URL's digest.
+    url = f"{old_blog.base}{UPLOADS}/a-b.png"
+    other = f"a-b-{hashlib.sha256(url.encode()).hexdigest()[:8]}.png"
+    assert (folder / "a-b.png").read_bytes() == old_blog.files[f"{UPLOADS}/a%20b.png"][1]
+    assert (folder / other).read_bytes() == old_blog.files[f"{UPLOADS}/a-b.png"][1]
+    body = (content / "writeups" / "2011" / "grid.md").read_text(encoding="utf-8")
+    assert f"![a-b.png]({{static}}/images/imported/127.0.0.1/wp-content/uploads/{other})" in body
+    assert f"Images fetched from the old site: {len(names) + 2}," in out

@@ -221,3 +221,30 @@ def test_a_publish_stops_before_its_pages_once_its_lock_is_taken_over(
     assert lock_body(client)["host"] == "ci-runner"  # type: ignore[index]
     assert echoed == ["Uploading 1 other assets", "upload blog/theme/site.css"]
     breaker.release()
+
+
+def test_storage_without_conditional_writes_publishes_without_the_lock(
+    client: Any, tmp_path: Path
+) -> None:
+    # As storage that does not do conditional writes answers: 501 to a conditional PUT.
+    # Only that answer is made up; every other request goes to the real server.
+    from botocore.awsrequest import AWSResponse
+
+    def not_implemented(params: dict[str, Any], **_: Any) -> Any:
+        headers = {name.lower() for name in params.get("headers", {})}  # the request as sent
+        if not headers & {"if-none-match", "if-match"}:
+            return None
+        error = {"Code": "NotImplemented", "Message": "A header you provided is not implemented"}
+        parsed = {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 501}}
+        return AWSResponse("http://127.0.0.1/", 501, {}, None), parsed
+
+    client.meta.events.register("before-call.s3.PutObject", not_implemented)
+    project = Project(tmp_path)
+    project.publish(dest="", s3=f"s3://{client.bucket_name}/blog", s3_client=client)
+    assert (
+        f"Warning: s3://{client.bucket_name}/blog/ does not do conditional writes (NotImplemented "
+        "A header you provided is not implemented): publishing without the lock that keeps two "
+        "publishes to it apart"
+    ) in project.echoed
+    assert project.echoed[-1].startswith(f"Published to s3://{client.bucket_name}/blog/: add ")
+    assert lock_body(client) is None

@@ -18,7 +18,7 @@ import hashlib
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -28,6 +28,7 @@ FOLDER = "images/imported"  # under content/ (STATIC_PATHS holds "images")
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT = 30.0  # seconds per request
 WORKERS = 4
+BATCH = 16  # images fetched before they are staged: the most held in memory at once
 # Blogger and WordPress.com serve a blog's images from these hosts, not the blog's own.
 MEDIA_HOSTS = re.compile(
     r"^(?:\d+\.bp\.blogspot\.com|blogger\.googleusercontent\.com"
@@ -137,11 +138,16 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> Fet
 
 def fetch_all(
     urls: Iterable[str], fetcher: Callable[[str], Fetched | NotFetched] = fetch
-) -> dict[str, Fetched | NotFetched]:
-    """Each URL fetched once, a few at a time; the answers by URL."""
-    todo = sorted(set(urls))
+) -> Iterator[Fetched | NotFetched]:
+    """Each URL fetched, a few at a time, the answers in the order given.
+
+    BATCH at a time, so that at most BATCH images are held in memory, however many the
+    blog has.
+    """
+    todo = list(urls)
     with ThreadPoolExecutor(WORKERS) as pool:
-        return dict(zip(todo, pool.map(fetcher, todo), strict=True))
+        for start in range(0, len(todo), BATCH):
+            yield from pool.map(fetcher, todo[start : start + BATCH])
 
 
 def rewrite(markdown: str, local: dict[str, str]) -> str:

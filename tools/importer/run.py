@@ -331,16 +331,16 @@ class Importer:
         if self.options.dry_run:
             self.report.media_planned = urls
             return
-        answers = media.fetch_all(urls)
         local: dict[str, str] = {}  # url → file under content/
-        for url in urls:
-            got = answers[url]
+        taken: set[str] = set()
+        for got in media.fetch_all(urls):
             if isinstance(got, media.NotFetched):
-                self.report.media_left.append(f"{url}: {got.reason}")
+                self.report.media_left.append(f"{got.url}: {got.reason}")
                 continue
-            rel = got.rel if got.rel not in local.values() else media.distinct(got.rel, url)
-            self.stage.put_bytes(rel, got.data)
-            local[url] = rel
+            rel = got.rel if got.rel not in taken else media.distinct(got.rel, got.url)
+            taken.add(rel)
+            self.stage.put_bytes(rel, got.data)  # staged now: the bytes are not kept
+            local[got.url] = rel
             self.report.media_fetched.append(rel)
         for rel, found in sorted(self.images.items()):
             if any(url in local for url in found):

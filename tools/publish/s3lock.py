@@ -100,6 +100,17 @@ def _code(exc: Exception) -> str:
     return ""
 
 
+def _unsupported(exc: Exception) -> bool:
+    """Whether the storage does not do conditional writes (it answers 501 Not Implemented)."""
+    response = getattr(exc, "response", None)
+    status = (
+        response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if isinstance(response, dict)
+        else None
+    )
+    return _code(exc) in ("NotImplemented", "501") or status == 501
+
+
 def _refused(exc: Exception) -> bool:
     """Whether a conditional request failed its condition (someone else holds the lock)."""
     return _code(exc) in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
@@ -141,6 +152,7 @@ class S3Lease:
         self.holder = holder or Holder.me()
         self.etag = ""
         self.lost = ""  # why the lock is no longer ours ('' while it is)
+        self.unlocked = ""  # why this publish runs without a lock ('' when it holds one)
         self._renewed = 0.0  # time.monotonic() of the last write that kept the lock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -165,6 +177,14 @@ class S3Lease:
                 self.etag = self._put(IfNoneMatch="*")
                 break
             except Exception as exc:
+                if _unsupported(exc):  # older storage: publish as before, and say so
+                    self.unlocked = s3_error(exc)
+                    echo(
+                        f"Warning: {self.loc.shown} does not do conditional writes "
+                        f"({self.unlocked}): publishing without the lock that keeps two "
+                        "publishes to it apart"
+                    )
+                    return
                 if not _refused(exc):
                     raise PublishError(
                         f"cannot take the publish lock in {self.loc.shown}: {s3_error(exc)}"
@@ -220,6 +240,8 @@ class S3Lease:
 
     def check(self) -> None:
         """Fail if the lock is no longer surely ours: before each step that changes the site."""
+        if self.unlocked:
+            return
         if not self.lost and time.monotonic() - self._renewed > self.stale * 0.75:
             self.lost = (
                 f"the lock could not be renewed for {time.monotonic() - self._renewed:.0f} s"
