@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import socket
 import time
@@ -21,6 +22,7 @@ from tools.publish.s3 import S3Target, parse_location, remote_listing
 from tools.publish.s3lock import LOCK_NAME, Holder, S3Lease, read_lock
 
 ELSEWHERE = Holder("ci-runner", 4242, "2026-12-07T09:00:00+00:00", "0123456789abcdef")
+HELD_BY = "ci-runner, publish 01234567 (process 4242, started 2026-12-07T09:00:00+00:00)"
 REFUSED_TAIL = (
     "Nothing was changed; publish again when it is done. A lock not renewed for 120 s is "
     "taken over; if that publish was killed, --break-lock takes it over now"
@@ -56,7 +58,7 @@ def test_one_of_two_publishes_holds_the_lock(client: Any) -> None:
     first = S3Lease(client, loc, holder=ELSEWHERE)
     first.acquire()
     assert lock_body(client) == {
-        "host": "ci-runner",
+        "label": "ci-runner",
         "pid": 4242,
         "started": "2026-12-07T09:00:00+00:00",
         "token": "0123456789abcdef",
@@ -66,15 +68,15 @@ def test_one_of_two_publishes_holds_the_lock(client: Any) -> None:
         second.acquire()
     expected = (
         f"another publish to s3://{client.bucket_name}/blog/ is running: "
-        f"s3://{client.bucket_name}/blog/.breakout-publish.lock is held by ci-runner "
-        "(process 4242, started 2026-12-07T09:00:00+00:00), renewed 0 s ago. " + REFUSED_TAIL
+        f"s3://{client.bucket_name}/blog/.breakout-publish.lock is held by {HELD_BY}, "
+        "renewed 0 s ago. " + REFUSED_TAIL
     )
     # The object's time has whole seconds, so a second may have begun since.
     assert re.fullmatch(re.escape(expected).replace("0\\ s", "[01]\\ s"), str(refused.value))
     first.release()
     assert lock_body(client) is None
     second.acquire()  # free again
-    assert lock_body(client)["host"] == socket.gethostname()  # type: ignore[index]
+    assert lock_body(client)["token"] == second.holder.token  # type: ignore[index]
     second.release()
 
 
@@ -103,11 +105,16 @@ def test_a_renewed_lock_stays_and_a_stale_one_is_taken_over(client: Any) -> None
     echoed: list[str] = []
     taker = S3Lease(client, loc, stale=1.0)
     taker.acquire(echo=echoed.append)
-    assert len(echoed) == 1 and echoed[0].startswith(
+    assert len(echoed) == 2 and echoed[0].startswith(
         f"Took over the publish lock s3://{client.bucket_name}/blog/.breakout-publish.lock "
-        "(stale: ci-runner (process 4242, started 2026-12-07T09:00:00+00:00), renewed "
+        f"(stale: {HELD_BY}, renewed "
     )
-    assert lock_body(client)["host"] == socket.gethostname()  # type: ignore[index]
+    # The publish says which it is: a refused one names it so.
+    assert echoed[1] == (
+        f"Holding the publish lock s3://{client.bucket_name}/blog/.breakout-publish.lock as "
+        f"publish {taker.holder.token[:8]} (process {os.getpid()}, started {taker.holder.started})"
+    )
+    assert lock_body(client)["token"] == taker.holder.token  # type: ignore[index]
     taker.release()
     stopped.release()  # the lock it no longer holds stays
     assert lock_body(client) is None
@@ -121,7 +128,7 @@ def test_a_publish_whose_lock_was_broken_stops_and_leaves_the_new_lock(client: A
     echoed: list[str] = []
     breaker.acquire(break_lock=True, echo=echoed.append)
     assert echoed[0].startswith(f"Took over the publish lock s3://{client.bucket_name}/blog/")
-    assert "(--break-lock: ci-runner (process 4242" in echoed[0]
+    assert f"(--break-lock: {HELD_BY}, renewed " in echoed[0]
     deadline = time.monotonic() + 30
     while not victim.lost and time.monotonic() < deadline:
         time.sleep(0.1)  # its next renewal finds another holder's lock
@@ -147,7 +154,7 @@ def test_a_publish_refused_by_the_lock_uploads_nothing(client: Any, tmp_path: Pa
     )
     with pytest.raises(PublishError) as refused:
         project.publish(dest="", s3=f"s3://{client.bucket_name}/blog", s3_client=client)
-    assert "is held by ci-runner (process 4242" in str(refused.value)
+    assert f"is held by {HELD_BY}, renewed " in str(refused.value)
     assert puts == ["blog/.breakout-publish.lock"]  # its one attempt to take the lock
     assert [o["Key"] for o in client.list_objects_v2(Bucket=client.bucket_name)["Contents"]] == [
         "blog/.breakout-publish.lock"
@@ -218,8 +225,8 @@ def test_a_publish_stops_before_its_pages_once_its_lock_is_taken_over(
     # The asset went up before; the page did not, and the other publish's lock is intact.
     keys = {o["Key"] for o in client.list_objects_v2(Bucket=client.bucket_name)["Contents"]}
     assert keys == {"blog/theme/site.css", "blog/.breakout-publish.lock"}
-    assert lock_body(client)["host"] == "ci-runner"  # type: ignore[index]
-    assert echoed == ["Uploading 1 other assets", "upload blog/theme/site.css"]
+    assert lock_body(client)["token"] == ELSEWHERE.token  # type: ignore[index]
+    assert echoed[1:] == ["Uploading 1 other assets", "upload blog/theme/site.css"]
     breaker.release()
 
 
@@ -248,3 +255,19 @@ def test_storage_without_conditional_writes_publishes_without_the_lock(
     ) in project.echoed
     assert project.echoed[-1].startswith(f"Published to s3://{client.bucket_name}/blog/: add ")
     assert lock_body(client) is None
+
+
+def test_the_lock_names_no_machine(client: Any) -> None:
+    loc = parse_location(f"s3://{client.bucket_name}/blog")
+    lease = S3Lease(client, loc)
+    lease.acquire(echo=lambda line: None)
+    raw = client.get_object(Bucket=client.bucket_name, Key="blog/" + LOCK_NAME)["Body"].read()
+    # Readable wherever the site is: no host name (it can hold an address), only a label
+    # the publisher chooses, the process and the time.
+    assert socket.gethostname().encode() not in raw
+    assert sorted(json.loads(raw)) == ["label", "pid", "started", "token"]
+    lease.release()
+    assert (
+        Holder.me({"BREAKOUT_PUBLISHER": "ci runner <x@y.example>"}).label == "cirunnerxy.example"
+    )
+    assert Holder.me({}).label == ""

@@ -10,8 +10,10 @@ seconds ago, by the server's own clock (so the machines' clocks do not matter), 
 by a publish that stopped: the next one takes it over, again by a conditional PUT.
 `--break-lock` takes over a lock at once, for when its holder is known to be dead.
 
-The object holds the holder's host name, process id, start time and a random token:
-never an address. Publishing never lists it as part of the site (s3.remote_listing).
+The object is readable wherever the site is, so it names no machine: it holds a random
+token (the publish's id, which the publish prints), the process id, the start time and
+the label `BREAKOUT_PUBLISHER` gives (`ci`, `laptop`; none by default), never a host name
+or an address. Publishing never lists it as part of the site (s3.remote_listing).
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
-import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -33,6 +35,7 @@ from tools.publish.base import PublishError
 LOCK_NAME = ".breakout-publish.lock"
 RENEW_SECONDS = 20.0
 STALE_SECONDS = 120.0  # six missed renewals: the holder has stopped
+LABEL = re.compile(r"[^A-Za-z0-9._-]+")
 ATTEMPTS = 3  # a lock released between our refused PUT and our read: try again
 
 
@@ -53,20 +56,23 @@ class Located(Protocol):
 class Holder:
     """Who holds a lock, as its object says."""
 
-    host: str
+    label: str  # BREAKOUT_PUBLISHER, or ''
     pid: int
     started: str  # ISO 8601, UTC
-    token: str
+    token: str  # random: the publish's id
 
     @classmethod
-    def me(cls) -> Holder:
-        """This process, now."""
+    def me(cls, env: Mapping[str, str] | None = None) -> Holder:
+        """This process, now, labelled by BREAKOUT_PUBLISHER (letters, digits, . _ - only)."""
+        env = os.environ if env is None else env
+        label = LABEL.sub("", env.get("BREAKOUT_PUBLISHER", ""))[:40]
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        return cls(socket.gethostname(), os.getpid(), now, secrets.token_hex(8))
+        return cls(label, os.getpid(), now, secrets.token_hex(8))
 
     def describe(self) -> str:
         """How messages name the holder."""
-        return f"{self.host} (process {self.pid}, started {self.started})"
+        who = f"{self.label}, " if self.label else ""
+        return f"{who}publish {self.token[:8]} (process {self.pid}, started {self.started})"
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,7 @@ class S3Lease:
             raise PublishError(
                 f"cannot take the publish lock in {self.loc.shown}: it keeps changing"
             )
+        echo(f"Holding the publish lock {self.loc.shown}{LOCK_NAME} as {self.holder.describe()}")
         self._thread = threading.Thread(target=self._keep, name="publish-lock", daemon=True)
         self._thread.start()
 
