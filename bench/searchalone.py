@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,31 +54,49 @@ def link_pages(output: Path, site: Path) -> None:
     )
 
 
-def measure_search(output: Path, scratch: Path, workers: int | None, trash: Path) -> SearchCost:
-    """Index output's pages from nothing in a fresh process; its costs.
+def _index_apart(
+    scratch: Path, trash: Path, fill: Callable[[Path], int], args: list[str], what: str
+) -> SearchCost:
+    """Fill scratch/site (fill returns the pages given), index it in a fresh process, tidy up.
 
-    scratch holds the linked pages and the new index (one left there by an interrupted run
-    goes first); it is moved into trash afterwards, not deleted: deleting thousands of
-    folders now would charge the next build the file system's scan of recently deleted
-    inodes (see measure.Site.clean). workers: Pagefind runs at once, as the build's
-    BREAKOUT_WORKERS (None: as the environment says, else every core).
+    A scratch folder an interrupted run left goes first; scratch is moved into trash
+    afterwards, not deleted: deleting thousands of folders now would charge the next build
+    the file system's scan of recently deleted inodes (see measure.Site.clean).
     """
-    move_aside(scratch, trash)  # one an interrupted run left
-    site, state, result = scratch / "site", scratch / "search-state.json", scratch / "usage.json"
-    cmd = [sys.executable, "-m", "bench.searchalone", "--site", str(site), "--state", str(state)]
-    cmd += ["--result", str(result)] + (["--workers", str(workers)] if workers else [])
+    move_aside(scratch, trash)
+    site, result = scratch / "site", scratch / "usage.json"
+    cmd = [sys.executable, "-m", "bench.searchalone", "--site", str(site)]
+    cmd += ["--result", str(result), *args]
     try:
-        link_pages(output, site)
+        pages = fill(site)
         done = subprocess.run(
             cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
         )
         if done.returncode != 0:
             log = done.stdout.decode("utf-8", "replace").strip()
-            raise BenchError(f"indexing {output} apart failed (exit {done.returncode}): {log}")
+            raise BenchError(f"{what} failed (exit {done.returncode}): {log}")
         usage = json.loads(result.read_text(encoding="utf-8"))
     finally:
         move_aside(scratch, trash)
-    return SearchCost(usage["wall"], usage["self_cpu"] + usage["sub_cpu"], usage["sub_cpu"])
+    cpu = usage["self_cpu"] + usage["sub_cpu"]
+    return SearchCost(usage["wall"], cpu, usage["sub_cpu"], pages)
+
+
+def measure_search(output: Path, scratch: Path, workers: int | None, trash: Path) -> SearchCost:
+    """Index output's pages from nothing in a fresh process, apart from the build; its costs.
+
+    scratch holds the linked pages and the new index (see _index_apart). workers: Pagefind
+    runs at once, as the build's BREAKOUT_WORKERS (None: as the environment says, else
+    every core).
+    """
+
+    def fill(site: Path) -> int:
+        link_pages(output, site)
+        return 0  # not counted: Breakout's build marks what Pagefind indexes
+
+    args = ["--state", str(scratch / "search-state.json")]
+    args += ["--workers", str(workers)] if workers else []
+    return _index_apart(scratch, trash, fill, args, f"indexing {output} apart")
 
 
 def plain_pages(output: Path, content: Path) -> list[str]:
@@ -103,31 +121,19 @@ def plain_pages(output: Path, content: Path) -> list[str]:
 def measure_plain_search(output: Path, content: Path, scratch: Path, trash: Path) -> SearchCost:
     """Vanilla with search: one Pagefind run over output's write-up and page files; its costs.
 
-    Those files are hard-linked into scratch/site (one left by an interrupted run goes
-    first) and indexed from nothing in a fresh process; scratch then goes to trash, as
-    measure_search's does. pages: how many files Pagefind was given.
+    Those files are hard-linked into scratch/site and indexed from nothing in a fresh
+    process (see _index_apart). pages: how many files Pagefind was given.
     """
-    move_aside(scratch, trash)
-    site, result = scratch / "site", scratch / "usage.json"
-    cmd = [sys.executable, "-m", "bench.searchalone", "--site", str(site), "--plain"]
-    cmd += ["--state", str(scratch / "unused"), "--result", str(result)]
-    try:
+
+    def fill(site: Path) -> int:
         pages = plain_pages(output, content)
         for rel in pages:
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(output / rel, site / rel)
-        done = subprocess.run(
-            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
-        )
-        if done.returncode != 0:
-            log = done.stdout.decode("utf-8", "replace").strip()
-            raise BenchError(f"indexing {output} with one Pagefind run failed: {log}")
-        usage = json.loads(result.read_text(encoding="utf-8"))
-    finally:
-        move_aside(scratch, trash)
-    return SearchCost(
-        usage["wall"], usage["self_cpu"] + usage["sub_cpu"], usage["sub_cpu"], len(pages)
-    )
+        return len(pages)
+
+    args = ["--plain", "--state", str(scratch / "unused")]
+    return _index_apart(scratch, trash, fill, args, f"indexing {output} with one Pagefind run")
 
 
 def _index_plain(site: Path) -> str | None:

@@ -117,15 +117,28 @@ def export(blog: OldBlog) -> str:
 """
 
 
+def section(report: str, heading: str) -> list[str]:
+    """The indented lines under a heading of the import report."""
+    lines = report.splitlines()
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("  ")), len(lines))
+    return lines[start:end]
+
+
+def import_into(tmp_path: Path, text: str, **options: object) -> tuple[Path, Path, str]:
+    """A fresh import site, the export written beside it and imported: (content, export, report)."""
+    content = new_site(tmp_path)
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    status, out, err = run(path, content, **options)
+    assert status == 0, err
+    return content, path, out
+
+
 @pytest.fixture
 def imported(old_blog: OldBlog, tmp_path: Path) -> tuple[Path, Path, str]:
     """(content folder, export file, report) after one import with --media."""
-    content = new_site(tmp_path)
-    path = tmp_path / "export.xml"
-    path.write_text(export(old_blog), encoding="utf-8")
-    status, out, err = run(path, content, media=True)
-    assert status == 0, err
-    return content, path, out
+    return import_into(tmp_path, export(old_blog), media=True)
 
 
 def test_images_on_the_old_blog_are_fetched_and_the_writeup_points_at_them(
@@ -147,9 +160,9 @@ def test_images_on_the_old_blog_are_fetched_and_the_writeup_points_at_them(
     for left in ("missing.jpg", "logo.svg", "fake.jpg"):
         assert f"]({up}/{left})" in text
     assert "![X](https://elsewhere.example/x.jpg)" in text
-    lines = report.splitlines()
-    start = lines.index("Images not fetched (the write-ups still show them from the old site):")
-    assert lines[start + 1 : start + 4] == [
+    assert section(
+        report, "Images not fetched (the write-ups still show them from the old site):"
+    ) == [
         f"  {up}/fake.jpg: not a JPEG, PNG, GIF, WebP or AVIF image",
         f"  {up}/logo.svg: SVG images can hold script: left on the old site",
         f"  {up}/missing.jpg: HTTP 404",
@@ -157,7 +170,7 @@ def test_images_on_the_old_blog_are_fetched_and_the_writeup_points_at_them(
     assert (
         "Images fetched from the old site: 2, into content/images/imported/ "
         "(the write-ups point at them)"
-    ) in lines
+    ) in report.splitlines()
     # Only the post's images on the old host, once each: no other host, no comment's image,
     # and no SVG was even asked for.
     assert sorted(old_blog.asked) == sorted(
@@ -191,16 +204,10 @@ def test_a_second_import_changes_nothing(
 
 
 def test_a_dry_run_lists_the_images_and_fetches_none(old_blog: OldBlog, tmp_path: Path) -> None:
-    content = new_site(tmp_path)
-    before = snapshot(content)
-    path = tmp_path / "export.xml"
-    path.write_text(export(old_blog), encoding="utf-8")
-    status, out, err = run(path, content, media=True, dry_run=True)
-    assert status == 0, err
+    before = snapshot(new_site(tmp_path / "before"))
+    content, _path, out = import_into(tmp_path, export(old_blog), media=True, dry_run=True)
     up = old_blog.base + UPLOADS
-    lines = out.splitlines()
-    start = lines.index("Images that would be fetched from the old site (--media):")
-    assert lines[start + 1 : start + 6] == [
+    assert section(out, "Images that would be fetched from the old site (--media):") == [
         f"  {up}/2011/01/grid.jpg",
         f"  {up}/2011/01/thumb.png?w=300",
         f"  {up}/fake.jpg",
@@ -211,11 +218,7 @@ def test_a_dry_run_lists_the_images_and_fetches_none(old_blog: OldBlog, tmp_path
 
 
 def test_without_media_nothing_is_fetched(old_blog: OldBlog, tmp_path: Path) -> None:
-    content = new_site(tmp_path)
-    path = tmp_path / "export.xml"
-    path.write_text(export(old_blog), encoding="utf-8")
-    status, _out, err = run(path, content)
-    assert status == 0, err
+    content, _path, _out = import_into(tmp_path, export(old_blog))
     assert old_blog.asked == [] and not (content / "images" / "imported").exists()
     assert f"![The grid]({old_blog.base}{UPLOADS}/2011/01/grid.jpg)" in (
         content / "writeups" / "2011" / "grid.md"
@@ -290,11 +293,7 @@ def test_many_images_and_two_addresses_with_one_safe_name(
         "At #ukgc11. "
         + " ".join(f'<img src="{old_blog.base}{UPLOADS}/{n}" alt="{n}">' for n in names),
     )
-    content = new_site(tmp_path)
-    path = tmp_path / "export.xml"
-    path.write_text(text, encoding="utf-8")
-    status, out, err = run(path, content, media=True)
-    assert status == 0, err
+    content, _path, out = import_into(tmp_path, text, media=True)
     folder = content / "images" / "imported" / "127.0.0.1" / "wp-content" / "uploads"
     for n, name in enumerate(names[:-2]):
         assert (folder / name).read_bytes() == old_blog.files[f"{UPLOADS}/{name}"][1], n
