@@ -132,13 +132,13 @@ def measure_plain_search(output: Path, content: Path, scratch: Path, trash: Path
             os.link(output / rel, site / rel)
         return len(pages)
 
-    args = ["--plain", "--state", str(scratch / "unused")]
+    args = ["--plain"]
     return _index_apart(scratch, trash, fill, args, f"indexing {output} with one Pagefind run")
 
 
-def _index_plain(site: Path) -> str | None:
-    """One Pagefind run over every page under site into site/pagefind; the failure, if any."""
-    from breakout_search.indexer import find_pagefind, pagefind_command
+def _index_plain(site: Path) -> None:
+    """One Pagefind run over every page under site into site/pagefind (SearchIndexError if not)."""
+    from breakout_search.indexer import SearchIndexError, find_pagefind, pagefind_command
 
     done = subprocess.run(
         pagefind_command(find_pagefind(), site, site / BUNDLE_DIR),
@@ -147,8 +147,8 @@ def _index_plain(site: Path) -> str | None:
         check=False,
     )
     if done.returncode != 0:
-        return f"pagefind exited {done.returncode}: {(done.stderr or done.stdout).strip()}"
-    return None
+        detail = (done.stderr or done.stdout).strip()
+        raise SearchIndexError(f"pagefind exited {done.returncode}: {detail}")
 
 
 def _children_cpu() -> float:
@@ -158,16 +158,18 @@ def _children_cpu() -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Index --site with breakout_search's start_index; write its wall and CPU to --result."""
+    """Index --site (start_index, or with --plain one Pagefind run); its wall and CPU to --result."""
     parser = argparse.ArgumentParser(prog="python -m bench.searchalone")
     parser.add_argument("--site", type=Path, required=True)
-    parser.add_argument("--state", type=Path, required=True)
+    parser.add_argument("--state", type=Path, help="start_index's state file (not with --plain)")
     parser.add_argument("--workers", type=int, help="Pagefind runs at once (default: as builds)")
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument(
         "--plain", action="store_true", help="one Pagefind run over every page (vanilla's way)"
     )
     args = parser.parse_args(argv)
+    if (args.state is None) != args.plain:
+        parser.error("give --state, or --plain without it")
     sys.path.insert(0, str(ROOT / "plugins"))
     from breakout_kernel.workers import worker_count
     from breakout_search.indexer import SearchIndexError, start_index
@@ -176,9 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start, own, sub = time.perf_counter(), time.process_time(), _children_cpu()
     try:
         if args.plain:
-            failure = _index_plain(args.site)
-            if failure is not None:
-                raise SearchIndexError(failure)
+            _index_plain(args.site)
         else:
             start_index(args.site, args.state, workers=workers).wait()
     except SearchIndexError as exc:  # the message names the site or shard: no traceback

@@ -2,8 +2,8 @@
 
 Without it an imported post's images stay on the old blog, and vanish with it. With it,
 each image a write-up or page shows (`![alt](url)`), or links to as its full size
-(`[![alt](thumb)](full.jpg)`), that lives on the old blog's host or on Blogger's image
-hosts is fetched once, checked, staged with the other files and referenced as
+(`[![alt](thumb)](full.jpg)`), that lives on the old blog's host or on Blogger's and
+WordPress.com's image hosts is fetched once, checked, staged with the other files and referenced as
 `{static}/images/imported/<host>/<path>`. Checked means: an http(s) answer of at most
 `max_bytes` whose first bytes are a JPEG, PNG, GIF, WebP or AVIF image, whatever the URL
 or the Content-Type claim. SVG is never fetched (it can hold script, and the site serves
@@ -18,7 +18,7 @@ import hashlib
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -75,7 +75,7 @@ def image_kind(data: bytes) -> str | None:
 
 
 def is_old_host(url: str, base_url: str) -> bool:
-    """Whether url is on the old blog's host (any scheme) or one of Blogger's image hosts."""
+    """Whether url is on the old blog's host (any scheme) or one of the media hosts (MEDIA_HOSTS)."""
     host = (urlsplit(url).hostname or "").lower()
     base = (urlsplit(base_url).hostname or "").lower()
     return bool(host) and (host == base or bool(MEDIA_HOSTS.match(host)))
@@ -93,6 +93,11 @@ def wanted(markdown: str, base_url: str) -> list[str]:
     return list(found)
 
 
+def _short_digest(text: str) -> str:
+    """Eight hex digits that tell apart names which would otherwise be the same."""
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
 def local_path(url: str, kind: str) -> str:
     """Where an image goes under content/: host and path kept, safe names, its real suffix."""
     parts = urlsplit(url)
@@ -102,7 +107,7 @@ def local_path(url: str, kind: str) -> str:
     if f".{suffix.lower()}" not in (kind, ".jpeg" if kind == ".jpg" else kind):
         suffix = kind[1:]  # the name says what the bytes are
     if parts.query:  # WordPress sizes one upload by query (?w=300): keep them apart
-        stem += "-" + hashlib.sha256(parts.query.encode()).hexdigest()[:8]
+        stem += "-" + _short_digest(parts.query)
     segments[-1] = f"{stem}.{suffix}"
     host = SEGMENT.sub("-", (parts.hostname or "host").lower())
     return "/".join([FOLDER, host, *segments[:-1], segments[-1]])
@@ -111,7 +116,7 @@ def local_path(url: str, kind: str) -> str:
 def distinct(rel: str, url: str) -> str:
     """rel made unique for url, when two addresses come to the same safe name."""
     path = PurePosixPath(rel)
-    return str(path.with_stem(f"{path.stem}-{hashlib.sha256(url.encode()).hexdigest()[:8]}"))
+    return str(path.with_stem(f"{path.stem}-{_short_digest(url)}"))
 
 
 def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> Fetched | NotFetched:
@@ -136,9 +141,7 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> Fet
     return Fetched(url, local_path(url, kind), data)
 
 
-def fetch_all(
-    urls: Iterable[str], fetcher: Callable[[str], Fetched | NotFetched] = fetch
-) -> Iterator[Fetched | NotFetched]:
+def fetch_all(urls: Iterable[str]) -> Iterator[Fetched | NotFetched]:
     """Each URL fetched, a few at a time, the answers in the order given.
 
     BATCH at a time, so that at most BATCH images are held in memory, however many the
@@ -147,7 +150,7 @@ def fetch_all(
     todo = list(urls)
     with ThreadPoolExecutor(WORKERS) as pool:
         for start in range(0, len(todo), BATCH):
-            yield from pool.map(fetcher, todo[start : start + BATCH])
+            yield from pool.map(fetch, todo[start : start + BATCH])
 
 
 def rewrite(markdown: str, local: dict[str, str]) -> str:

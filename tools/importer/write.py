@@ -26,9 +26,14 @@ LEDGER_HEAD = (
 )
 
 
+def byte_digest(data: bytes) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def digest(text: str) -> str:
     """SHA-256 of a file's text (UTF-8)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return byte_digest(text.encode("utf-8"))
 
 
 class Stage:
@@ -43,18 +48,19 @@ class Stage:
 
     def put(self, rel: str, text: str) -> None:
         """Stage one file (relative to content/)."""
-        target = self.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
-        self.files[rel] = digest(text)
+        self._write(rel, text.encode("utf-8"))
 
     def put_bytes(self, rel: str, data: bytes) -> None:
         """Stage one binary file (an image)."""
+        self._write(rel, data)
+        self.binary.add(rel)
+
+    def _write(self, rel: str, data: bytes) -> None:
+        """Write one staged file's bytes and record their digest."""
         target = self.root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self.files[rel] = hashlib.sha256(data).hexdigest()
-        self.binary.add(rel)
+        self.files[rel] = byte_digest(data)
 
     def read(self, rel: str) -> str:
         """The staged text of a file."""
@@ -119,7 +125,7 @@ def plan(stage: Stage, content: Path, *, force: bool) -> Plan:
             out.new.append(rel)
         else:
             current = (
-                hashlib.sha256(target.read_bytes()).hexdigest()
+                byte_digest(target.read_bytes())
                 if rel in stage.binary
                 else digest(target.read_text(encoding="utf-8"))
             )

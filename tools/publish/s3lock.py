@@ -162,6 +162,7 @@ class S3Lease:
         self._renewed = 0.0  # time.monotonic() of the last write that kept the lock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.shown = f"{loc.shown}{LOCK_NAME}"  # how messages name the lock object
 
     def _put(self, **condition: str) -> str:
         """Write the lock object under a condition; its new ETag."""
@@ -204,17 +205,16 @@ class S3Lease:
             raise PublishError(
                 f"cannot take the publish lock in {self.loc.shown}: it keeps changing"
             )
-        echo(f"Holding the publish lock {self.loc.shown}{LOCK_NAME} as {self.holder.describe()}")
+        echo(f"Holding the publish lock {self.shown} as {self.holder.describe()}")
         self._thread = threading.Thread(target=self._keep, name="publish-lock", daemon=True)
         self._thread.start()
 
     def _take_over(self, found: Found, break_lock: bool, echo: Callable[[str], None]) -> str:
         """Replace a lock that is stale (or any, with break_lock); fail if it is live."""
         who = found.holder.describe() if found.holder else "an unreadable lock object"
-        where = f"{self.loc.shown}{LOCK_NAME}"
         if not break_lock and found.age <= self.stale:
             raise PublishError(
-                f"another publish to {self.loc.shown} is running: {where} is held by {who}, "
+                f"another publish to {self.loc.shown} is running: {self.shown} is held by {who}, "
                 f"renewed {found.age:.0f} s ago. Nothing was changed; publish again when it "
                 f"is done. A lock not renewed for {self.stale:.0f} s is taken over; if that "
                 "publish was killed, --break-lock takes it over now"
@@ -231,7 +231,9 @@ class S3Lease:
                 f"cannot take the publish lock in {self.loc.shown}: {s3_error(exc)}"
             ) from exc
         why = "--break-lock" if break_lock and found.age <= self.stale else "stale"
-        echo(f"Took over the publish lock {where} ({why}: {who}, renewed {found.age:.0f} s ago)")
+        echo(
+            f"Took over the publish lock {self.shown} ({why}: {who}, renewed {found.age:.0f} s ago)"
+        )
         return etag
 
     def _keep(self) -> None:
@@ -273,6 +275,6 @@ class S3Lease:
         except Exception as exc:
             if not _refused(exc):  # a lock left behind goes stale; the next publish says so
                 raise PublishError(
-                    f"published, but the lock {self.loc.shown}{LOCK_NAME} could not be removed: "
+                    f"published, but the lock {self.shown} could not be removed: "
                     f"{s3_error(exc)}; the next publish takes it over after {self.stale:.0f} s"
                 ) from exc
