@@ -29,7 +29,17 @@ def image_bytes(kind: str, colour: str | tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-GRID = image_bytes("JPEG", "red")
+def photo_bytes() -> bytes:
+    """A real JPEG as a phone leaves it: EXIF with the owner's name and a GPS position."""
+    exif = Image.Exif()
+    exif[0x013B] = "Sasha Example"
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 26.0)})
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "red").save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+GRID = photo_bytes()
 THUMB = image_bytes("PNG", "blue")
 
 
@@ -150,7 +160,10 @@ def test_images_on_the_old_blog_are_fetched_and_the_writeup_points_at_them(
     # A size asked for by query (?w=300) is its own file: the query's digest in its name.
     sized = hashlib.sha256(b"w=300").hexdigest()[:8]
     thumb = f"{host}/wp-content/uploads/2011/01/thumb-{sized}.png"
-    assert (content / grid).read_bytes() == GRID
+    # The photo's picture came across; its owner's name and GPS position did not.
+    staged = Image.open(content / grid)
+    assert staged.tobytes() == Image.open(io.BytesIO(GRID)).tobytes()
+    assert not staged.getexif() and b"Sasha Example" not in (content / grid).read_bytes()
     assert (content / thumb).read_bytes() == THUMB
     text = (content / "writeups" / "2011" / "grid.md").read_text(encoding="utf-8")
     assert f"[![The grid]({{static}}/{grid})]({{static}}/{grid})" in text
@@ -171,6 +184,10 @@ def test_images_on_the_old_blog_are_fetched_and_the_writeup_points_at_them(
         "Images fetched from the old site: 2, into content/images/imported/ "
         "(the write-ups point at them)"
     ) in report.splitlines()
+    heading = (
+        "Image metadata left out (the pictures are unchanged; orientation and colour profile kept):"
+    )
+    assert section(report, heading) == [f"  content/{grid}: EXIF, GPS location"]
     # Only the post's images on the old host, once each: no other host, no comment's image,
     # and no SVG was even asked for.
     assert sorted(old_blog.asked) == sorted(
@@ -188,7 +205,7 @@ def test_images_on_the_old_blog_are_fetched_and_the_writeup_points_at_them(
     )
     sources = [str(img["src"]) for img in page.select("article.writeup img")]
     assert sources[:2] == [f"/{grid}", f"/{thumb}"]
-    assert (output / grid).read_bytes() == GRID
+    assert (output / grid).read_bytes() == (content / grid).read_bytes()
     assert page.select_one(f'a[href="/{grid}"]') is not None
 
 
@@ -231,7 +248,16 @@ def test_a_file_over_the_size_limit_is_left(old_blog: OldBlog) -> None:
         url, f"larger than {len(GRID) - 1} bytes"
     )
     fetched = media.fetch(url, max_bytes=len(GRID))
-    assert isinstance(fetched, media.Fetched) and fetched.data == GRID
+    assert isinstance(fetched, media.Fetched) and fetched.removed == ("EXIF", "GPS location")
+
+
+def test_an_image_whose_metadata_cannot_be_followed_is_left(old_blog: OldBlog) -> None:
+    old_blog.files[f"{UPLOADS}/cut.jpg"] = ("image/jpeg", GRID[:-2])  # no end marker
+    url = f"{old_blog.base}{UPLOADS}/cut.jpg"
+    assert media.fetch(url) == media.NotFetched(
+        url,
+        "its metadata could not be removed: ends inside its picture data, before the end marker",
+    )
 
 
 @pytest.mark.parametrize(

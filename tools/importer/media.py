@@ -6,7 +6,8 @@ each image a write-up or page shows (`![alt](url)`), or links to as its full siz
 WordPress.com's image hosts is fetched once, checked, staged with the other files and referenced as
 `{static}/images/imported/<host>/<path>`. Checked means: an http(s) answer of at most
 `max_bytes` whose first bytes are a JPEG, PNG, GIF, WebP or AVIF image, whatever the URL
-or the Content-Type claim. SVG is never fetched (it can hold script, and the site serves
+or the Content-Type claim. Its metadata (EXIF with any GPS location, XMP, IPTC, comments) is
+then left out without re-encoding the picture (`imagemeta`). SVG is never fetched (it can hold script, and the site serves
 it from its own origin). Anything not fetched (an error, a refusal) keeps its old URL and
 is listed in the report with the reason: nothing is left out without a word. Comments'
 images are not fetched: a comment's body is the reader's, and its images stay links.
@@ -23,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
+
+from tools.importer import imagemeta
 
 FOLDER = "images/imported"  # under content/ (STATIC_PATHS holds "images")
 MAX_BYTES = 20 * 1024 * 1024
@@ -44,11 +47,13 @@ SEGMENT = re.compile(r"[^A-Za-z0-9._-]+")
 
 @dataclass(frozen=True)
 class Fetched:
-    """One image: where it was, where it goes under content/, and its bytes."""
+    """One image: where it was, where it goes under content/, its bytes and what was left out."""
 
     url: str
     rel: str  # relative to content/
-    data: bytes
+    data: bytes  # without its metadata
+    removed: tuple[str, ...] = ()  # the kinds of metadata left out (imagemeta)
+    checked: bool = True  # False: a format whose metadata is kept as fetched (AVIF)
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,11 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> Fet
     kind = image_kind(data)
     if kind is None:
         return NotFetched(url, "not a JPEG, PNG, GIF, WebP or AVIF image")
-    return Fetched(url, local_path(url, kind), data)
+    try:
+        cleaned = imagemeta.clean(data, kind)
+    except imagemeta.Unreadable as exc:
+        return NotFetched(url, f"its metadata could not be removed: {exc}")
+    return Fetched(url, local_path(url, kind), cleaned.data, cleaned.removed, cleaned.checked)
 
 
 def fetch_all(urls: Iterable[str]) -> Iterator[Fetched | NotFetched]:

@@ -20,6 +20,8 @@ class Report:
     attachments: list[str] = field(default_factory=list)
     media_fetched: list[str] = field(default_factory=list)  # --media: files under content/
     media_left: list[str] = field(default_factory=list)  # --media: "url: why not fetched"
+    media_cleaned: list[str] = field(default_factory=list)  # --media: "file: metadata left out"
+    media_unchecked: list[str] = field(default_factory=list)  # --media: files kept as fetched
     media_planned: list[str] = field(default_factory=list)  # --media --dry-run: the URLs
     warnings: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
@@ -72,6 +74,15 @@ class Report:
                 f"Images fetched from the old site: {len(self.media_fetched)}, "
                 "into content/images/imported/ (the write-ups point at them)"
             )
+        if self.media_cleaned:
+            out.append(
+                "Image metadata left out (the pictures are unchanged; orientation and colour"
+                " profile kept):"
+            )
+            out += [f"  {line}" for line in self.media_cleaned]
+        if self.media_unchecked:
+            out.append("Images kept with their metadata (AVIF: check them before publishing):")
+            out += [f"  {line}" for line in self.media_unchecked]
         if self.media_planned:
             out.append("Images that would be fetched from the old site (--media):")
             out += [f"  {url}" for url in self.media_planned]

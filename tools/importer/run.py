@@ -342,6 +342,10 @@ class Importer:
             self.stage.put_bytes(rel, got.data)  # staged now: the bytes are not kept
             local[got.url] = rel
             self.report.media_fetched.append(rel)
+            if got.removed:
+                self.report.media_cleaned.append(f"content/{rel}: {', '.join(got.removed)}")
+            if not got.checked:
+                self.report.media_unchecked.append(f"content/{rel}")
         for rel, found in sorted(self.images.items()):
             if any(url in local for url in found):
                 self.stage.put(rel, media.rewrite(self.stage.read(rel), local))
