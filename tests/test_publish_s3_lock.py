@@ -36,12 +36,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
 
 
 @pytest.fixture
-def client(server: S3Server, request: pytest.FixtureRequest) -> Any:
-    """A client and a fresh bucket named after the test (as `lock-<n>`)."""
+def client(server: S3Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A client and a fresh bucket named after the test (as `lock-<n>`), removed after it.
+
+    Removed, because each bucket takes volumes of its own and the server has few (-volume.max).
+    """
     made = server.client()
     made.bucket_name = "lock-" + hashlib.sha1(request.node.name.encode()).hexdigest()[:12]
     made.create_bucket(Bucket=made.bucket_name)
-    return made
+    yield made
+    for found in made.list_objects_v2(Bucket=made.bucket_name).get("Contents", []):
+        made.delete_object(Bucket=made.bucket_name, Key=found["Key"])
+    made.delete_bucket(Bucket=made.bucket_name)
 
 
 def lock_body(client: Any, prefix: str = "blog/") -> dict[str, Any] | None:
@@ -271,3 +277,38 @@ def test_the_lock_names_no_machine(client: Any) -> None:
         Holder.me({"BREAKOUT_PUBLISHER": "ci runner <x@y.example>"}).label == "cirunnerxy.example"
     )
     assert Holder.me({}).label == ""
+
+
+def stopped_for_its_lock(client: Any) -> S3Lease:
+    """A lease that could not be renewed in time (renewals far apart, stale soon), checked."""
+    lease = S3Lease(
+        client, parse_location(f"s3://{client.bucket_name}/blog"), renew=3600, stale=1.0
+    )
+    lease.acquire(echo=lambda _line: None)
+    time.sleep(1.0)  # past three quarters of `stale` with no renewal
+    with pytest.raises(PublishError, match=r"stopped: the lock could not be renewed for 1 s\."):
+        lease.check()
+    return lease
+
+
+def test_a_lock_that_could_not_be_renewed_is_removed_on_release(client: Any) -> None:
+    lease = stopped_for_its_lock(client)
+    lease.release()
+    assert lock_body(client) is None  # free now, not only once it goes stale
+
+
+def test_a_failed_removal_does_not_hide_why_the_publish_stopped(client: Any) -> None:
+    # The storage fails the one DELETE (a made-up 500); the lease does not raise over the
+    # publish's own stop, and the lock is left to go stale.
+    from botocore.awsrequest import AWSResponse
+
+    def failing(params: dict[str, Any], **_: Any) -> Any:
+        parsed = {"Error": {"Code": "InternalError", "Message": "We are sorry"}}
+        parsed["ResponseMetadata"] = {"HTTPStatusCode": 500}  # type: ignore[assignment]
+        return AWSResponse("http://127.0.0.1/", 500, {}, None), parsed
+
+    lease = stopped_for_its_lock(client)
+    client.meta.events.register("before-call.s3.DeleteObject", failing)
+    lease.release()
+    client.meta.events.unregister("before-call.s3.DeleteObject", failing)
+    assert lock_body(client) is not None

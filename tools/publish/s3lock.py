@@ -140,6 +140,9 @@ def read_lock(client: Any, loc: Located) -> Found | None:
     return Found(holder, got["ETag"], max(age, 0.0))
 
 
+TAKEN_OVER = "another publish took over the lock"  # S3Lease.lost when a renewal was refused
+
+
 class S3Lease:
     """The publish lock of one prefix, held from acquire() to release(), renewed in between."""
 
@@ -243,7 +246,7 @@ class S3Lease:
                 self.etag = self._put(IfMatch=self.etag)
             except Exception as exc:
                 if _refused(exc):
-                    self.lost = "another publish took over the lock"
+                    self.lost = TAKEN_OVER
                     return
                 # A network hiccup: try again next time; check() gives up once it is stale.
 
@@ -262,18 +265,24 @@ class S3Lease:
             )
 
     def release(self) -> None:
-        """Stop renewing and delete the lock if it is still ours."""
+        """Stop renewing and delete the lock if it is still ours.
+
+        A lock this publish could not renew is deleted too, if no one took it over
+        meanwhile (If-Match): the next publish need not wait for it to go stale.
+        """
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        if self.lost or not self.etag:
+        if self.lost == TAKEN_OVER or not self.etag:
             return
         try:
             self.client.delete_object(
                 Bucket=self.loc.bucket, Key=lock_key(self.loc), IfMatch=self.etag
             )
         except Exception as exc:
-            if not _refused(exc):  # a lock left behind goes stale; the next publish says so
+            # A lock left behind goes stale; the next publish says so. Once this publish
+            # has stopped for its lock, that stop is the error to show, not this one.
+            if not _refused(exc) and not self.lost:
                 raise PublishError(
                     f"published, but the lock {self.shown} could not be removed: "
                     f"{s3_error(exc)}; the next publish takes it over after {self.stale:.0f} s"
