@@ -115,12 +115,21 @@ def test_a_reply_goes_from_the_form_to_its_thread(
         "Your text is still in the form."
     )
     assert page.eval_on_selector("#comment-text", "el => el.value") == links
-    assert "intake-error" in str(page.get_attribute("#comment-form-status", "class"))
+    assert page.get_attribute("#comment-form-status", "class") == (
+        "comment-form-status intake-error"
+    )
     # The script sent it in place: the page stays, the answer is read out under the form.
     assert send_in_place(page, "Browser Reader", "Replying in a *real* browser.") == SENT
     assert page.url == stack.site.url(WRITEUP)
     assert page.evaluate("document.activeElement.id") == "comment-form-status"
-    assert "intake-error" not in str(page.get_attribute("#comment-form-status", "class"))
+    # Shown as sent, no longer as refused: a box of its own, set off by the accent colour.
+    assert page.get_attribute("#comment-form-status", "class") == (
+        "comment-form-status comment-form-sent"
+    )
+    assert (
+        page.eval_on_selector("#comment-form-status", "el => getComputedStyle(el).borderLeftStyle")
+        == "solid"
+    )
     # The text and the reply-to are cleared for the next comment; the name is kept.
     assert page.eval_on_selector("#comment-text", "el => el.value") == ""
     assert page.eval_on_selector("#comment-replyto", "el => el.value") == ""

@@ -13,7 +13,7 @@ function sendInPlace(form, status) {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    status.classList.remove("intake-error");
+    status.classList.remove("intake-error", "comment-form-sent");
     status.textContent = "Sending your comment…";
     let response;
     let answer;
@@ -34,6 +34,7 @@ function sendInPlace(form, status) {
     }
     button.disabled = false;
     if (response.status === 202 && answer.sent === true) {
+      status.classList.add("comment-form-sent");
       status.textContent = SENT;
       form.querySelector("#comment-text").value = "";
       const replyto = form.querySelector("#comment-replyto");
