@@ -209,6 +209,27 @@ def check(c: Context, output: str = "output") -> None:
 
 
 @task(
+    name="clean-images",
+    help={
+        "content": "the content folder (default: content/)",
+        "dry_run": "list what would be left out, change nothing",
+    },
+)
+def clean_images(c: Context, content: str = "", dry_run: bool = False) -> None:
+    """Leave camera metadata (EXIF, GPS, XMP, IPTC, comments) out of content/'s images, losslessly."""
+    from tools.build import load_settings
+    from tools.imagecheck import clean_images as clean
+
+    folder = Path(content) if content else CONTENT
+    settings = load_settings(CONF, path=folder)
+    lines = clean(folder, settings, dry_run=dry_run)
+    for line in lines:
+        print(line)
+    if not lines:
+        print("No image under the static paths holds metadata.")
+
+
+@task(
     name="import",
     help={
         "path": "a WordPress export (WXR) or a Blogger export (Atom, feed.atom)",

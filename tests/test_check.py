@@ -207,6 +207,7 @@ def test_default_checks_are_the_real_ones() -> None:
         check.lint,
         check.unnamed,
         check.redirects,
+        check.image_metadata,
     ) == check.DEFAULT_CHECKS
 
 

@@ -17,6 +17,7 @@ from conftest import build_site
 from import_helpers import new_site, run, snapshot
 from PIL import Image
 
+from tools import imagemeta
 from tools.importer import media
 
 UPLOADS = "/wp-content/uploads"
@@ -304,7 +305,7 @@ def test_which_references_are_the_old_blogs_images() -> None:
     ],
 )
 def test_an_image_is_known_by_its_bytes(head: bytes, kind: str | None) -> None:
-    assert media.image_kind(head) == kind
+    assert imagemeta.image_kind(head) == kind
 
 
 def test_many_images_and_two_addresses_with_one_safe_name(

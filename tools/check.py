@@ -114,6 +114,13 @@ def unnamed(ctx: CheckContext) -> list[str]:
     return find_leaks(ctx.output_dir, erasure) if erasure.active else []
 
 
+def image_metadata(ctx: CheckContext) -> list[str]:
+    """No image under content/'s static paths holds metadata, unless kept on purpose (tools.imagecheck)."""
+    from tools.imagecheck import problems
+
+    return problems(ctx.content_dir, ctx.settings)
+
+
 DEFAULT_CHECKS: tuple[Check, ...] = (
     links,
     pages_present,
@@ -124,6 +131,7 @@ DEFAULT_CHECKS: tuple[Check, ...] = (
     lint,
     unnamed,
     redirects,
+    image_metadata,
 )
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import serve
-from tests.test_import_imagemeta import exif, picture, saved
-from tools.importer.imagemeta import clean
+from tests.test_imagemeta import exif, picture, saved
+from tools.imagemeta import clean
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ WordPress.com's image hosts is fetched once, checked, staged with the other file
 `{static}/images/imported/<host>/<path>`. Checked means: an http(s) answer of at most
 `max_bytes` whose first bytes are a JPEG, PNG, GIF, WebP or AVIF image, whatever the URL
 or the Content-Type claim. Its metadata (EXIF with any GPS location, XMP, IPTC, comments) is
-then left out without re-encoding the picture (`imagemeta`). SVG is never fetched (it can hold script, and the site serves
+then left out without re-encoding the picture (`tools.imagemeta`). SVG is never fetched (it can hold script, and the site serves
 it from its own origin). Anything not fetched (an error, a refusal) keeps its old URL and
 is listed in the report with the reason: nothing is left out without a word. Comments'
 images are not fetched: a comment's body is the reader's, and its images stay links.
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from tools.importer import imagemeta
+from tools import imagemeta
 
 FOLDER = "images/imported"  # under content/ (STATIC_PATHS holds "images")
 MAX_BYTES = 20 * 1024 * 1024
@@ -62,21 +62,6 @@ class NotFetched:
 
     url: str
     reason: str
-
-
-def image_kind(data: bytes) -> str | None:
-    """The file suffix of a JPEG, PNG, GIF, WebP or AVIF image from its first bytes; None otherwise."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return ".jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return ".png"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return ".gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return ".webp"
-    if data[4:12] in (b"ftypavif", b"ftypavis"):
-        return ".avif"
-    return None
 
 
 def is_old_host(url: str, base_url: str) -> bool:
@@ -140,7 +125,7 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> Fet
         return NotFetched(url, str(getattr(exc, "reason", exc)))
     if len(data) > max_bytes:
         return NotFetched(url, f"larger than {max_bytes} bytes")
-    kind = image_kind(data)
+    kind = imagemeta.image_kind(data)
     if kind is None:
         return NotFetched(url, "not a JPEG, PNG, GIF, WebP or AVIF image")
     try:

@@ -1,8 +1,9 @@
-"""The metadata `--media` removes from the old blog's images, without touching the pictures.
+"""Image metadata the site does not publish, left out without touching the pictures.
 
 A photo straight from a phone carries where it was taken (EXIF GPS), the camera and its
-serial number, often the author's name (XMP, IPTC) and editing history. An old blog
-served it as uploaded; the new site need not. Removal is lossless: the metadata's
+serial number, often the author's name (XMP, IPTC) and editing history. The importer
+leaves it out of the old blog's images (`--media`); `invoke check` lists the images under
+content/ that hold any (`tools.imagecheck`), and `invoke clean-images` leaves it out. Removal is lossless: the metadata's
 segments (JPEG), chunks (PNG, WebP) or extension blocks (GIF) are left out and every
 other byte is copied as it was, so nothing is re-encoded. Two things that change how
 the picture looks are kept: the colour profile (ICC), and an EXIF orientation other than
@@ -52,11 +53,17 @@ class _Found:
                 self.names.append(name)
 
     def exif(self, tiff: bytes) -> None:
-        """Note an EXIF block's removal, its GPS fields and the orientation it held."""
+        """Note an EXIF block's removal, its GPS fields and the orientation it held.
+
+        A block that is exactly the minimal one orientation_exif writes is not named: it
+        holds no metadata, and it is written again as it was (so cleaning twice finds nothing).
+        """
         orientation, gps = exif_facts(tiff)
-        self.add("EXIF", *([GPS] if gps else []))
         if orientation in range(2, 9):
             self.orientation = orientation
+            if tiff == orientation_exif(orientation):
+                return
+        self.add("EXIF", *([GPS] if gps else []))
 
 
 def exif_facts(tiff: bytes) -> tuple[int | None, bool]:
@@ -295,6 +302,21 @@ def clean_gif(data: bytes) -> Cleaned:
         pos = end
 
 
+def image_kind(data: bytes) -> str | None:
+    """The file suffix of a JPEG, PNG, GIF, WebP or AVIF image from its first bytes; None otherwise."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return ".gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ".webp"
+    if data[4:12] in (b"ftypavif", b"ftypavis"):
+        return ".avif"
+    return None
+
+
 CLEANERS: dict[str, Callable[[bytes], Cleaned]] = {
     ".jpg": clean_jpeg,
     ".png": clean_png,
@@ -306,7 +328,7 @@ CLEANERS: dict[str, Callable[[bytes], Cleaned]] = {
 def clean(data: bytes, kind: str) -> Cleaned:
     """The image without its metadata; raises Unreadable if its structure cannot be followed.
 
-    kind is media.image_kind's suffix; a kind without a cleaner (AVIF) comes back as it was,
+    kind is image_kind's suffix; a kind without a cleaner (AVIF) comes back as it was,
     marked not checked.
     """
     cleaner = CLEANERS.get(kind)
