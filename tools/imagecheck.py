@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,14 +71,15 @@ def examine(content: Path, rel: str) -> Finding | None:
     return Finding(rel, cleaned.removed, cleaned=cleaned.data) if cleaned.removed else None
 
 
-def scan(content: Path, settings: Mapping[str, Any]) -> list[Finding]:
-    """Every image under the static paths with metadata or a structure that cannot be read."""
+def scan(content: Path, settings: Mapping[str, Any]) -> Iterator[Finding]:
+    """Each image under the static paths with metadata or a structure that cannot be read.
+
+    One at a time: a site's photos together could be gigabytes.
+    """
     kept = {str(p).strip("/") for p in settings.get(KEPT_SETTING) or ()}
-    found = []
     for rel in static_images(content, settings.get("STATIC_PATHS") or ()):
         if rel not in kept and (finding := examine(content, rel)) is not None:
-            found.append(finding)
-    return found
+            yield finding
 
 
 def shown(content: Path, rel: str) -> str:

@@ -3,13 +3,14 @@
 A photo straight from a phone carries where it was taken (EXIF GPS), the camera and its
 serial number, often the author's name (XMP, IPTC) and editing history. The importer
 leaves it out of the old blog's images (`--media`); `invoke check` lists the images under
-content/ that hold any (`tools.imagecheck`), and `invoke clean-images` leaves it out. Removal is lossless: the metadata's
-segments (JPEG), chunks (PNG, WebP) or extension blocks (GIF) are left out and every
-other byte is copied as it was, so nothing is re-encoded. Two things that change how
-the picture looks are kept: the colour profile (ICC), and an EXIF orientation other than
-upright, written again as a minimal EXIF block holding only that tag (browsers turn the
-picture by it). AVIF's metadata lives in items whose offsets would have to be rewritten:
-AVIF files are kept as fetched and reported as not checked.
+content/ that hold any (`tools.imagecheck`), and `invoke clean-images` leaves it out.
+Removal is lossless: the metadata's segments (JPEG), chunks (PNG, WebP) or extension
+blocks (GIF) are left out and every other byte is copied as it was, so nothing is
+re-encoded. Two things that change how the picture looks are kept: the colour profile
+(ICC), and an EXIF orientation other than upright, written again as a minimal EXIF block
+holding only that tag (browsers turn the picture by it). AVIF's metadata lives in items
+whose offsets would have to be rewritten: AVIF files are kept as they are and reported
+as not checked.
 """
 
 from __future__ import annotations

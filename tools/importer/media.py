@@ -6,9 +6,9 @@ each image a write-up or page shows (`![alt](url)`), or links to as its full siz
 WordPress.com's image hosts is fetched once, checked, staged with the other files and referenced as
 `{static}/images/imported/<host>/<path>`. Checked means: an http(s) answer of at most
 `max_bytes` whose first bytes are a JPEG, PNG, GIF, WebP or AVIF image, whatever the URL
-or the Content-Type claim. Its metadata (EXIF with any GPS location, XMP, IPTC, comments) is
-then left out without re-encoding the picture (`tools.imagemeta`). SVG is never fetched (it can hold script, and the site serves
-it from its own origin). Anything not fetched (an error, a refusal) keeps its old URL and
+or the Content-Type claim. Its metadata (EXIF with any GPS location, XMP, IPTC, comments)
+is then left out without re-encoding the picture (`tools.imagemeta`). SVG is never
+fetched (it can hold script, and the site serves it from its own origin). Anything not fetched (an error, a refusal) keeps its old URL and
 is listed in the report with the reason: nothing is left out without a word. Comments'
 images are not fetched: a comment's body is the reader's, and its images stay links.
 """
