@@ -6,17 +6,20 @@ a word), so `invoke check` names each image whose metadata tools.imagemeta would
 out, and `invoke clean-images` leaves it out of the files in content/, losslessly, saying
 what left each file. BREAKOUT_IMAGE_METADATA_KEPT lists images (paths under content/)
 published with their metadata on purpose: both leave those alone. Images are known by
-their bytes (JPEG, PNG, GIF, WebP); AVIF is not checked (tools.imagemeta).
+their bytes (JPEG, PNG, GIF, WebP); AVIF is not checked (tools.imagemeta). The files looked
+at are those the build publishes from the static paths, found by Pelican's own walk.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pelican.generators import Generator
 
 from tools import imagemeta
 
@@ -40,22 +43,30 @@ class Finding:
     cleaned: bytes = b""  # the file without its metadata (empty when error)
 
 
-def static_images(content: Path, static_paths: Iterable[str]) -> list[str]:
-    """The image files (by suffix) under content/'s static paths, relative and sorted."""
-    found: set[str] = set()
-    for static in static_paths:
-        top = content / static
-        if top.is_file():
-            candidates: Iterable[Path] = [top]
-        elif top.is_dir():
-            candidates = (p for p in top.rglob("*") if p.is_file())
-        else:
-            continue
-        for path in candidates:
-            hidden = any(part.startswith(".") for part in path.relative_to(content).parts)
-            if path.suffix.lower() in IMAGE_SUFFIXES and not hidden:
-                found.add(path.relative_to(content).as_posix())
-    return sorted(found)
+class _StaticWalk:
+    """Pelican's own walk of the static paths, without a generator (it reads these two)."""
+
+    _include_path = Generator._include_path
+    get_files = Generator.get_files
+
+    def __init__(self, path: str, settings: Mapping[str, Any]) -> None:
+        self.path, self.settings = path, settings
+
+
+def static_images(content: Path, settings: Mapping[str, Any]) -> list[str]:
+    """The image files (by suffix) the build publishes from content/'s static paths, sorted.
+
+    Found by the walk Pelican's StaticGenerator makes (STATIC_PATHS, STATIC_EXCLUDES,
+    IGNORE_FILES), so the check sees exactly the files the build copies.
+    """
+    found = _StaticWalk(str(content), settings).get_files(
+        settings.get("STATIC_PATHS") or [],
+        exclude=settings.get("STATIC_EXCLUDES") or [],
+        extensions=False,
+    )
+    return sorted(
+        rel.replace(os.sep, "/") for rel in found if Path(rel).suffix.lower() in IMAGE_SUFFIXES
+    )
 
 
 def examine(content: Path, rel: str) -> Finding | None:
@@ -77,7 +88,7 @@ def scan(content: Path, settings: Mapping[str, Any]) -> Iterator[Finding]:
     One at a time: a site's photos together could be gigabytes.
     """
     kept = {str(p).strip("/") for p in settings.get(KEPT_SETTING) or ()}
-    for rel in static_images(content, settings.get("STATIC_PATHS") or ()):
+    for rel in static_images(content, settings):
         if rel not in kept and (finding := examine(content, rel)) is not None:
             yield finding
 
