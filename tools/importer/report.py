@@ -61,11 +61,10 @@ class Report:
             if self.dry_run:
                 out += [f"  would write content/{rel}" for rel in p.writes]
         out += [f"  backup {path}" for path in self.backups]
-        if self.needs_event:
-            out.append(
-                "Drafts without an event (add Event and Session, then remove Status: draft):"
-            )
-            out += [f"  content/{rel}" for rel in self.needs_event]
+        out += section(
+            "Drafts without an event (add Event and Session, then remove Status: draft):",
+            [f"content/{rel}" for rel in self.needs_event],
+        )
         if self.not_imported:
             listed = ", ".join(f"{n} {what}" for what, n in sorted(self.not_imported.items()))
             out.append(f"Not imported: {listed}")
@@ -74,32 +73,35 @@ class Report:
                 f"Images fetched from the old site: {len(self.media_fetched)}, "
                 "into content/images/imported/ (the write-ups point at them)"
             )
-        if self.media_cleaned:
-            out.append(
-                "Image metadata left out (the pictures are unchanged; orientation and colour"
-                " profile kept):"
-            )
-            out += [f"  {line}" for line in self.media_cleaned]
-        if self.media_unchecked:
-            out.append("Images kept with their metadata (AVIF: check them before publishing):")
-            out += [f"  {line}" for line in self.media_unchecked]
-        if self.media_planned:
-            out.append("Images that would be fetched from the old site (--media):")
-            out += [f"  {url}" for url in self.media_planned]
-        if self.media_left:
-            out.append("Images not fetched (the write-ups still show them from the old site):")
-            out += [f"  {line}" for line in self.media_left]
-        if self.attachments:
-            out.append("Attachments (media files: fetch them from the old site if you want them):")
-            out += [f"  {url}" for url in self.attachments]
+        out += section(
+            "Image metadata left out (the pictures are unchanged; orientation and colour"
+            " profile kept):",
+            self.media_cleaned,
+        )
+        out += section(
+            "Images kept with their metadata (AVIF: check them before publishing):",
+            self.media_unchecked,
+        )
+        out += section(
+            "Images that would be fetched from the old site (--media):", self.media_planned
+        )
+        out += section(
+            "Images not fetched (the write-ups still show them from the old site):",
+            self.media_left,
+        )
+        out += section(
+            "Attachments (media files: fetch them from the old site if you want them):",
+            self.attachments,
+        )
         if self.redirects_added:
             out.append(
                 f"Redirects: {self.redirects_added} old addresses added to content/redirects.toml"
             )
-        if self.repairs:
-            out.append("Mojibake repaired:")
-            out += [f"  {line}" for line in self.repairs]
-        if self.warnings:
-            out.append("Warnings:")
-            out += [f"  {line}" for line in self.warnings]
+        out += section("Mojibake repaired:", self.repairs)
+        out += section("Warnings:", self.warnings)
         return out
+
+
+def section(heading: str, items: list[str]) -> list[str]:
+    """A heading and its items indented under it; nothing at all when there are none."""
+    return [heading, *(f"  {item}" for item in items)] if items else []
