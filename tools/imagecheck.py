@@ -73,13 +73,15 @@ def examine(content: Path, rel: str) -> Finding | None:
     """What an image holds: None when it has no metadata (or is no image this reads)."""
     data = (content / rel).read_bytes()
     kind = imagemeta.image_kind(data)
-    if kind is None or kind not in imagemeta.CLEANERS:
-        return None  # not an image by its bytes, or AVIF: not this check's to judge
+    if kind is None:
+        return None  # not an image by its bytes: not this check's to judge
     try:
         cleaned = imagemeta.clean(data, kind)
     except imagemeta.Unreadable as exc:
         return Finding(rel, error=str(exc))
-    return Finding(rel, cleaned.removed, cleaned=cleaned.data) if cleaned.removed else None
+    if not cleaned.checked or not cleaned.removed:
+        return None  # nothing to leave out, or a format imagemeta does not check (AVIF)
+    return Finding(rel, cleaned.removed, cleaned=cleaned.data)
 
 
 def scan(content: Path, settings: Mapping[str, Any]) -> Iterator[Finding]:
