@@ -71,6 +71,7 @@ def build(c: Context, workers: int = 0) -> None:
 def clean(c: Context) -> None:
     """Remove output/, the content cache and what an interrupted build left beside output/."""
     from tools.build import clear_staging, remove_staging, spare_folder, staging_folders
+    from tools.kept import kept_folder
     from tools.removal import leftovers, wait_until_removed
 
     for folder in (OUTPUT, CACHE):
@@ -82,6 +83,7 @@ def clean(c: Context) -> None:
         names = ", ".join(p.name for p in leftovers(old))
         print(f"left beside output/ (not made by a build, or still being removed): {names}")
     remove_staging(spare_folder(OUTPUT))  # after the removers: the last one may have made it
+    remove_staging(kept_folder(OUTPUT))  # a `livereload` that was killed (tools/kept.py)
 
 
 @task(pre=[clean])
@@ -109,17 +111,24 @@ def serve(c: Context, port: int = 8000, build_first: bool = False) -> None:
 @task
 def livereload(c: Context, port: int = 8000) -> None:
     """Serve on 127.0.0.1, rebuild when content/, theme/, plugins/ or the conf files change, and reload open pages."""
-    from tools.build import run_pelican
+    from breakout_kernel.errors import PlainHandler
+    from pelican.log import init as init_logging
+
+    from tools.kept import KeptSite
     from tools.watch import serve_live
 
-    _build(CONF, OUTPUT)
+    init_logging(level=None, handler=PlainHandler())
+    # Keeps what it read: an edit to a write-up's text is only written again (tools/kept.py).
+    site = KeptSite(CONF, path=CONTENT, output=OUTPUT, cache=CACHE)
+    try:
+        site.build()
+    except Exception as exc:  # Pelican and Breakout errors are already logged
+        sys.exit(f"Build failed: {exc}")
     watched = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]
-    serve_live(
-        OUTPUT,
-        watched,
-        lambda: run_pelican(CONF, path=CONTENT, output=OUTPUT, cache=CACHE),
-        port=port,
-    )
+    try:
+        serve_live(OUTPUT, watched, site.build, port=port)
+    finally:
+        site.close()
 
 
 @task

@@ -239,6 +239,35 @@ def run_build(site: Site, label: str, profile: Path | None = None) -> Build:
     )
 
 
+def run_kept(site: Site, edit: Path, label: str, edits: int = 4) -> dict[str, float]:
+    """One-word edits of `edit` rebuilt by a kept site (`invoke livereload`) in a fresh process.
+
+    The result of bench.kept: median wall and CPU of a rebuild, and how many of the edits
+    were written without reading the whole site again; raises if a build failed.
+    """
+    logs = site.root / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path, result_path = logs / f"{label}.log", logs / f"{label}.json"
+    result_path.unlink(missing_ok=True)
+    cmd = [
+        sys.executable, "-m", "bench.kept", "--conf", str(site.conf), "--path", str(site.content),
+        "--output", str(site.output), "--cache", str(site.cache), "--edit", str(edit),
+        "--edits", str(edits), "--result", str(result_path),
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        code = subprocess.call(
+            cmd, cwd=ROOT, env=site.env(), stdin=subprocess.DEVNULL, stdout=log, stderr=log
+        )
+    from tools.build import staging_folders
+    from tools.removal import wait_until_removed
+
+    wait_until_removed(staging_folders(site.output)[1])
+    if code != 0 or not result_path.exists():
+        tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
+        raise BenchError(f"{site.name} kept rebuilds '{label}' failed (exit {code}):\n{tail}")
+    return dict(json.loads(result_path.read_text()))
+
+
 def sources_stamp() -> str:
     """Hash of the names, sizes and mtimes of the plugin sources and pelicanconf.py."""
     h = hashlib.sha256()

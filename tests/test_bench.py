@@ -234,6 +234,12 @@ def test_runner_prints_the_ratios_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert any(line.startswith("  a rebuild with nothing changed: ") for line in lines)
     assert figures["breakout_unchanged"] > 0 and figures["breakout_unchanged_cpu"] > 0
     assert (tmp_path / "compare-12" / "breakout" / "logs" / "unchanged1.log").is_file()
+    # The edit rebuilt by a kept site, as `invoke livereload` does: each one written alone.
+    kept = [line for line in lines if line.startswith("one-edit rebuild as `invoke livereload`")]
+    assert len(kept) == 1 and kept[0].endswith(
+        "; 4 of 4 edits written without reading the site again)"
+    )
+    assert 0 < figures["breakout_kept"] < figures["breakout_cold"]
     # Both sides built the same write-ups into their own folders.
     assert (tmp_path / "compare-12" / "vanilla" / "output" / "index.html").exists()
     assert (tmp_path / "compare-12" / "breakout" / "output" / "index.html").exists()

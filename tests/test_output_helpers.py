@@ -18,6 +18,7 @@ from conftest import FIXTURES, build_site
 
 from tools import removal, skeleton
 from tools.build import STAGING_MARK, spare_folder, staging_folders
+from tools.kept import kept_folder
 
 OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
 
@@ -185,7 +186,7 @@ def test_a_build_removes_what_a_killed_remover_left(tmp_path: Path) -> None:
     assert (output / "index.html").is_file()
 
 
-def test_invoke_clean_removes_what_a_killed_remover_left(
+def test_invoke_clean_removes_what_a_killed_remover_or_livereload_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import tasks
@@ -199,6 +200,8 @@ def test_invoke_clean_removes_what_a_killed_remover_left(
     (left / STAGING_MARK).touch()
     spare = tree(spare_folder(output), [], ["a/b"])
     (spare / STAGING_MARK).touch()
+    kept = tree(kept_folder(output), ["_redirects"])  # a killed `invoke livereload`'s
+    (kept / STAGING_MARK).touch()
     tasks.clean.body(None)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
     assert capsys.readouterr().out == ""

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import FIXTURES, build_site
+from conftest import FIXTURES, ROOT, build_site
 
 from tools.watch import rebuild_on_change
 
@@ -20,7 +20,7 @@ def test_an_edit_rebuilds_the_site(content_copy: Callable[[Path], Path], tmp_pat
     stop = threading.Event()
     messages: list[str] = []
 
-    def build() -> None:
+    def build(changed: list[Path]) -> None:
         build_site(content, out)
         done.set()
 
@@ -42,13 +42,59 @@ def test_an_edit_rebuilds_the_site(content_copy: Callable[[Path], Path], tmp_pat
     assert messages[0].startswith("Change detected")
 
 
+def test_the_kept_site_writes_an_edit_the_watcher_names(
+    content_copy: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    from tools.kept import KeptSite
+
+    content = content_copy(FIXTURES / "minimal-site")
+    out = tmp_path / "out"
+    lines: list[str] = []
+    site = KeptSite(
+        ROOT / "pelicanconf.py",
+        path=content,
+        output=out,
+        cache=tmp_path / "cache",
+        overrides={"BREAKOUT_SEARCH": {"ENABLED": False}},
+        report=lines.append,
+    )
+    done = threading.Event()
+    stop = threading.Event()
+    how: list[str] = []
+
+    def build(changed: list[Path]) -> None:
+        how.append(site.build(changed))
+        done.set()
+
+    try:
+        site.build()
+        watcher = threading.Thread(
+            target=rebuild_on_change,
+            args=([content], build),
+            kwargs={"stop": stop, "report": lines.append},
+        )
+        watcher.start()
+        try:
+            time.sleep(0.5)  # let the watcher start before the edit
+            post = content / "writeups" / "2011" / "police.md"
+            post.write_text(post.read_text() + "\nAn added sentence.\n")
+            assert done.wait(30), "no rebuild after an edit"
+        finally:
+            stop.set()
+            watcher.join(10)
+    finally:
+        site.close()
+    assert how == ["written"]  # the watcher named the file: only it was read again
+    assert "An added sentence." in (out / "2011" / "police" / "index.html").read_text()
+
+
 def test_a_failed_build_is_reported_and_watching_goes_on(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("x")
     stop = threading.Event()
     messages: list[str] = []
     calls: list[int] = []
 
-    def build() -> None:
+    def build(changed: list[Path]) -> None:
         calls.append(1)
         if len(calls) == 2:
             stop.set()

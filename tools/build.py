@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -168,20 +169,36 @@ def _swap_in(new: Path, final: Path, old: Path, keep: list[str], spare: Path | N
     removal.remove_later(old, STAGING_MARK, spare)
 
 
-@contextmanager
-def fresh_output(settings: dict[str, Any], spare: bool = True) -> Iterator[None]:
-    """Point the build at a fresh folder beside OUTPUT_PATH; swap it in only if the build succeeds.
+@dataclass
+class Staging:
+    """A build's fresh folder beside its output: swapped in when the build succeeds, else removed."""
 
-    A failed build leaves the previous output exactly as it was; a successful one leaves
-    exactly the files it wrote (pages the memo skipped are hard links to the old ones).
-    Nothing outside the output folder and the folders beside it named after it
-    (`.<name>.breakout-new`, `.<name>.breakout-old` and the replaced trees renamed from
-    that one while a detached child removes them: tools/removal.py; `.<name>.breakout-spare`,
-    the last replaced tree's folders, emptied of files, which a rebuild starts from) is
-    touched. spare=False (a one-off build, such as a golden tree's): no spare is taken
-    or left.
-    """
-    final = Path(settings["OUTPUT_PATH"])
+    final: Path
+    new: Path
+    old: Path
+    ahead: skeleton.Skeleton | None
+    spare: bool
+
+    def abandon(self) -> None:
+        """The build failed: stop what writes into the fresh folder and remove it."""
+        # A build that raised before finalized may still have its output lane writing here.
+        kernel = sys.modules.get("breakout_kernel.build")
+        if kernel is not None:
+            kernel.abort_build()
+        if self.ahead is not None:
+            self.ahead.abandon()
+        shutil.rmtree(self.new, ignore_errors=True)
+
+    def swap_in(self, retained: list[str]) -> None:
+        """The build succeeded: make the fresh folder the output (OUTPUT_RETENTION names kept)."""
+        if self.ahead is not None:
+            self.ahead.finish()  # before the swap: the folders the build left empty go
+        spare = spare_folder(self.final) if self.spare else None
+        _swap_in(self.new, self.final, self.old, retained, spare)
+
+
+def stage(final: Path, spare: bool = True) -> Staging:
+    """Make the fresh folder a build of `final` writes into (from the spare on a warm rebuild)."""
     if os.path.lexists(final) and (final.is_symlink() or not final.is_dir()):
         raise OutputInTheWay(f"{final} is not a folder: the build will not replace it")
     clear_staging(final)
@@ -192,28 +209,42 @@ def fresh_output(settings: dict[str, Any], spare: bool = True) -> Iterator[None]
         new.mkdir(parents=True)
         (new / STAGING_MARK).touch()
     ahead = skeleton.start(final, new, taken)  # a warm rebuild: the live output's folders
+    return Staging(final, new, old, ahead, spare)
+
+
+def point_at(settings: dict[str, Any], new: Path, final: Path) -> None:
+    """Have the build write into new, carrying unchanged files over from the live output at final."""
     settings["OUTPUT_PATH"] = str(new)
     settings[LIVE_OUTPUT] = str(final)
     # The folder is empty already; Pelican's emptying would only remove the mark.
     settings["DELETE_OUTPUT_DIRECTORY"] = False
+
+
+@contextmanager
+def fresh_output(settings: dict[str, Any], spare: bool = True) -> Iterator[None]:
+    """Point the build at a fresh folder beside OUTPUT_PATH; swap it in only if the build succeeds.
+
+    A failed build leaves the previous output exactly as it was; a successful one leaves
+    exactly the files it wrote (pages the memo skipped are hard links to the old ones).
+    Nothing outside the output folder and the folders beside it named after it
+    (`.<name>.breakout-new`, `.<name>.breakout-old` and the replaced trees renamed from
+    that one while a detached child removes them: tools/removal.py; `.<name>.breakout-spare`,
+    the last replaced tree's folders, emptied of files, which a rebuild starts from;
+    `.<name>.breakout-kept`, tools/kept.py) is touched. spare=False (a one-off build, such
+    as a golden tree's): no spare is taken or left.
+    """
+    final = Path(settings["OUTPUT_PATH"])
+    staging = stage(final, spare)
+    point_at(settings, staging.new, final)
     try:
         yield
     except BaseException:
-        # A build that raised before finalized may still have its output lane writing here.
-        kernel = sys.modules.get("breakout_kernel.build")
-        if kernel is not None:
-            kernel.abort_build()
-        if ahead is not None:
-            ahead.abandon()
-        shutil.rmtree(new, ignore_errors=True)
+        staging.abandon()
         raise
     finally:
         settings["OUTPUT_PATH"] = str(final)
         settings.pop(LIVE_OUTPUT, None)
-    if ahead is not None:
-        ahead.finish()  # before the swap: the folders the build left empty go
-    retained = list(settings.get("OUTPUT_RETENTION") or [])
-    _swap_in(new, final, old, retained, spare_folder(final) if spare else None)
+    staging.swap_in(list(settings.get("OUTPUT_RETENTION") or []))
 
 
 _exit_registered = False

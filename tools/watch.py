@@ -11,18 +11,18 @@ from watchfiles import watch
 
 def rebuild_on_change(
     watched: Iterable[Path],
-    build: Callable[[], None],
+    build: Callable[[list[Path]], None],
     *,
     stop: threading.Event | None = None,
     report: Callable[[str], None] = print,
 ) -> int:
-    """Run build() after each batch of changes until stop is set; return the number of rebuilds."""
+    """Run build(changed files) after each batch of changes until stop is set; the number of rebuilds."""
     rebuilds = 0
     paths = [p for p in watched if p.exists()]
     for changes in watch(*paths, stop_event=stop, debounce=300, step=50):
         report(f"Change detected ({len(changes)} file(s)); rebuilding")
         try:
-            build()
+            build(sorted({Path(path) for _change, path in changes}))
         except Exception as exc:  # keep watching: the author is mid-edit
             report(f"Build failed: {exc}")
         rebuilds += 1
@@ -32,7 +32,7 @@ def rebuild_on_change(
 def serve_live(
     output: Path,
     watched: Iterable[Path],
-    build: Callable[[], None],
+    build: Callable[[list[Path]], None],
     *,
     port: int = 8000,
     stop: threading.Event | None = None,
@@ -53,8 +53,8 @@ def serve_live(
         "with live reload (Ctrl-C to stop)"
     )
 
-    def rebuild() -> None:
-        build()
+    def rebuild(changed: list[Path]) -> None:
+        build(changed)
         reloader.bump()  # only after a build that succeeded: open pages reload
 
     try:

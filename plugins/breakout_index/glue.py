@@ -138,6 +138,7 @@ def write_page(
     url: str,
     memo: Memo | None = None,
     fingerprint: str | None = None,
+    carried: bool = False,
     **variables: Any,
 ) -> bool:
     """Render a page unless the memo knows it is current; write it only if its bytes change.
@@ -153,7 +154,8 @@ def write_page(
     claimed = path in getattr(writer, "_written_files", ()) or path in getattr(
         writer, "_overridden_files", ()
     )
-    fresh = memo is not None and not claimed and memo.fresh(name, path, fingerprint)
+    # carried: the memo found the page intact and carried it over already (Memo.carried).
+    fresh = carried or (memo is not None and not claimed and memo.fresh(name, path, fingerprint))
     if fresh and memo is not None and not memo.verify:
         memo.skipped()
         _announce(writer, context, local, path)
@@ -277,7 +279,11 @@ class IndexGenerator(Generator):
                     continue  # an empty *_SAVE_AS turns that kind of page off, as in Pelican
                 variables["page_name"] = os.path.splitext(save_as)[0]
                 fingerprint = None
-                if memo is not None:
+                # A kept build: these pages show no write-up's text, so an intact one stands.
+                carried = memo is not None and memo.carried(
+                    save_as, sanitised_join(writer.output_path, save_as)
+                )
+                if memo is not None and not carried:
                     siteurl = (
                         path_to_url(get_relative_path(save_as))
                         if relative
@@ -296,6 +302,7 @@ class IndexGenerator(Generator):
                     url=url,
                     memo=memo,
                     fingerprint=fingerprint,
+                    carried=carried,
                     **variables,
                 )
         install_memos(self.env)  # the entries' HTML is only for these pages: free it

@@ -73,6 +73,10 @@ class Aborts:
 # may start work that reads those pages; anything they leave running registers a stop with
 # on_abort, which runs if the build fails after all.
 pages_written = signals.signal("breakout_pages_written")
+# Sent with a write-up (sender) whose text a kept build (tools/kept.py) has just read again:
+# only its `_content` is new, its metadata is as read before. A plugin that rewrote write-ups'
+# text while the site was read (before get_writer) does the same to this one here.
+article_patched = signals.signal("breakout_article_patched")
 
 
 _current: list[Build] = []  # the build under way (the last one started), if any

@@ -8,7 +8,7 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +43,20 @@ PAGE_FINGERPRINTS: dict[str, Callable[[dict[str, Any], Tokens], str]] = {
     "archives.html": archives_page,
     "period_archives.html": period_archives_page,
 }
+# The write-ups whose text (HTML and the summary made from it) a page of these templates shows.
+# A kept build (tools/kept.py) names the only write-ups whose text changed since the last
+# build from the same reading; a page showing none of them is carried over unfingerprinted.
+PAGE_TEXTS: dict[str, Callable[[dict[str, Any]], Iterable[Any]]] = {
+    "article.html": lambda local: (local["article"],),
+    "index.html": lambda local: (
+        local["articles_page"].object_list if local.get("articles_page") else local["articles"]
+    ),  # the cards' excerpts
+    "archives.html": lambda local: (),
+    "period_archives.html": lambda local: (),
+}
+# The setting a kept build sets in the process that writes: the source paths of the edited
+# write-ups, when the live output and the manifest come from a build of the same reading.
+TEXT_EDITED = "KEPT_TEXT_EDITED"
 # Libraries whose version changes what a template or Markdown renders.
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown")
 
@@ -76,6 +90,8 @@ class Memo:
         self.verify = verify
         self.tokens = Tokens()
         self.stats = Stats()
+        # A kept build's edited write-ups (TEXT_EDITED); None in any other build.
+        self.text_edited: frozenset[str] | None = None
 
     def timer(self) -> Timer:
         """A `with` block whose CPU time counts as fingerprinting."""
@@ -87,6 +103,22 @@ class Memo:
             self.stats.unstable += 1
             return False
         return self.manifest.fresh(name, path, fingerprint)
+
+    def carried(self, name: str, path: str) -> bool:
+        """Kept build: True when the page's recorded file is intact (and now carried over).
+
+        Only for a page that shows no edited write-up's text: every other input is the
+        reading the recorded page was made from, so its recorded fingerprint still holds.
+        """
+        if self.text_edited is None or self.verify:
+            return False
+        entry = self.manifest.old.get(name)
+        return entry is not None and self.manifest.fresh(name, path, entry[0])
+
+    def shows_edited(self, contents: Iterable[Any]) -> bool:
+        """Does any of these write-ups have text a kept build read again?"""
+        edited = self.text_edited or frozenset()
+        return any(str(getattr(c, "source_path", "")) in edited for c in contents)
 
     def skipped(self) -> None:
         """Count a page left as it was."""
@@ -227,8 +259,17 @@ def on_all_generators_finalized(generators: list[Any]) -> None:
 
 
 def get_writer(pelican: Any) -> type[Writer] | None:
-    """MemoWriter for builds that list the plugin."""
-    return MemoWriter if _state(pelican.settings) is not None else None
+    """MemoWriter for builds that list the plugin (and a kept build's edits taken in)."""
+    state = _state(pelican.settings)
+    if state is None:
+        return None
+    edited = pelican.settings.get(TEXT_EDITED)
+    memo = state.memo
+    if edited is not None and memo is not None:
+        # The reading's manifest is older than the live output: the last build's is on disk.
+        memo.manifest.old = manifest.read(memo.path, memo.manifest.stamp)
+        memo.text_edited = frozenset(edited)
+    return MemoWriter
 
 
 def on_finalized(pelican: Any) -> None:
@@ -403,13 +444,13 @@ class MemoWriter(Writer):
             if local["localsiteurl"]:
                 # As Writer._write_file does before rendering: the content's links follow it.
                 context["localsiteurl"] = local["localsiteurl"]
-            with memo.timer():
-                try:
-                    page = make(local, memo.tokens)
-                    fingerprint = f"{template.name}|{local['SITEURL']}|{url}|{page}"
-                except Unstable as exc:
-                    log.debug("breakout_memo: %s is rendered every build: %s", name, exc)
-                fresh = memo.fresh(name, path, fingerprint)
+            shown = PAGE_TEXTS[template.name](local) if memo.text_edited is not None else ()
+            if memo.text_edited is not None and not memo.shows_edited(shown):
+                fresh = memo.carried(name, path)
+            if not fresh:
+                fingerprint, fresh = self._fingerprinted(
+                    memo, make, name, path, template, url, local
+                )
             if fresh and not memo.verify:
                 # Pelican's overwrite bookkeeping (Writer._open_w) without opening the file.
                 if override_output:
@@ -423,6 +464,26 @@ class MemoWriter(Writer):
         memo.record(name, path, fingerprint)
         if before is not None:
             memo.check(name, _read(path) == before)
+
+    def _fingerprinted(
+        self,
+        memo: Memo,
+        make: Callable[[dict[str, Any], Tokens], str],
+        name: str,
+        path: str,
+        template: Any,
+        url: str | None,
+        local: dict[str, Any],
+    ) -> tuple[str | None, bool]:
+        """The page's fingerprint (None: it has none), and whether its file is current by it."""
+        fingerprint: str | None = None
+        with memo.timer():
+            try:
+                page = make(local, memo.tokens)
+                fingerprint = f"{template.name}|{local['SITEURL']}|{url}|{page}"
+            except Unstable as exc:
+                log.debug("breakout_memo: %s is rendered every build: %s", name, exc)
+            return fingerprint, memo.fresh(name, path, fingerprint)
 
 
 def _read(path: str) -> bytes | None:

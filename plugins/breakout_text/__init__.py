@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from breakout_kernel.build import attach
+from breakout_kernel.build import article_patched, attach
 from pelican import signals
 
 from . import glue, optout
@@ -18,3 +18,5 @@ def register() -> None:
     # page_generator_finalized: write-ups, comments and pages are all read, and the index,
     # feeds and pages not yet built, so people who opted out can be erased from all of them.
     signals.page_generator_finalized.connect(optout.on_page_generator_finalized)
+    # article_patched: a kept build read a write-up's text again; it is erased like the rest.
+    article_patched.connect(optout.on_article_patched)

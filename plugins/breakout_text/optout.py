@@ -90,6 +90,13 @@ def on_page_generator_finalized(generator: Any) -> None:
     _forget_rendered({id(c) for c in (*writeups, *pages)})
 
 
+def on_article_patched(article: Any, settings: dict[str, Any]) -> None:
+    """Erase people who opted out from a write-up whose text a kept build has read again."""
+    erasure = _part(settings).erasure
+    if erasure is not None:
+        erase_content(article, erasure, for_site(settings))
+
+
 def _forget_rendered(ids: set[int]) -> None:
     """Drop Pelican's memoised content and summary of erased objects (they would show the old text)."""
     from pelican.contents import Content

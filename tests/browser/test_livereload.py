@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tools.kept import KeptSite
 from tools.watch import serve_live
 
 pytestmark = pytest.mark.browser
@@ -21,18 +22,28 @@ OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
 
 
 def test_an_edit_reloads_the_open_page_without_a_click(
-    open_page: Callable[..., Any], build_site: Callable[..., None], tmp_path: Path
+    open_page: Callable[..., Any], tmp_path: Path
 ) -> None:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "tests" / "fixtures" / "minimal-site", content)
     out = tmp_path / "output"
-    build_site(content, out, **OFF)
     stop = threading.Event()
     lines: list[str] = []
     rebuilt = threading.Event()
+    # As `invoke livereload` builds: a site kept in memory, the edited write-up read again.
+    site = KeptSite(
+        ROOT / "pelicanconf.py",
+        path=content,
+        output=out,
+        cache=tmp_path / "cache",
+        overrides=OFF,
+        report=lambda _line: None,
+    )
+    site.build()
+    how: list[str] = []
 
-    def build() -> None:
-        build_site(content, out, **OFF)
+    def build(changed: list[Path]) -> None:
+        how.append(site.build(changed))
         rebuilt.set()
 
     live = threading.Thread(
@@ -68,6 +79,8 @@ def test_an_edit_reloads_the_open_page_without_a_click(
     finally:
         stop.set()
         live.join(30)
+        site.close()
+    assert how == ["written"]
     # The script is added as pages are served: nothing of it is in the built files.
     for page in out.rglob("*.html"):
         assert "__livereload" not in page.read_text(encoding="utf-8"), page
