@@ -3,7 +3,8 @@
 `python -m bench.kept --conf C --path P --output O --cache K --edit FILE [--edits N] --result F`
 builds the site once (reading it whole: not measured), then N times edits one word of FILE
 (bench.corpus.edit_one_word, which toggles, so an even N leaves it as it was) and rebuilds
-with FILE named as changed, as the watcher names it. --result gets JSON: per rebuild its
+with FILE named as changed, as the watcher names it (after the last build's replaced
+output is removed, untimed, as bench.measure.run_build waits). --result gets JSON: per rebuild its
 wall seconds, its CPU seconds (this process and every process it waited for: the build's
 child, its output lane, Pagefind) and how it was built ("written": only the edit read again).
 """
@@ -44,7 +45,11 @@ def _cpu() -> float:
 def measure(conf: Path, path: Path, output: Path, cache: Path, edit: Path, edits: int) -> KeptCost:
     """Build once, then time `edits` one-word edits of edit, each rebuilt by the kept site."""
     from bench.corpus import edit_one_word
+    from tools.build import staging_folders
     from tools.kept import KeptSite
+    from tools.removal import wait_until_removed
+
+    old = staging_folders(Path(output).resolve())[1]
 
     site = KeptSite(conf, path=path, output=output, cache=cache, report=lambda _line: None)
     walls: list[float] = []
@@ -53,6 +58,9 @@ def measure(conf: Path, path: Path, output: Path, cache: Path, edit: Path, edits
     try:
         site.build()
         for _ in range(edits):
+            # As bench.measure.run_build does: the last build's replaced output is removed
+            # by a detached process, untimed, so it never runs beside the next build.
+            wait_until_removed(old)
             edit_one_word(edit)
             cpu, start = _cpu(), time.perf_counter()
             how = site.build([edit])

@@ -140,6 +140,13 @@ def reread(generator: ArticlesGenerator, article: Any, as_read: dict[str, Any]) 
     return True
 
 
+def _files_under(root: str) -> Iterable[str]:
+    """The real path of every file under root."""
+    for folder, _subfolders, files in os.walk(os.path.realpath(root)):
+        for name in files:
+            yield os.path.join(folder, name)
+
+
 def _link_tree(source: Path, target: Path) -> None:
     """Hard-link every file under source into the same place under target (the mark left out)."""
     for folder, _subfolders, files in os.walk(source):
@@ -165,6 +172,7 @@ class Read:
     clean: bool  # no problem was logged while reading: an edit may be written alone
     edited: set[str] = field(default_factory=set)  # write-ups each later build reads again
     written: bool = False  # a build of this reading succeeded: the live output is its
+    files: frozenset[str] = frozenset()  # every file under PATH when it was read (real paths)
     load_cache: bool = True  # LOAD_CONTENT_CACHE as set, before the reading may turn it off
 
     @property
@@ -238,6 +246,8 @@ class KeptSite:
         edited: set[str] = set()
         for name in changed:
             path = os.path.realpath(name)
+            if not os.path.lexists(path) and path not in self.read.files:
+                continue  # came and went since the reading (an editor's scratch file)
             if path not in self.read.writeups or not os.path.isfile(path):
                 return None
             edited.add(path)
@@ -297,6 +307,7 @@ class KeptSite:
         clean = not errors.error_count()
         self.read = Read(pelican, generators, writeups, as_read, kernel.current(settings), clean)
         self.read.load_cache = load_cache
+        self.read.files = frozenset(_files_under(str(self.path)))
         # Each build is a fork: the collector would only copy pages of what it cannot free.
         gc.freeze()
         return self.read
