@@ -6,7 +6,8 @@ builds the site once (reading it whole: not measured), then N times edits one wo
 with FILE named as changed, as the watcher names it (after the last build's replaced
 output is removed, untimed, as bench.measure.run_build waits). --result gets JSON: per rebuild its
 wall seconds, its CPU seconds (this process and every process it waited for: the build's
-child, its output lane, Pagefind) and how it was built ("written": only the edit read again).
+child, its output lane, Pagefind) and how it was built ("written": only the edit read again);
+and the peak RSS of this process and of the largest process it waited for, in KiB.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class KeptCost:
     cpu: float
     written: int  # rebuilds that read only the edit again (the rest read the whole site)
     edits: int
+    rss_kib: int = 0  # peak RSS of the kept process (what it read stays in it)
+    children_rss_kib: int = 0  # the largest peak of a process it waited for (a build's child)
 
 
 def _cpu() -> float:
@@ -69,7 +72,9 @@ def measure(conf: Path, path: Path, output: Path, cache: Path, edit: Path, edits
             written += how == "written"
     finally:
         site.close()
-    return KeptCost(statistics.median(walls), statistics.median(cpus), written, edits)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return KeptCost(statistics.median(walls), statistics.median(cpus), written, edits, own, kids)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
