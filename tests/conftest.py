@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -37,6 +38,15 @@ def build_site(
         cache=cache or output.parent / (output.name + "-cache"),
         overrides=overrides,
     )
+
+
+def edit_file(path: Path, old: str, new: str) -> None:
+    """Replace text in a content file and move its mtime on, as an editor's save does."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
 
 
 @contextmanager

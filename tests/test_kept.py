@@ -8,14 +8,13 @@ compares the output with a cold build of the same content into a folder of its o
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, ROOT, build_site
+from conftest import FIXTURES, ROOT, build_site, edit_file
 
 from tools.golden import compare_trees
 from tools.kept import BuildFailed, KeptSite
@@ -48,13 +47,8 @@ class Kept:
 
     def edit(self, rel: str, old: str, new: str) -> Path:
         """Replace text in a content file (its mtime moved on, as an editor's save does)."""
-        path = self.content / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        st = path.stat()
-        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-        return path
+        edit_file(self.content / rel, old, new)
+        return self.content / rel
 
     def cold_problems(self) -> list[str]:
         """Differences between the kept site's output and a cold build of its content now."""

@@ -7,7 +7,6 @@ edited content into a fresh folder.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from breakout_kernel import build as kernel_build
 from breakout_kernel.change.hashing import READ_DIGESTS, digest, metadata_token, stable, stamp_read
 from breakout_kernel.errors import BuildFailed
 from breakout_memo.stats import Stats
-from conftest import FIXTURES, ROOT, build_site
+from conftest import FIXTURES, ROOT, build_site, edit_file
 
 from tools.golden import compare_trees
 
@@ -76,12 +75,7 @@ class Site:
 
     def edit(self, rel: str, old: str, new: str) -> None:
         """Replace text in a content file (and move its mtime on, as an editor would)."""
-        path = self.content / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        st = path.stat()
-        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+        edit_file(self.content / rel, old, new)
 
 
 @pytest.fixture

@@ -12,21 +12,19 @@ from conftest import FIXTURES, ROOT, build_site
 from tools.watch import rebuild_on_change
 
 
-def test_an_edit_rebuilds_the_site(content_copy: Callable[[Path], Path], tmp_path: Path) -> None:
-    content = content_copy(FIXTURES / "minimal-site")
-    out = tmp_path / "out"
-    build_site(content, out)
+def watch_one_edit(content: Path, build: Callable[[list[Path]], None]) -> list[str]:
+    """Watch content, add a sentence to police.md, return once build() has run; its report."""
     done = threading.Event()
     stop = threading.Event()
     messages: list[str] = []
 
-    def build(changed: list[Path]) -> None:
-        build_site(content, out)
+    def rebuild(changed: list[Path]) -> None:
+        build(changed)
         done.set()
 
     watcher = threading.Thread(
         target=rebuild_on_change,
-        args=([content], build),
+        args=([content], rebuild),
         kwargs={"stop": stop, "report": messages.append},
     )
     watcher.start()
@@ -38,6 +36,14 @@ def test_an_edit_rebuilds_the_site(content_copy: Callable[[Path], Path], tmp_pat
     finally:
         stop.set()
         watcher.join(10)
+    return messages
+
+
+def test_an_edit_rebuilds_the_site(content_copy: Callable[[Path], Path], tmp_path: Path) -> None:
+    content = content_copy(FIXTURES / "minimal-site")
+    out = tmp_path / "out"
+    build_site(content, out)
+    messages = watch_one_edit(content, lambda _changed: build_site(content, out))
     assert "An added sentence." in (out / "2011" / "police" / "index.html").read_text()
     assert messages[0].startswith("Change detected")
 
@@ -49,39 +55,18 @@ def test_the_kept_site_writes_an_edit_the_watcher_names(
 
     content = content_copy(FIXTURES / "minimal-site")
     out = tmp_path / "out"
-    lines: list[str] = []
     site = KeptSite(
         ROOT / "pelicanconf.py",
         path=content,
         output=out,
         cache=tmp_path / "cache",
         overrides={"BREAKOUT_SEARCH": {"ENABLED": False}},
-        report=lines.append,
+        report=lambda _line: None,
     )
-    done = threading.Event()
-    stop = threading.Event()
     how: list[str] = []
-
-    def build(changed: list[Path]) -> None:
-        how.append(site.build(changed))
-        done.set()
-
     try:
         site.build()
-        watcher = threading.Thread(
-            target=rebuild_on_change,
-            args=([content], build),
-            kwargs={"stop": stop, "report": lines.append},
-        )
-        watcher.start()
-        try:
-            time.sleep(0.5)  # let the watcher start before the edit
-            post = content / "writeups" / "2011" / "police.md"
-            post.write_text(post.read_text() + "\nAn added sentence.\n")
-            assert done.wait(30), "no rebuild after an edit"
-        finally:
-            stop.set()
-            watcher.join(10)
+        watch_one_edit(content, lambda changed: how.append(site.build(changed)))
     finally:
         site.close()
     assert how == ["written"]  # the watcher named the file: only it was read again
