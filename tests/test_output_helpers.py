@@ -205,3 +205,24 @@ def test_invoke_clean_removes_what_a_killed_remover_or_livereload_left(
     tasks.clean.body(None)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
     assert capsys.readouterr().out == ""
+
+
+def test_git_ignores_what_builds_keep_beside_output() -> None:
+    import subprocess
+
+    root = FIXTURES.parent.parent
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    output = root / "output"
+    new, old = staging_folders(output)
+    names = [
+        new,
+        old,
+        old.with_name(old.name + ".12-34"),
+        spare_folder(output),
+        kept_folder(output),
+    ]
+    for folder in names:
+        rel = str(folder.relative_to(root))
+        ignored = subprocess.run(["git", "check-ignore", "-q", rel], cwd=root, check=False)
+        assert ignored.returncode == 0, f"{rel} is not in .gitignore"
