@@ -24,7 +24,9 @@ THEME = "theme"
 ARTICLE_PATHS = ["writeups"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
-IGNORE_FILES = ["**/.*", "comments", "*.toml"]
+# Matched (fnmatch) against each file and folder name alone: hidden ones (.DS_Store, editor
+# swap files, .git) are neither read nor published. ("**/.*" matched no name: they were.)
+IGNORE_FILES = [".*", "comments", "*.toml"]
 
 # Clean URLs; the slug is the file name so an edited title never moves a page.
 SLUGIFY_SOURCE = "basename"

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -259,3 +260,23 @@ def test_iso_dates_are_read_as_pelican_reads_them(value: str) -> None:
         assert got == get_date(value) and type(got) is SafeDatetime
     # Other spellings still go through Pelican's own parser.
     assert reader.process_metadata("date", "18 August 2019") == get_date("18 August 2019")
+
+
+def test_hidden_files_are_neither_read_nor_published(
+    content_copy: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    content = content_copy(MINIMAL)
+    police = (content / "writeups" / "2011" / "police.md").read_text(encoding="utf-8")
+    # An editor's swap file and a hidden copy of a write-up: Pelican would read the .md.
+    write(content / "writeups" / "2011" / ".police.md.swp", "not Markdown \x00")
+    write(content / "writeups" / "2011" / ".police-copy.md", police)
+    (content / "images" / ".thumbs").mkdir(parents=True)
+    (content / "images" / "photo.jpg").write_bytes(b"\xff\xd8\xff\xd9")
+    (content / "images" / ".DS_Store").write_bytes(b"Bud1 names of every file here")
+    (content / "images" / ".thumbs" / "photo.jpg").write_bytes(b"\xff\xd8\xff\xd9")
+    out = tmp_path / "out"
+    build_site(content, out, BREAKOUT_SEARCH={"ENABLED": False})
+    assert (out / "images" / "photo.jpg").is_file()
+    published = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    assert [p for p in published if "/." in f"/{p}"] == []
+    assert not any("police-copy" in p for p in published)

@@ -38,8 +38,10 @@ def content_with_images(tmp_path: Path) -> Path:
     (images / "cut.jpg").write_bytes(photo()[:-2])
     (images / "notes.txt").write_text("not an image", encoding="utf-8")
     (images / "fake.jpg").write_text("<html>not an image either</html>", encoding="utf-8")
-    # Hidden, yet Pelican publishes it: IGNORE_FILES' "**/.*" is matched against the name alone.
+    # Hidden: IGNORE_FILES leaves it unpublished, so neither the check nor the task looks at it.
     (images / ".draft.jpg").write_bytes(photo())
+    (images / ".thumbs").mkdir()
+    (images / ".thumbs" / "grid.jpg").write_bytes(photo())
     (content / "elsewhere.jpg").write_bytes(photo())  # not under a static path
     return content
 
@@ -56,7 +58,6 @@ def test_check_names_each_image_holding_metadata(tmp_path: Path) -> None:
     )
     images = content / "images"
     assert found == [
-        f"{images}/.draft.jpg: holds EXIF, GPS location; {FIX}",
         f"{images}/2011/grid.jpg: holds EXIF, GPS location; {FIX}",
         f"{images}/cut.jpg: cannot be read as an image: {CUT}; {REPLACE}",
     ]
@@ -78,14 +79,12 @@ def test_clean_images_leaves_metadata_out_and_check_then_passes(tmp_path: Path) 
 
     cut = f"{images}/cut.jpg: left as it is: cannot be read as an image: {CUT}; {REPLACE}"
     assert clean("--dry-run") == [
-        f"{images}/.draft.jpg: would leave out EXIF, GPS location",
         f"{images}/2011/grid.jpg: would leave out EXIF, GPS location",
         cut,
         f"{images}/venue.JPEG: would leave out EXIF, GPS location",
     ]
     assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
     assert clean() == [
-        f"{images}/.draft.jpg: left out EXIF, GPS location",
         f"{images}/2011/grid.jpg: left out EXIF, GPS location",
         cut,
         f"{images}/venue.JPEG: left out EXIF, GPS location",
@@ -96,7 +95,7 @@ def test_clean_images_leaves_metadata_out_and_check_then_passes(tmp_path: Path) 
     assert grid.stat().st_mode & 0o777 == 0o640
     # Everything else is as it was: the broken one, the non-images and the one outside.
     changed = {p for p in before if p.read_bytes() != before[p]}
-    assert changed == {grid, images / "venue.JPEG", images / ".draft.jpg"}
+    assert changed == {grid, images / "venue.JPEG"}
     assert not list(images.rglob("*.cleaning"))
     assert clean() == [cut]  # a second run finds nothing more to leave out
     (tmp_path / "output").mkdir()
