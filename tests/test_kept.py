@@ -247,3 +247,13 @@ def test_reading_again_frees_the_last_reading(kept: Kept) -> None:
     # The old reading is cyclic garbage that the collector's thresholds would leave for good
     # (and the next reading froze with the rest): 58 MiB a reading at 2,000 write-ups.
     assert first() is None
+
+
+def test_a_carried_page_deleted_or_changed_in_the_output_is_made_again(kept: Kept) -> None:
+    kept.site.build()
+    assert kept.site.build([kept.edit(POLICE, "- Listen more", "- Listen much more")]) == "written"
+    # Pages no edit touched, but the output's copies are gone or not the build's.
+    (kept.output / "people" / "nickkeane" / "index.html").unlink()
+    (kept.output / "archives" / "index.html").write_text("tampered", encoding="utf-8")
+    assert kept.site.build([kept.edit(POLICE, "- Listen much more", "- Listen more")]) == "written"
+    assert kept.cold_problems() == []
