@@ -257,3 +257,21 @@ def test_a_carried_page_deleted_or_changed_in_the_output_is_made_again(kept: Kep
     (kept.output / "archives" / "index.html").write_text("tampered", encoding="utf-8")
     assert kept.site.build([kept.edit(POLICE, "- Listen much more", "- Listen more")]) == "written"
     assert kept.cold_problems() == []
+
+
+def test_an_edit_under_a_symlinked_folder_is_written_too(tmp_path: Path) -> None:
+    # The write-ups of 2011 live elsewhere; the content folder links to them.
+    kept = Kept(FIXTURES / "memo-site", tmp_path)
+    elsewhere = tmp_path / "elsewhere-2011"
+    shutil.move(str(kept.content / "writeups" / "2011"), elsewhere)
+    (kept.content / "writeups" / "2011").symlink_to(elsewhere, target_is_directory=True)
+    try:
+        kept.site.build()
+        kept.site.build([kept.edit(POLICE, "- Listen more", "- Listen much more")])
+        edited = kept.edit(POLICE, "- Listen much more", "- Listen most")
+        assert kept.site.build([elsewhere / "ukgc11-police.md"]) == "written"
+        assert "Listen most" in (kept.output / POLICE_PAGE).read_text(encoding="utf-8")
+        assert edited.resolve() == (elsewhere / "ukgc11-police.md").resolve()
+        assert kept.cold_problems() == []
+    finally:
+        kept.site.close()

@@ -357,8 +357,9 @@ class KeptSite:
             from breakout_memo.glue import TEXT_EDITED
 
             settings = read.pelican.settings
-            # The memo may trust the last build's record of every page not showing them.
-            settings[TEXT_EDITED] = sorted(read.edited)
+            # The memo may trust the last build's record of every page not showing them. By
+            # the write-ups' own source_path (the real path differs under a symlinked folder).
+            settings[TEXT_EDITED] = sorted(str(read.writeups[p].source_path) for p in read.edited)
             # breakout_content turns the caches off for a reading whose stamp changed; what
             # the writing half keeps (feeds, calendars) was since made by this reading.
             settings["LOAD_CONTENT_CACHE"] = read.load_cache
