@@ -275,3 +275,18 @@ def test_an_edit_under_a_symlinked_folder_is_written_too(tmp_path: Path) -> None
         assert kept.cold_problems() == []
     finally:
         kept.site.close()
+
+
+def test_a_new_static_link_reads_the_site_again(kept: Kept) -> None:
+    # Outside STATIC_PATHS: Pelican copies it only because a write-up links to it.
+    slides = kept.content / "files" / "slides.pdf"
+    slides.parent.mkdir()
+    slides.write_bytes(b"%PDF-1.4 slides")
+    kept.site.build()
+    assert not (kept.output / "files" / "slides.pdf").exists()
+    edited = kept.edit(
+        POLICE, "- Listen more", "- Listen more ([slides]({static}/files/slides.pdf))"
+    )
+    assert kept.site.build([edited]) == "read"
+    assert (kept.output / "files" / "slides.pdf").read_bytes() == b"%PDF-1.4 slides"
+    assert kept.cold_problems() == []

@@ -109,7 +109,9 @@ def forget_rendered(content: Any) -> None:
 
 
 def reread(generator: ArticlesGenerator, article: Any, as_read: dict[str, Any]) -> bool:
-    """Give a kept write-up its text as its file now reads; False if its metadata changed.
+    """Give a kept write-up its text as its file now reads; False if what reading found changed.
+
+    That is its metadata, or the files its text links to with {static} or {attach}.
 
     as_read: its metadata as the reading left it before the pages were read (people who
     opted out are erased from it after that).
@@ -132,6 +134,8 @@ def reread(generator: ArticlesGenerator, article: Any, as_read: dict[str, Any]) 
         return True
     if fresh.metadata != as_read:
         return False
+    if fresh.get_static_links() != article.get_static_links():
+        return False  # the reading's StaticGenerator copies the files write-ups link to
     article._content = fresh._content
     forget_rendered(article)
     from breakout_kernel.build import article_patched
