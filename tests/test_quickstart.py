@@ -109,13 +109,25 @@ def test_first_command_installs_builds_and_serves_with_an_externally_managed_pyt
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    # A second bootstrap at once (the intake's, from another terminal): it waits, then runs.
+    beside = subprocess.Popen(
+        [str(SYSTEM_PYTHON), *command[1:-2], "--list"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         home = wait_for_page(f"http://127.0.0.1:{port}/", proc)
         event = wait_for_page(f"http://127.0.0.1:{port}/events/", proc)
+        listed = beside.communicate(timeout=600)[0]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         output = proc.communicate(timeout=60)[0].decode(errors="replace")
+        beside.kill()
     assert b"<!DOCTYPE html>" in home and b"UK GovCamp 2011" in event, output
+    assert beside.returncode == 0 and "livereload" in listed, listed
     venv_python = repo / ".venv" / "bin" / "python"
     assert venv_python.exists(), output
     # The site's packages went into .venv, not into the system Python.

@@ -7,6 +7,8 @@ repository. Standard library only, since it runs before anything is installed.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib.util
 import os
@@ -14,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +24,23 @@ VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 # The hash of the requirements last installed, so a rerun installs only after they change.
 STAMP = VENV / "breakout-requirements.sha256"
+# Held while .venv is made or filled: a second bootstrap (the intake's, say) waits for the first.
+LOCK = ROOT / ".venv.lock"
+
+
+@contextlib.contextmanager
+def install_lock(path: Path = LOCK) -> Iterator[None]:
+    """Hold an exclusive lock on path (made if missing), saying so when another holds it."""
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("bootstrap: waiting for another bootstrap to finish installing", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def venv_python(env_dir: Path = VENV) -> Path:
@@ -87,8 +107,9 @@ def ensure_requirements() -> None:
 
 def main(argv: list[str]) -> None:
     """Install, then replace this process with `invoke ARGV` run by the venv's Python."""
-    ensure_venv()
-    ensure_requirements()
+    with install_lock():
+        ensure_venv()
+        ensure_requirements()
     if not argv:
         print("bootstrap: .venv is ready; run tasks with python3 tools/bootstrap.py TASK ...")
         return
