@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 from pelican import Pelican, signals
-from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
 
 from tools import build
@@ -44,8 +43,6 @@ _pelican_log = logging.getLogger("pelican.generators")  # where Pelican logs a f
 
 REREAD = 3  # a child's exit status: an edit changed what reading derives from it
 FAILED = 1  # a child's exit status: the build failed (its message comes through the pipe)
-ARTICLE_LISTS = ("articles", "translations", "drafts", "drafts_translations")
-ARTICLE_LISTS += ("hidden_articles", "hidden_translations")
 
 
 class BuildFailed(Exception):
@@ -100,14 +97,6 @@ def write_site(pelican: Pelican, generators: list[Any]) -> None:
     signals.finalized.send(pelican)
 
 
-def forget_rendered(content: Any) -> None:
-    """Drop Pelican's memoised HTML and summary of one content object (its text is new)."""
-    for memo in (Content.get_content, Content.get_summary):
-        cache = memo.cache  # type: ignore[attr-defined]
-        for key in [k for k in cache if k and k[0] is content]:
-            del cache[key]
-
-
 def reread(generator: ArticlesGenerator, article: Any, as_read: dict[str, Any]) -> bool:
     """Give a kept write-up its text as its file now reads; False if what reading found changed.
 
@@ -137,8 +126,10 @@ def reread(generator: ArticlesGenerator, article: Any, as_read: dict[str, Any]) 
     if fresh.get_static_links() != article.get_static_links():
         return False  # the reading's StaticGenerator copies the files write-ups link to
     article._content = fresh._content
-    forget_rendered(article)
     from breakout_kernel.build import article_patched
+    from breakout_kernel.writing import forget_rendered
+
+    forget_rendered([article])  # Pelican's memoised HTML and summary show the old text
 
     article_patched.send(article, settings=generator.settings)
     return True
@@ -291,18 +282,22 @@ class KeptSite:
         (new / build.STAGING_MARK).touch()
         build.point_at(settings, new, self.final)
         load_cache = bool(settings.get("LOAD_CONTENT_CACHE", True))
+        writeups: dict[str, Any] = {}
         as_read: dict[str, dict[str, Any]] = {}
 
-        def keep_metadata(generator: Any) -> None:
-            # Before the pages are read: then people who opted out are erased from it.
+        def keep_writeups(generator: Any) -> None:
+            # Before the pages are read: then people who opted out are erased from metadata.
+            from breakout_content.glue import ARTICLE_LISTS
+
             if isinstance(generator, ArticlesGenerator):
                 for name in ARTICLE_LISTS:
                     for article in getattr(generator, name, ()):
-                        as_read[os.path.realpath(article.source_path)] = dict(article.metadata)
+                        path = os.path.realpath(article.source_path)
+                        writeups[path], as_read[path] = article, dict(article.metadata)
 
         try:
             pelican = Pelican(settings)
-            generators = read_site(pelican, keep_metadata)
+            generators = read_site(pelican, keep_writeups)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
@@ -310,16 +305,16 @@ class KeptSite:
         from breakout_kernel import errors
 
         os.rename(new, kept_folder(self.final))
-        generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
-        writeups = {
-            os.path.realpath(a.source_path): a
-            for name in ARTICLE_LISTS
-            for a in getattr(generator, name, ())
-        }
-        clean = not errors.error_count()
-        self.read = Read(pelican, generators, writeups, as_read, kernel.current(settings), clean)
-        self.read.load_cache = load_cache
-        self.read.files = frozenset(_files_under(str(self.path)))
+        self.read = Read(
+            pelican,
+            generators,
+            writeups,
+            as_read,
+            kernel.current(settings),
+            clean=not errors.error_count(),
+            load_cache=load_cache,
+            files=frozenset(_files_under(str(self.path))),
+        )
         return self.read
 
     def _settle(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from jinja2 import pass_context
@@ -21,6 +21,17 @@ def local_context(
     local["output_file"] = name
     local.update(variables)
     return local
+
+
+def forget_rendered(contents: Iterable[Any]) -> None:
+    """Drop Pelican's memoised HTML and summary of these content objects (their text changed)."""
+    from pelican.contents import Content
+
+    ids = {id(c) for c in contents}
+    for memo in (Content.get_content, Content.get_summary):
+        cache = memo.cache  # type: ignore[attr-defined]
+        for key in [k for k in cache if k and id(k[0]) in ids]:
+            del cache[key]
 
 
 MACROS = "breakout_macros"  # the context name templates call

@@ -15,6 +15,7 @@ from typing import Any
 from breakout_content.glue import ARTICLE_LISTS, PAGE_LISTS
 from breakout_kernel import build
 from breakout_kernel.identity import Identity, Mention, TagRef, for_site
+from breakout_kernel.writing import forget_rendered
 
 from . import erasure as erasure_mod
 from .erasure import Erasure, erasure_for
@@ -87,7 +88,8 @@ def on_page_generator_finalized(generator: Any) -> None:
     shown = generator.context.get("breakout_comments")
     if shown is not None:
         generator.context["breakout_comments"] = [c for c in shown if not c.removed]
-    _forget_rendered({id(c) for c in (*writeups, *pages)})
+    # Pelican's memoised HTML and summaries would show the old text.
+    forget_rendered((*writeups, *pages))
 
 
 def on_article_patched(article: Any, settings: dict[str, Any]) -> None:
@@ -95,16 +97,6 @@ def on_article_patched(article: Any, settings: dict[str, Any]) -> None:
     erasure = _part(settings).erasure
     if erasure is not None:
         erase_content(article, erasure, for_site(settings))
-
-
-def _forget_rendered(ids: set[int]) -> None:
-    """Drop Pelican's memoised content and summary of erased objects (they would show the old text)."""
-    from pelican.contents import Content
-
-    for memo in (Content.get_content, Content.get_summary):
-        cache = memo.cache  # type: ignore[attr-defined]
-        for key in [k for k in cache if k and id(k[0]) in ids]:
-            del cache[key]
 
 
 def _names_them(text: str, erasure: Erasure, identity: Identity) -> bool:
