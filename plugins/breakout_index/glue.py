@@ -280,8 +280,10 @@ class IndexGenerator(Generator):
                 variables["page_name"] = os.path.splitext(save_as)[0]
                 fingerprint = None
                 # A kept build: these pages show no write-up's text, so an intact one stands.
-                carried = memo is not None and memo.carried(
-                    save_as, sanitised_join(writer.output_path, save_as)
+                carried = (
+                    memo is not None
+                    and memo.text_edited is not None
+                    and memo.carried(save_as, sanitised_join(writer.output_path, save_as))
                 )
                 if memo is not None and not carried:
                     siteurl = (

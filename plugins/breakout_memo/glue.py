@@ -444,8 +444,9 @@ class MemoWriter(Writer):
             if local["localsiteurl"]:
                 # As Writer._write_file does before rendering: the content's links follow it.
                 context["localsiteurl"] = local["localsiteurl"]
-            shown = PAGE_TEXTS[template.name](local) if memo.text_edited is not None else ()
-            if memo.text_edited is not None and not memo.shows_edited(shown):
+            if memo.text_edited is not None and not memo.shows_edited(
+                PAGE_TEXTS[template.name](local)
+            ):
                 fresh = memo.carried(name, path)
             if not fresh:
                 fingerprint, fresh = self._fingerprinted(
