@@ -249,7 +249,7 @@ def test_a_file_over_the_size_limit_is_left(old_blog: OldBlog) -> None:
         url, f"larger than {len(GRID) - 1} bytes"
     )
     fetched = media.fetch(url, max_bytes=len(GRID))
-    assert isinstance(fetched, media.Fetched) and fetched.removed == ("EXIF", "GPS location")
+    assert isinstance(fetched, media.Fetched) and fetched.image.removed == ("EXIF", "GPS location")
 
 
 def test_an_image_whose_metadata_cannot_be_followed_is_left(old_blog: OldBlog) -> None:

@@ -51,9 +51,7 @@ class Fetched:
 
     url: str
     rel: str  # relative to content/
-    data: bytes  # without its metadata
-    removed: tuple[str, ...] = ()  # the kinds of metadata left out (imagemeta)
-    checked: bool = True  # False: a format whose metadata is kept as fetched (AVIF)
+    image: imagemeta.Cleaned  # its bytes without their metadata, and what was left out
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,7 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> Fet
         cleaned = imagemeta.clean(data, kind)
     except imagemeta.Unreadable as exc:
         return NotFetched(url, f"its metadata could not be removed: {exc}")
-    return Fetched(url, local_path(url, kind), cleaned.data, cleaned.removed, cleaned.checked)
+    return Fetched(url, local_path(url, kind), cleaned)
 
 
 def fetch_all(urls: Iterable[str]) -> Iterator[Fetched | NotFetched]:

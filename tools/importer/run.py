@@ -339,12 +339,12 @@ class Importer:
                 continue
             rel = got.rel if got.rel not in taken else media.distinct(got.rel, got.url)
             taken.add(rel)
-            self.stage.put_bytes(rel, got.data)  # staged now: the bytes are not kept
+            self.stage.put_bytes(rel, got.image.data)  # staged now: the bytes are not kept
             local[got.url] = rel
             self.report.media_fetched.append(rel)
-            if got.removed:
-                self.report.media_cleaned.append(f"content/{rel}: {', '.join(got.removed)}")
-            if not got.checked:
+            if got.image.removed:
+                self.report.media_cleaned.append(f"content/{rel}: {', '.join(got.image.removed)}")
+            if not got.image.checked:
                 self.report.media_unchecked.append(f"content/{rel}")
         for rel, found in sorted(self.images.items()):
             if any(url in local for url in found):
