@@ -182,15 +182,8 @@ class TreeSampler:
 
 def run_build(site: Site, label: str, profile: Path | None = None) -> Build:
     """Build `site` in a fresh process; its log goes to root/logs/<label>.log; raise if it fails."""
-    logs = site.root / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / f"{label}.log"
-    result_path = logs / f"{label}.json"
-    result_path.unlink(missing_ok=True)
-    cmd = [
-        sys.executable, "-m", "bench.child", "--conf", str(site.conf), "--path", str(site.content),
-        "--output", str(site.output), "--cache", str(site.cache), "--result", str(result_path),
-    ]  # fmt: skip
+    log_path, result_path = _log_files(site, label)
+    cmd = [sys.executable, "-m", "bench.child", *_folders(site), "--result", str(result_path)]
     if profile is not None:
         cmd += ["--profile", str(profile)]
     if site.fresh_output:
@@ -211,17 +204,12 @@ def run_build(site: Site, label: str, profile: Path | None = None) -> Build:
             raise
         wall = time.perf_counter() - start
     if site.fresh_output:
-        # The replaced output is removed by a detached child after the build returns
-        # (tools/removal.py): let it finish outside the timing, not during the next build.
-        from tools.build import staging_folders
-        from tools.removal import wait_until_removed
-
-        wait_until_removed(staging_folders(site.output)[1])
+        _wait_for_remover(site)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
         raise BenchError(
-            f"{site.name} build '{label}' failed (exit {proc.returncode}); end of {log_path}:\n{tail}"
+            f"{site.name} build '{label}' failed (exit {proc.returncode}); end of {log_path}:\n"
+            f"{_tail(log_path)}"
         )
     split = json.loads(result_path.read_text()) if result_path.exists() else {}
     # Linux reports ru_maxrss in KiB.
@@ -245,27 +233,52 @@ def run_kept(site: Site, edit: Path, label: str, edits: int = 4) -> dict[str, fl
     The result of bench.kept: median wall and CPU of a rebuild, and how many of the edits
     were written without reading the whole site again; raises if a build failed.
     """
-    logs = site.root / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path, result_path = logs / f"{label}.log", logs / f"{label}.json"
-    result_path.unlink(missing_ok=True)
-    cmd = [
-        sys.executable, "-m", "bench.kept", "--conf", str(site.conf), "--path", str(site.content),
-        "--output", str(site.output), "--cache", str(site.cache), "--edit", str(edit),
-        "--edits", str(edits), "--result", str(result_path),
-    ]  # fmt: skip
+    log_path, result_path = _log_files(site, label)
+    cmd = [sys.executable, "-m", "bench.kept", *_folders(site), "--edit", str(edit)]
+    cmd += ["--edits", str(edits), "--result", str(result_path)]
     with log_path.open("wb") as log:
         code = subprocess.call(
             cmd, cwd=ROOT, env=site.env(), stdin=subprocess.DEVNULL, stdout=log, stderr=log
         )
+    _wait_for_remover(site)
+    if code != 0 or not result_path.exists():
+        raise BenchError(
+            f"{site.name} kept rebuilds '{label}' failed (exit {code}):\n{_tail(log_path)}"
+        )
+    return dict(json.loads(result_path.read_text()))
+
+
+def _log_files(site: Site, label: str) -> tuple[Path, Path]:
+    """root/logs/<label>.log and .json (the latter removed: a run writes it afresh)."""
+    logs = site.root / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    result_path = logs / f"{label}.json"
+    result_path.unlink(missing_ok=True)
+    return logs / f"{label}.log", result_path
+
+
+def _folders(site: Site) -> list[str]:
+    """The settings file and folders a build of site is given on its command line."""
+    return [
+        "--conf", str(site.conf), "--path", str(site.content),
+        "--output", str(site.output), "--cache", str(site.cache),
+    ]  # fmt: skip
+
+
+def _wait_for_remover(site: Site) -> None:
+    """Let the detached removal of the replaced output (tools/removal.py) finish, untimed.
+
+    Not during the next build, whose time it would add to.
+    """
     from tools.build import staging_folders
     from tools.removal import wait_until_removed
 
     wait_until_removed(staging_folders(site.output)[1])
-    if code != 0 or not result_path.exists():
-        tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
-        raise BenchError(f"{site.name} kept rebuilds '{label}' failed (exit {code}):\n{tail}")
-    return dict(json.loads(result_path.read_text()))
+
+
+def _tail(log_path: Path) -> str:
+    """The last 40 lines of a failed run's log."""
+    return "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
 
 
 def sources_stamp() -> str:
