@@ -23,7 +23,7 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from . import notify, pages
-from .manifest import ManifestError, ManifestFile
+from .manifest import Manifest, ManifestError, ManifestFile
 from .queue import (
     Duplicates,
     QueueError,
@@ -40,6 +40,8 @@ from .validation import FIELDS, Rejection, Submission, check_fields, is_spam_tra
 
 log = logging.getLogger("breakout.intake")
 FORM_TYPE = "application/x-www-form-urlencoded"
+# The reason given while the manifest or the queue cannot be read or written (the log says why).
+UNAVAILABLE = "comments cannot be taken just now; try again later"
 JSON_TYPE = "application/json"  # what the form's script (theme/static/js/comments.js) asks for
 # The refusal page needs the site's stylesheet and nothing else: even if escaping ever
 # failed, no script, frame or form could work on it.
@@ -158,6 +160,17 @@ def refuse(
     )
 
 
+class Refused(Exception):
+    """A post refused: its status and reason, the reader's fields to keep, extra headers."""
+
+    def __init__(
+        self, status: int, reason: str, fields: dict[str, str] | None = None, **headers: str
+    ) -> None:
+        """Keep what refuse() needs to answer."""
+        super().__init__(reason)
+        self.status, self.reason, self.fields, self.headers = status, reason, fields, headers
+
+
 async def post_comment(request: Request) -> Response:
     """Check one form post, queue it as a comment file and send the reader to the thank-you page.
 
@@ -166,18 +179,27 @@ async def post_comment(request: Request) -> Response:
     the site's pages only (CORS), so the script can show the answer in the page.
     """
     service: Service = request.app.state.service
-    settings = service.settings
     js = wants_json(request)
+    try:
+        fields = await read_form(request, service.settings)
+        manifest = current_manifest(request, service, fields)
+        checked = admit(request, service, fields, manifest)
+        comment_id = await queue_admitted(service, checked, manifest, fields)
+    except Refused as no:
+        return refuse(service, no.status, no.reason, no.fields, as_json=js, **no.headers)
+    return accepted(service.settings, checked, manifest, comment_id, as_json=js)
+
+
+async def read_form(request: Request, settings: Settings) -> dict[str, str]:
+    """The post's form fields; Refused for a body too large, not a UTF-8 form, or a bot's."""
     try:
         raw = await read_body(request, settings.max_request_bytes)
     except TooLarge:
-        return refuse(
-            service, 413, f"the post is larger than {settings.max_request_bytes} bytes", as_json=js
-        )
+        raise Refused(413, f"the post is larger than {settings.max_request_bytes} bytes") from None
     ctype = request.headers.get("content-type", "").split(";", 1)
     charset = ctype[1].strip().lower() if len(ctype) > 1 else ""
     if ctype[0].strip().lower() != FORM_TYPE or charset not in ("", "charset=utf-8"):
-        return refuse(service, 415, f"the comment form sends {FORM_TYPE} (UTF-8) only", as_json=js)
+        raise Refused(415, f"the comment form sends {FORM_TYPE} (UTF-8) only")
     try:
         pairs = parse_qsl(
             raw.decode("utf-8"),
@@ -187,32 +209,35 @@ async def post_comment(request: Request) -> Response:
             errors="strict",
         )
     except (UnicodeDecodeError, ValueError):
-        return refuse(
-            service, 400, "the post is not readable form data (UTF-8, URL-encoded)", as_json=js
-        )
+        raise Refused(400, "the post is not readable form data (UTF-8, URL-encoded)") from None
     fields = check_fields(pairs)
     if isinstance(fields, Rejection):
-        return refuse(service, fields.status, fields.reason, as_json=js)
+        raise Refused(fields.status, fields.reason)
     if is_spam_trap(fields):
-        # Costs nothing: no manifest, no limiter, no disk.
-        return refuse(
-            service, 400, "the post filled in the field people are asked to leave empty", as_json=js
-        )
-    if not from_the_site(request, settings):
-        return refuse(
-            service, 403, "the post did not come from the site's comment form", fields, as_json=js
-        )
+        # Costs nothing: no manifest, no limiter, no disk; the bot's text is not kept either.
+        raise Refused(400, "the post filled in the field people are asked to leave empty")
+    return fields
+
+
+def current_manifest(request: Request, service: Service, fields: dict[str, str]) -> Manifest:
+    """The build's manifest, once the post is known to come from the site's form; else Refused."""
+    if not from_the_site(request, service.settings):
+        raise Refused(403, "the post did not come from the site's comment form", fields)
     try:
-        manifest = service.manifest.current()
+        return service.manifest.current()
     except ManifestError as exc:
         log.error("%s", exc)
-        return refuse(
-            service, 503, "comments cannot be taken just now; try again later", fields, as_json=js
-        )
+        raise Refused(503, UNAVAILABLE, fields) from None
+
+
+def admit(
+    request: Request, service: Service, fields: dict[str, str], manifest: Manifest
+) -> Submission:
+    """The checked submission, within the address's rate limit; Refused if either fails."""
     checked = validate(fields, manifest)
     if isinstance(checked, Rejection):
-        return refuse(service, checked.status, checked.reason, fields, as_json=js)
-
+        raise Refused(checked.status, checked.reason, fields)
+    settings = service.settings
     peer = request.client.host if request.client else "unknown"
     key = limit_key(
         client_address(peer, request.headers.get("x-forwarded-for", ""), settings.trusted_proxies)
@@ -220,32 +245,34 @@ async def post_comment(request: Request) -> Response:
     exceeded = service.limiter.hit(key)
     if exceeded is not None:
         wait = service.limiter.retry_after(exceeded, key)
-        return refuse(
-            service,
+        raise Refused(
             429,
             f"too many comments from your address (at most {exceeded}); try again in {wait} seconds",
             fields,
             **{"Retry-After": str(wait)},
-            as_json=js,
         )
+    return checked
+
+
+async def queue_admitted(
+    service: Service, checked: Submission, manifest: Manifest, fields: dict[str, str]
+) -> str:
+    """Queue the submission unless its write-up has the same text already; its comment id."""
     digest = service.duplicates.reserve(checked.writeup, checked.comment)
     if digest is None:
-        return refuse(
-            service,
-            409,
-            "this write-up already has a comment with the same text",
-            fields,
-            as_json=js,
-        )
+        raise Refused(409, "this write-up already has a comment with the same text", fields)
     try:
-        comment_id = await anyio.to_thread.run_sync(queue_one, service, checked, manifest.timezone)
+        return await anyio.to_thread.run_sync(queue_one, service, checked, manifest.timezone)
     except QueueError as exc:
         service.duplicates.release(checked.writeup, digest)
         log.error("%s", exc)
-        return refuse(
-            service, 503, "comments cannot be taken just now; try again later", fields, as_json=js
-        )
+        raise Refused(503, UNAVAILABLE, fields) from None
 
+
+def accepted(
+    settings: Settings, checked: Submission, manifest: Manifest, comment_id: str, *, as_json: bool
+) -> Response:
+    """The answer to a queued comment (the thank-you page, or JSON); the editor told by mail."""
     writeup = manifest.writeups[checked.writeup]
     page_url = f"{settings.site_url}/{writeup.url}"
     task = None
@@ -253,7 +280,7 @@ async def post_comment(request: Request) -> Response:
         msg = notify.message(settings.smtp, checked, comment_id, writeup.title, page_url)
         task = BackgroundTask(anyio.to_thread.run_sync, notify.send, settings.smtp, msg)
     thanks = f"{settings.site_url}/{manifest.thanks_url}?writeup={quote(writeup.url)}"
-    if js:
+    if as_json:
         return JSONResponse(
             {"sent": True, "thanks": thanks},
             status_code=202,  # accepted: it waits for an editor
