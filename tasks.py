@@ -114,21 +114,22 @@ def livereload(c: Context, port: int = 8000) -> None:
     from breakout_kernel.errors import PlainHandler
     from pelican.log import init as init_logging
 
-    from tools.kept import KeptSite
+    from tools.keeper import KeptProcess
     from tools.watch import serve_live
 
     init_logging(level=None, handler=PlainHandler())
-    # Keeps what it read: an edit to a write-up's text is only written again (tools/kept.py).
-    site = KeptSite(CONF, path=CONTENT, output=OUTPUT, cache=CACHE)
+    # Keeps what it read: an edit to a write-up's text is only written again (tools/kept.py),
+    # in a process forked before the server's and the watcher's threads start (tools/keeper.py).
+    site = KeptProcess(CONF, path=CONTENT, output=OUTPUT, cache=CACHE)
     try:
-        site.build()
-    except Exception as exc:  # Pelican and Breakout errors are already logged
-        sys.exit(f"Build failed: {exc}")
-    watched = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]
-    try:
+        try:
+            site.build()
+        except Exception as exc:  # Pelican and Breakout errors are already logged
+            sys.exit(f"Build failed: {exc}")
+        watched = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]
         serve_live(OUTPUT, watched, site.build, port=port)
     finally:
-        site.close()
+        site.close()  # waits until the site's process has removed what it kept
 
 
 @task

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tools.kept import KeptSite
+from tools.keeper import KeptProcess
 from tools.watch import serve_live
 
 pytestmark = pytest.mark.browser
@@ -30,8 +30,9 @@ def test_an_edit_reloads_the_open_page_without_a_click(
     stop = threading.Event()
     lines: list[str] = []
     rebuilt = threading.Event()
-    # As `invoke livereload` builds: a site kept in memory, the edited write-up read again.
-    site = KeptSite(
+    # As `invoke livereload` builds: a site kept in a process of its own, forked before the
+    # server's threads start; the edited write-up read again.
+    site = KeptProcess(
         ROOT / "pelicanconf.py",
         path=content,
         output=out,

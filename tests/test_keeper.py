@@ -1,0 +1,212 @@
+"""The kept site in a process of its own (tools/keeper.py), as `invoke livereload` runs it.
+
+Real builds of a fixture site in a forked process; the server and the watcher in this one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, edit_file
+
+from tools.keeper import KeptProcess
+from tools.kept import BuildFailed, kept_folder
+from tools.watch import serve_live
+
+OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
+POLICE = Path("writeups/2011/ukgc11-police.md")
+POLICE_PAGE = Path("2011/ukgc11-police/index.html")
+# `invoke livereload`'s own steps (tasks.py), on the folders given on the command line.
+LIVERELOAD = """
+import sys
+from pathlib import Path
+from tools.keeper import KeptProcess
+from tools.watch import serve_live
+content, output, cache = map(Path, sys.argv[1:4])
+site = KeptProcess(Path("pelicanconf.py"), path=content, output=output, cache=cache,
+                   overrides={"BREAKOUT_SEARCH": {"ENABLED": False}})
+try:
+    site.build()
+    print("site process", site.pid, flush=True)
+    serve_live(output, [content], site.build, port=0)
+finally:
+    site.close()
+print("stopped", flush=True)
+"""
+
+
+class Site:
+    """A copy of the memo fixture; start() forks its KeptProcess (closed at the test's end)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp, self.content = tmp, tmp / "content"
+        shutil.copytree(FIXTURES / "memo-site", self.content)
+        self.kept: KeptProcess | None = None
+
+    def start(self) -> KeptProcess:
+        """Fork the site's process now (after the test's own capture is in place)."""
+        self.kept = KeptProcess(
+            ROOT / "pelicanconf.py",
+            path=self.content,
+            output=self.tmp / "output",
+            cache=self.tmp / "cache",
+            overrides=OFF,
+        )
+        return self.kept
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    """A Site in tmp_path."""
+    made = Site(tmp_path)
+    yield made
+    if made.kept is not None:
+        made.kept.close()
+
+
+def threads(pid: int) -> int:
+    """How many threads process pid has now."""
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def gone(pid: int) -> bool:
+    """Whether process pid has ended (a zombie nobody reaps counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"
+
+
+def test_the_site_process_writes_an_edit_and_answers_with_the_builds_message(
+    capfd: pytest.CaptureFixture[str], site: Site, tmp_path: Path
+) -> None:
+    # The site's process logs problems to the standard error it shares with this one.
+    shown = logging.StreamHandler()
+    shown.setLevel(logging.ERROR)
+    logging.getLogger().addHandler(shown)
+    try:
+        kept, content = site.start(), site.content  # forked with the handler
+    finally:
+        logging.getLogger().removeHandler(shown)
+    assert kept.build() == "read"
+    edit_file(content / POLICE, "- Listen more", "- Listen much more")
+    assert kept.build([content / POLICE]) == "written"
+    assert "Listen much more" in (tmp_path / "output" / POLICE_PAGE).read_text(encoding="utf-8")
+    # Its report lines reach the terminal this process shares with it, flushed.
+    out = capfd.readouterr().out.splitlines()
+    assert [line.split(" (")[1] for line in out if line.startswith("Built in ")] == [
+        "the whole site read)",
+        "the edited write-ups read again)",
+    ]
+    (content / POLICE).write_bytes(
+        (content / POLICE).read_bytes().replace(b"Listen much", b"Listen \xff much")
+    )
+    with pytest.raises(BuildFailed, match=r"^1 problem found \(listed above\); fix them"):
+        kept.build([content / POLICE])
+    assert "ukgc11-police.md:19: not valid UTF-8" in capfd.readouterr().err
+    pid = kept.pid
+    assert pid is not None and kept_folder(tmp_path / "output").is_dir()
+    kept.close()
+    assert gone(pid)
+    assert not kept_folder(tmp_path / "output").exists()
+    with pytest.raises(BuildFailed, match="closed"):
+        kept.build()
+
+
+def test_the_site_process_has_no_thread_but_its_own_while_the_server_runs(
+    site: Site, tmp_path: Path
+) -> None:
+    kept, content = site.start(), site.content
+    kept.build()
+    lines: list[str] = []
+    how: list[str] = []
+    rebuilt = threading.Event()
+    stop = threading.Event()
+
+    def build(changed: list[Path]) -> None:
+        how.append(kept.build(changed))
+        rebuilt.set()
+
+    live = threading.Thread(
+        target=serve_live,
+        args=(tmp_path / "output", [content], build),
+        kwargs={"port": 0, "stop": stop, "report": lines.append},
+        daemon=True,
+    )
+    live.start()
+    try:
+        time.sleep(1)  # the server's threads and the watcher's are running by now
+        edit_file(content / POLICE, "- Listen more", "- Listen much more")
+        assert rebuilt.wait(60), "no rebuild after the edit"
+        assert kept.pid is not None
+        # What fork() is safe in: the site's process forked before any thread started.
+        assert threads(os.getpid()) > 1
+        assert threads(kept.pid) == 1
+    finally:
+        stop.set()
+        live.join(30)
+    assert how == ["written"]
+
+
+def _start_livereload(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+    """livereload's steps in a session of their own, serving; the process and its site's pid."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal-site", content)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            LIVERELOAD,
+            str(content),
+            str(tmp_path / "output"),
+            str(tmp_path / "cache"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins")])},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # a process group of its own, as a terminal's job
+    )
+    assert proc.stdout is not None
+    site_pid = 0
+    for line in proc.stdout:
+        if line.startswith("site process "):
+            site_pid = int(line.split()[2])
+        if line.startswith("Serving the site at"):
+            return proc, site_pid
+    proc.wait(10)
+    pytest.fail(f"livereload did not start (exit {proc.returncode})")
+
+
+def test_ctrl_c_stops_both_processes_and_removes_the_kept_files(tmp_path: Path) -> None:
+    proc, site_pid = _start_livereload(tmp_path)
+    assert kept_folder(tmp_path / "output").is_dir()
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+    rest, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, rest
+    assert rest.splitlines()[-1] == "stopped"
+    assert gone(site_pid)
+    assert not kept_folder(tmp_path / "output").exists()
+
+
+def test_the_site_process_ends_when_the_server_process_is_killed(tmp_path: Path) -> None:
+    proc, site_pid = _start_livereload(tmp_path)
+    proc.kill()  # no chance to close anything: the pipe's end is all the site's process sees
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 30
+    while not gone(site_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert gone(site_pid)
+    assert not kept_folder(tmp_path / "output").exists()
