@@ -16,8 +16,6 @@ content_text, RFC 3339 dates and absolute URLs.
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import os
 import re
 import sys
@@ -25,7 +23,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -38,59 +35,23 @@ from breakout_feeds.options import options  # noqa: E402
 from breakout_feeds.paths import FeedPaths  # noqa: E402
 from breakout_kernel.htmlsafety import unsafe_markup  # noqa: E402
 
+from tools.feedrules import (  # noqa: E402
+    is_absolute_iri,
+    is_absolute_url,
+    rfc822_problem,
+    rfc3339_problem,
+)
+from tools.jsonfeedcheck import check_json_feed, json_feed_paths  # noqa: E402
+
 ATOM = "http://www.w3.org/2005/Atom"
 A = f"{{{ATOM}}}"
 WFW = "{http://wellformedweb.org/CommentAPI/}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
-RFC822 = re.compile(
-    r"^(?:(?P<wd>Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? "
-    r"(?:UT|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|[A-IK-Z]|[+-]\d{4})$"
-)
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 TEXT_TYPES = ("text", "html", "xhtml")
 EMAIL = re.compile(r"^[^@\s()]+@[^@\s()]+\.[^@\s()]+(?: \(.*\))?$")
 # huge_tree: a long write-up's content is one text node of megabytes, which libxml2 refuses
 # by default ("Text node too long"); the feed is well-formed and must be judged as such.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
-
-
-def is_absolute_url(value: str | None) -> bool:
-    """True for an http(s) URL with a host."""
-    parts = urlsplit((value or "").strip())
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def is_absolute_iri(value: str | None) -> bool:
-    """True for any absolute IRI (a scheme, then something; no spaces)."""
-    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", (value or "").strip()))
-
-
-def rfc822_problem(value: str | None) -> str | None:
-    """Why value is not an RFC 822 date as RSS wants, or None."""
-    text = (value or "").strip()
-    m = RFC822.match(text)
-    if not m:
-        return f"'{text}' is not an RFC 822 date (e.g. 'Mon, 24 Jan 2011 09:30:00 +0000')"
-    try:
-        parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return f"'{text}' is not a real date"
-    if m.group("wd") and parsed.strftime("%a") != m.group("wd"):
-        return f"'{text}': the weekday does not match the date"
-    return None
-
-
-def rfc3339_problem(value: str | None) -> str | None:
-    """Why value is not an RFC 3339 date-time as Atom wants, or None."""
-    text = (value or "").strip()
-    if not RFC3339.match(text):
-        return f"'{text}' is not an RFC 3339 date-time (e.g. '2011-01-24T09:30:00+00:00')"
-    try:
-        dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return f"'{text}' is not a real date-time"
-    return None
 
 
 def _text(el: Any) -> str:
@@ -253,8 +214,6 @@ def check_atom(root: Any) -> list[str]:
 def validate_feed_bytes(data: bytes, name: str = "feed") -> list[str]:
     """Problem lines (`name: problem`) for one feed document given as bytes."""
     if data.lstrip()[:1] == b"{":
-        from tools.jsonfeedcheck import check_json_feed  # imports this module's rules
-
         return check_json_feed(data, name)
     try:
         root = etree.fromstring(data, _PARSER)
@@ -413,8 +372,6 @@ def check_site_feeds(output_dir: str | os.PathLike[str], settings: Mapping[str, 
         selfs = [el.get("href", "") for el in root.iter(f"{A}link") if el.get("rel") == "self"]
         if selfs and not selfs[0].endswith("/" + rel):
             problems.append(f"{rel}: its rel=self link {selfs[0]} is not where the file is")
-    from tools.jsonfeedcheck import check_json_feed, json_feed_paths  # import this module
-
     for rel in json_feed_paths(out, settings):
         problems += check_json_feed((out / rel).read_bytes(), rel, rel)
     siteurl = str(settings.get("SITEURL") or "")

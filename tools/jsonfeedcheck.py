@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tools.feedcheck import FeedPaths, is_absolute_url, rfc3339_problem
+from breakout_feeds.paths import FeedPaths
+
+from tools.feedrules import is_absolute_url, rfc3339_problem
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 

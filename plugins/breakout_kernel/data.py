@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from . import errors
 from .change.hashing import file_state
 from .handles import handle_problem
-from .source import BadByte, decode_utf8
+from .utf8 import BadByte, decode_utf8
 
 NETWORKS = ("twitter", "mastodon", "bluesky")
 PERSON_KEYS = {"name", "affiliation", "aliases", "links", "optout", "redact", *NETWORKS}

@@ -7,6 +7,8 @@ import os
 import sys
 from collections.abc import Iterable
 
+from .utf8 import BadByte, decode_utf8
+
 log = logging.getLogger("breakout")
 
 
@@ -122,8 +124,6 @@ class ErrorCounter(logging.Handler):
 def _why(path: str, exc: BaseException) -> tuple[int | None, str]:
     """(line, reason) for an exception Pelican caught while reading path."""
     if isinstance(exc, UnicodeDecodeError):
-        from .source import BadByte, decode_utf8  # here: source imports this module
-
         try:
             with open(path, "rb") as f:
                 bad = decode_utf8(f.read())

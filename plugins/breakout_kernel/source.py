@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from . import errors
+from .utf8 import BadByte, decode_utf8
 
 # The Markdown file names read as write-ups, pages and comments (Pelican's MarkdownReader's).
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
@@ -34,31 +34,6 @@ def report_misnamed(root: str, subdirs: list[str], what: str) -> None:
                 why = misnamed_markdown(name, what)
                 if why and not name.startswith("."):
                     errors.report(os.path.join(folder, name), None, why)
-
-
-@dataclass(frozen=True)
-class BadByte:
-    """Where a file stops being valid UTF-8."""
-
-    line: int  # 1-based
-    column: int  # 1-based, in characters of the line as far as it decodes
-    byte: int
-
-    def message(self) -> str:
-        """The problem as the error line says it."""
-        return f"not valid UTF-8 (byte 0x{self.byte:02x} at column {self.column})"
-
-
-def decode_utf8(raw: bytes) -> str | BadByte:
-    """The text of raw (a leading BOM dropped), or where its first invalid byte is."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        start = raw.rfind(b"\n", 0, exc.start) + 1
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = len(raw[start : exc.start].decode("utf-8", errors="replace")) + 1
-        return BadByte(line, column, raw[exc.start])
-    return text[1:] if text.startswith("\ufeff") else text
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
