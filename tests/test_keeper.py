@@ -210,3 +210,18 @@ def test_the_site_process_ends_when_the_server_process_is_killed(tmp_path: Path)
         time.sleep(0.1)
     assert gone(site_pid)
     assert not kept_folder(tmp_path / "output").exists()
+
+
+def test_a_site_process_that_died_is_named_with_what_to_do(site: Site) -> None:
+    kept = site.start()
+    kept.build()
+    assert kept.pid is not None
+    os.kill(kept.pid, signal.SIGKILL)  # the kernel's OOM killer, say
+    message = (
+        f"the process keeping the site ({kept.pid}) has ended; "
+        "stop and start `invoke livereload` again"
+    )
+    for _ in range(2):  # and again at the next save, not a hang
+        with pytest.raises(BuildFailed) as failed:
+            kept.build([site.content / POLICE])
+        assert str(failed.value) == message

@@ -110,7 +110,10 @@ class KeptProcess:
             self._conn.send(None if changed is None else [str(p) for p in changed])
             how, detail = self._conn.recv()
         except (EOFError, OSError):
-            raise BuildFailed(f"the site's process ({self.pid}) ended") from None
+            raise BuildFailed(
+                f"the process keeping the site ({self.pid}) has ended; "
+                "stop and start `invoke livereload` again"
+            ) from None
         if how != "ok":
             raise BuildFailed(detail)
         return str(detail)
