@@ -19,6 +19,9 @@ reading) reads the whole site again, as does a child that finds an edit's metada
 
 A plugin that rewrites write-ups' text while the site is read does the same to a re-read
 write-up on breakout_kernel.build.article_patched (breakout_text erases people who opted out).
+
+`invoke livereload` keeps its KeptSite in a process of its own, forked before any thread
+starts (tools/keeper.py): the forks here must not copy a process with threads.
 """
 
 from __future__ import annotations
