@@ -115,12 +115,13 @@ def livereload(c: Context, port: int = 8000) -> None:
     from pelican.log import init as init_logging
 
     from tools.keeper import KeptProcess
+    from tools.kept import KeptSite
     from tools.watch import serve_live
 
     init_logging(level=None, handler=PlainHandler())
     # Keeps what it read: an edit to a write-up's text is only written again (tools/kept.py),
     # in a process forked before the server's and the watcher's threads start (tools/keeper.py).
-    site = KeptProcess(CONF, path=CONTENT, output=OUTPUT, cache=CACHE)
+    site = KeptProcess(lambda: KeptSite(CONF, path=CONTENT, output=OUTPUT, cache=CACHE))
     try:
         try:
             site.build()

@@ -20,7 +20,7 @@ import pytest
 from conftest import FIXTURES, ROOT, edit_file
 
 from tools.keeper import KeptProcess
-from tools.kept import BuildFailed, kept_folder
+from tools.kept import BuildFailed, KeptSite, kept_folder
 from tools.watch import serve_live
 
 OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
@@ -31,10 +31,11 @@ LIVERELOAD = """
 import sys
 from pathlib import Path
 from tools.keeper import KeptProcess
+from tools.kept import KeptSite
 from tools.watch import serve_live
 content, output, cache = map(Path, sys.argv[1:4])
-site = KeptProcess(Path("pelicanconf.py"), path=content, output=output, cache=cache,
-                   overrides={"BREAKOUT_SEARCH": {"ENABLED": False}})
+site = KeptProcess(lambda: KeptSite(Path("pelicanconf.py"), path=content, output=output,
+                   cache=cache, overrides={"BREAKOUT_SEARCH": {"ENABLED": False}}))
 try:
     site.build()
     print("site process", site.pid, flush=True)
@@ -56,11 +57,13 @@ class Site:
     def start(self) -> KeptProcess:
         """Fork the site's process now (after the test's own capture is in place)."""
         self.kept = KeptProcess(
-            ROOT / "pelicanconf.py",
-            path=self.content,
-            output=self.tmp / "output",
-            cache=self.tmp / "cache",
-            overrides=OFF,
+            lambda: KeptSite(
+                ROOT / "pelicanconf.py",
+                path=self.content,
+                output=self.tmp / "output",
+                cache=self.tmp / "cache",
+                overrides=OFF,
+            )
         )
         return self.kept
 

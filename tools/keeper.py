@@ -20,21 +20,10 @@ import sys
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
-from typing import Any
 
 from tools.kept import BuildFailed, KeptSite
 
 STOP = "stop"  # asks the process to close the site and end
-
-
-def _flushed(report: Callable[[str], None]) -> Callable[[str], None]:
-    """report, then the standard output flushed: its lines keep their place among the server's."""
-
-    def say(line: str) -> None:
-        report(line)
-        sys.stdout.flush()
-
-    return say
 
 
 def serve(site: KeptSite, conn: Connection) -> None:
@@ -55,6 +44,9 @@ def serve(site: KeptSite, conn: Connection) -> None:
                 answer = ("ok", site.build(changed))
             except Exception as exc:  # the build's problems are logged; its message goes back
                 answer = ("failed", str(exc) or type(exc).__name__)
+            # Its report and log lines keep their place among the server's.
+            sys.stdout.flush()
+            sys.stderr.flush()
             try:
                 conn.send(answer)
             except OSError:  # the server's process is gone
@@ -68,17 +60,8 @@ def serve(site: KeptSite, conn: Connection) -> None:
 class KeptProcess:
     """A KeptSite in a forked process of its own: build() and close() as KeptSite's."""
 
-    def __init__(
-        self,
-        conf: Path,
-        *,
-        path: Path,
-        output: Path,
-        cache: Path,
-        overrides: dict[str, Any] | None = None,
-        report: Callable[[str], None] = print,
-    ) -> None:
-        """Fork the process (call this before starting any thread); nothing is read yet."""
+    def __init__(self, make_site: Callable[[], KeptSite]) -> None:
+        """Fork the process, which calls make_site() (call this before any thread starts)."""
         self._conn, theirs = Pipe()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -86,15 +69,7 @@ class KeptProcess:
         if pid == 0:  # the site's process: never returns
             self._conn.close()
             try:
-                site = KeptSite(
-                    conf,
-                    path=path,
-                    output=output,
-                    cache=cache,
-                    overrides=overrides,
-                    report=_flushed(report),
-                )
-                serve(site, theirs)
+                serve(make_site(), theirs)
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()

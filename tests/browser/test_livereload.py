@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tools.keeper import KeptProcess
+from tools.kept import KeptSite
 from tools.watch import serve_live
 
 pytestmark = pytest.mark.browser
@@ -33,12 +34,14 @@ def test_an_edit_reloads_the_open_page_without_a_click(
     # As `invoke livereload` builds: a site kept in a process of its own, forked before the
     # server's threads start; the edited write-up read again.
     site = KeptProcess(
-        ROOT / "pelicanconf.py",
-        path=content,
-        output=out,
-        cache=tmp_path / "cache",
-        overrides=OFF,
-        report=lambda _line: None,
+        lambda: KeptSite(
+            ROOT / "pelicanconf.py",
+            path=content,
+            output=out,
+            cache=tmp_path / "cache",
+            overrides=OFF,
+            report=lambda _line: None,
+        )
     )
     site.build()
     how: list[str] = []
