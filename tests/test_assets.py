@@ -6,10 +6,12 @@ import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from breakout_assets.glue import theme_folders
 from breakout_assets.names import hashed_name, manifest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, build_site, connected
 
 SITE = FIXTURES / "publish-site"
 
@@ -79,3 +81,35 @@ def test_a_warm_build_after_a_css_edit_links_the_new_name(tmp_path: Path) -> Non
     after = _stylesheet(out / "2011/police/index.html")
     assert after != before and after == _stylesheet(out / "index.html")
     assert (out / after.lstrip("/")).read_bytes() == css.read_bytes()
+
+
+def test_theme_folders_are_the_ones_pelicans_copy_makes(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    for folder in ("css", "fonts/sub", ".sass-cache/x"):
+        (static / folder).mkdir(parents=True)
+    (static / "css" / "a.css").write_bytes(b"a")
+    out = tmp_path / "out" / "theme"
+    made = theme_folders([static], out, [".*"])
+    assert made[0] == out and made.index(out / "fonts") < made.index(out / "fonts" / "sub")
+    assert sorted(made) == [out, out / "css", out / "fonts", out / "fonts" / "sub"]
+    assert theme_folders([tmp_path / ".hidden"], out, [".*"]) == [out]
+
+
+def test_the_theme_folders_exist_before_any_page_is_written(tmp_path: Path) -> None:
+    # Pelican's copy checks for each folder, then makes it: a warm build's skeleton child
+    # making the same folder in between failed the build with "File exists".
+    from pelican import signals
+
+    seen: list[bool] = []
+
+    def first_page(path: str, context: dict[str, Any] | None = None) -> None:
+        if not seen and context is not None:
+            theme = Path(context["OUTPUT_PATH"]) / "theme"
+            seen.append(all((theme / rel).is_dir() for rel in (".", "css", "js")))
+
+    with connected(signals.content_written, first_page):
+        build_site(SITE, tmp_path / "out")
+    assert seen == [True]
+    assert sorted(p.name for p in (tmp_path / "out" / "theme").iterdir() if p.is_dir()) == sorted(
+        p.name for p in (ROOT / "theme" / "static").iterdir() if p.is_dir()
+    )

@@ -26,24 +26,6 @@ from tools.watch import serve_live
 OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
 POLICE = Path("writeups/2011/ukgc11-police.md")
 POLICE_PAGE = Path("2011/ukgc11-police/index.html")
-# `invoke livereload`'s own steps (tasks.py), on the folders given on the command line.
-LIVERELOAD = """
-import sys
-from pathlib import Path
-from tools.keeper import KeptProcess
-from tools.kept import KeptSite
-from tools.watch import serve_live
-content, output, cache = map(Path, sys.argv[1:4])
-site = KeptProcess(lambda: KeptSite(Path("pelicanconf.py"), path=content, output=output,
-                   cache=cache, overrides={"BREAKOUT_SEARCH": {"ENABLED": False}}))
-try:
-    site.build()
-    print("site process", site.pid, flush=True)
-    serve_live(output, [content], site.build, port=0)
-finally:
-    site.close()
-print("stopped", flush=True)
-"""
 
 
 class Site:
@@ -162,57 +144,100 @@ def test_the_site_process_has_no_thread_but_its_own_while_the_server_runs(
     assert how == ["written"]
 
 
-def _start_livereload(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
-    """livereload's steps in a session of their own, serving; the process and its site's pid."""
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "minimal-site", content)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            LIVERELOAD,
-            str(content),
-            str(tmp_path / "output"),
-            str(tmp_path / "cache"),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins")])},
+def livereload_project(tmp_path: Path) -> Path:
+    """A project folder: the repository's tasks and settings, its code linked, a fixture as content/."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+        shutil.copy2(ROOT / name, project / name)
+    for name in ("plugins", "theme", "tools"):
+        (project / name).symlink_to(ROOT / name)
+    shutil.copytree(FIXTURES / "minimal-site", project / "content")
+    return project
+
+
+def start_livereload(project: Path) -> subprocess.Popen[str]:
+    """`invoke livereload --port 0` in project, in a process group of its own (a terminal's job)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload", "--port", "0"],
+        cwd=project,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        start_new_session=True,  # a process group of its own, as a terminal's job
+        start_new_session=True,
     )
+
+
+def serving(proc: subprocess.Popen[str]) -> int:
+    """Wait until livereload serves; the pid of its site's process (its only child then)."""
     assert proc.stdout is not None
-    site_pid = 0
     for line in proc.stdout:
-        if line.startswith("site process "):
-            site_pid = int(line.split()[2])
         if line.startswith("Serving the site at"):
-            return proc, site_pid
+            children = [
+                int(stat.split()[0])
+                for stat in (p.read_text() for p in Path("/proc").glob("[0-9]*/stat"))
+                if int(stat.rpartition(")")[2].split()[1]) == proc.pid
+            ]
+            assert len(children) == 1, children
+            return children[0]
     proc.wait(10)
     pytest.fail(f"livereload did not start (exit {proc.returncode})")
 
 
-def test_ctrl_c_stops_both_processes_and_removes_the_kept_files(tmp_path: Path) -> None:
-    proc, site_pid = _start_livereload(tmp_path)
-    assert kept_folder(tmp_path / "output").is_dir()
+def test_ctrl_c_stops_livereload_and_its_site_process_and_removes_the_kept_files(
+    tmp_path: Path,
+) -> None:
+    project = livereload_project(tmp_path)
+    proc = start_livereload(project)
+    site_pid = serving(proc)
+    assert kept_folder(project / "output").is_dir()
+    assert threads(site_pid) == 1 and threads(proc.pid) > 1
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
     rest, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, rest
-    assert rest.splitlines()[-1] == "stopped"
     assert gone(site_pid)
-    assert not kept_folder(tmp_path / "output").exists()
+    assert not kept_folder(project / "output").exists()
 
 
-def test_the_site_process_ends_when_the_server_process_is_killed(tmp_path: Path) -> None:
-    proc, site_pid = _start_livereload(tmp_path)
+def test_the_site_process_ends_when_livereload_is_killed(tmp_path: Path) -> None:
+    project = livereload_project(tmp_path)
+    proc = start_livereload(project)
+    site_pid = serving(proc)
     proc.kill()  # no chance to close anything: the pipe's end is all the site's process sees
     proc.communicate(timeout=30)
     deadline = time.monotonic() + 30
     while not gone(site_pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert gone(site_pid)
-    assert not kept_folder(tmp_path / "output").exists()
+    assert not kept_folder(project / "output").exists()
+
+
+def test_a_first_build_that_fails_ends_livereload_and_its_site_process(tmp_path: Path) -> None:
+    project = livereload_project(tmp_path)
+    post = project / "content" / "writeups" / "2011" / "police.md"
+    post.write_bytes(post.read_bytes() + b"\nA bad \xff byte.\n")
+    proc = start_livereload(project)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 1, out
+    lines = out.splitlines()
+    assert "content/writeups/2011/police.md:" in out and "not valid UTF-8" in out, out
+    assert lines[-1].startswith("Build failed: 1 problem found (listed above)"), lines[-3:]
+    assert not any("Serving" in line for line in lines)
+    assert not kept_folder(project / "output").exists()
+    assert (
+        not [  # no process of it is left behind
+            p for p in Path("/proc").glob("[0-9]*/cwd") if _points_at(p, project)
+        ]
+    )
+
+
+def _points_at(link: Path, folder: Path) -> bool:
+    """Whether the /proc cwd link is folder (False once its process is gone)."""
+    try:
+        return Path(os.readlink(link)) == folder
+    except OSError:
+        return False
 
 
 def test_a_site_process_that_died_is_named_with_what_to_do(site: Site) -> None:

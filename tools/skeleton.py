@@ -8,8 +8,10 @@ the main process while the second core idles. The next build's folders are mostl
 last one's, so a child process makes them from the live output while the build reads and
 renders. (A thread would not do: between two mkdirs it waits for the GIL, up to 5 ms each
 time, while the main thread renders.) Writers that get to a folder first make it
-themselves; both sides take "exists" as done. Folders the build left empty are removed
-at the end, so the output is exactly what a build without the child leaves.
+themselves; both sides take "exists" as done (Pelican's copy of the theme does not, so
+breakout_assets makes the theme's folders before anything is written). Folders the build
+left empty are removed at the end, so the output is exactly what a build without the
+child leaves.
 
 A rebuild that starts from the spare (the last replaced output's folders, emptied by
 tools/removal.py) finds most folders there already; any of the spare's folders may be one

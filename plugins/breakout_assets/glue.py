@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,41 @@ def on_initialized(pelican: Any) -> None:
         **settings.get("JINJA_GLOBALS", {}),
         "breakout_assets": manifest(_roots(settings)),
     }
+
+
+def theme_folders(roots: list[Path], out: Path, ignores: list[str]) -> list[Path]:
+    """The folders Pelican's copy of the theme's static files makes in out, parents first.
+
+    As pelican.utils.copy walks: a root or folder whose name matches an IGNORE_FILES
+    pattern is left out with everything under it.
+    """
+    folders = [out]
+    for root in roots:
+        if any(fnmatch(root.name, pattern) for pattern in ignores):
+            continue
+        for folder, subfolders, _files in os.walk(root, followlinks=True):
+            subfolders[:] = [s for s in subfolders if not any(fnmatch(s, p) for p in ignores)]
+            rel = os.path.relpath(folder, root)
+            if rel != ".":
+                folders.append(out / rel)
+    return folders
+
+
+def on_get_writer(pelican: Any) -> None:
+    """Make the theme's output folders before anything is written.
+
+    Pelican copies the theme checking for each folder, then making it. A warm build's
+    skeleton child (tools/skeleton.py) makes the live output's folders in the fresh one
+    meanwhile, so a folder could appear between the check and the mkdir, and the build
+    fail with "File exists". Made here (exist_ok, as the skeleton takes them), each check passes.
+    """
+    settings = pelican.settings
+    if not _listed(settings):
+        return
+    out = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme")
+    ignores = list(settings.get("IGNORE_FILES") or [])
+    for folder in theme_folders(_roots(settings), out, ignores):
+        os.makedirs(folder, exist_ok=True)
 
 
 def on_finalized(pelican: Any) -> None:
