@@ -135,6 +135,56 @@ def test_an_edit_to_what_reading_finds_reads_the_site_again(
     assert kept.cold_problems() == []
 
 
+def test_an_edit_to_a_sentence_naming_someone_is_written_and_quoted_on_their_page(
+    kept: Kept,
+) -> None:
+    kept.site.build()
+    person_page = kept.output / "people" / "nickkeane" / "index.html"
+    assert "pitched a session called #police" in person_page.read_text(encoding="utf-8")
+    edited = kept.edit(POLICE, "pitched a session called", "ran a session called")
+    assert kept.site.build([edited]) == "written"
+    assert "ran a session called #police" in person_page.read_text(encoding="utf-8")
+    # And back: the page quoting it follows again (a carried page would keep the last one).
+    kept.edit(POLICE, "ran a session called", "pitched a session called")
+    assert kept.site.build([edited]) == "written"
+    assert "pitched a session called #police" in person_page.read_text(encoding="utf-8")
+    assert kept.cold_problems() == []  # a build in this process: the next one reads again
+
+
+def test_a_new_name_given_in_a_sentence_reads_the_site_again(kept: Kept) -> None:
+    kept.site.build()
+    # "Nick Keane (Twitter @nickkeane)" teaches a name: the person page's own title.
+    edited = kept.edit(POLICE, "Nick Keane (Twitter @nickkeane)", "Nicholas Keane (@nickkeane)")
+    assert kept.site.build([edited]) == "read"
+    assert kept.cold_problems() == []
+
+
+def test_only_sentences_differ_takes_new_sentences_and_nothing_else() -> None:
+    from breakout_kernel.change.hashing import READ_DIGESTS
+    from breakout_kernel.identity import Mention, PersonRef
+
+    from tools.kept import SENTENCE_KEYS, only_sentences_differ
+
+    assert READ_DIGESTS in SENTENCE_KEYS  # the key the reader stamps its digests under
+    nick = PersonRef("nickkeane", "twitter", "nickkeane", "nickkeane", False)
+    sasha = PersonRef("sasha", "twitter", "sasha", "sasha", False)
+
+    def meta(*mentions: Mention, title: str = "T") -> dict[str, Any]:
+        return {"title": title, "mentions": list(mentions), READ_DIGESTS: (len(mentions),)}
+
+    old = meta(Mention(nick, "Nick pitched it.", ""), Mention(sasha, "Sasha came.", ""))
+    assert only_sentences_differ(
+        old, meta(Mention(nick, "Nick ran it.", ""), Mention(sasha, "Sasha came.", ""))
+    )
+    for new in (
+        meta(Mention(nick, "Nick ran it.", ""), title="U"),  # a title and one mention less
+        meta(Mention(sasha, "Sasha came.", ""), Mention(nick, "Nick pitched it.", "")),  # order
+        meta(Mention(nick, "Nick pitched it.", "Nick"), Mention(sasha, "Sasha came.", "")),
+        {**old, "summary": "New"},  # another key
+    ):
+        assert not only_sentences_differ(old, new), new
+
+
 def test_a_new_comment_or_a_deleted_writeup_reads_the_site_again(kept: Kept) -> None:
     kept.site.build()
     comment = kept.content / "comments" / "ukgc11-police" / "006.md"
@@ -198,6 +248,15 @@ def test_people_who_opted_out_stay_erased_from_a_rewritten_writeup(tmp_path: Pat
         assert "A full room." in page
         for name in ("Robin Vale", "robinvale", "Robbie", "Robs"):
             assert name not in page
+        # A sentence naming one of them beside someone else: written, and erased.
+        edited = kept.edit(
+            "writeups/2011/ukgc11-police.md", "pitched the session with", "led the session with"
+        )
+        assert kept.site.build([edited]) == "written"
+        for page in kept.output.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            for name in ("Robin Vale", "robinvale", "Robbie", "Robs"):
+                assert name not in text, page
         assert kept.cold_problems() == []
     finally:
         kept.site.close()

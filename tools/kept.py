@@ -12,10 +12,12 @@ write-ups edited since, and ends by swapping its output in as `invoke build` doe
 (tools/build.py). This process's copy stays exactly as it was read, so nothing one build
 does can leak into the next. An edit is taken this way when every changed file is a
 write-up this process read and its metadata reads the same (title, dates, status, people,
-hashtags, quoted sentences: everything the reader and the text engine found), so that only
-its text, and what is made from it while writing, can differ. Anything else (a new, deleted
-or renamed file, a comment, people.toml, the theme, a setting, a problem logged while
-reading) reads the whole site again, as does a child that finds an edit's metadata changed.
+hashtags, names learnt from the text: everything the reader and the text engine found) but
+for the sentences its mentions quote, so that only its text, those sentences, and what is
+made from them while writing, can differ (breakout_index quotes the new sentences on the
+people's pages). Anything else (a new, deleted or renamed file, a comment, people.toml, the
+theme, a setting, a problem logged while reading) reads the whole site again, as does a
+child that finds an edit's metadata changed.
 
 A plugin that rewrites write-ups' text while the site is read does the same to a re-read
 write-up on breakout_kernel.build.article_patched (breakout_text erases people who opted out).
@@ -46,6 +48,10 @@ _pelican_log = logging.getLogger("pelican.generators")  # where Pelican logs a f
 
 REREAD = 3  # a child's exit status: an edit changed what reading derives from it
 FAILED = 1  # a child's exit status: the build failed (its message comes through the pipe)
+# Metadata an edit may change and still be written alone: the mentions (their sentences
+# only, see only_sentences_differ) and the reader's digests of the text engine's findings
+# (breakout_kernel.change.hashing.READ_DIGESTS; plugins are imported only once a build runs).
+SENTENCE_KEYS = ("mentions", "breakout_read_digests")
 
 
 class BuildFailed(Exception):
@@ -124,11 +130,15 @@ def reread(generator: ArticlesGenerator, article: Any, as_read: dict[str, Any]) 
             "Could not process %s", path, exc_info=generator.settings.get("DEBUG", False)
         )
         return True
-    if fresh.metadata != as_read:
+    if fresh.metadata != as_read and not only_sentences_differ(as_read, fresh.metadata):
         return False
     if fresh.get_static_links() != article.get_static_links():
         return False  # the reading's StaticGenerator copies the files write-ups link to
     article._content = fresh._content
+    for key in SENTENCE_KEYS:  # as read, before the erasure (article_patched erases them)
+        if key in fresh.metadata:
+            article.metadata[key] = fresh.metadata[key]
+            setattr(article, key, fresh.metadata[key])  # as Pelican's Content sets each key
     from breakout_kernel.build import article_patched
     from breakout_kernel.writing import forget_rendered
 
@@ -136,6 +146,24 @@ def reread(generator: ArticlesGenerator, article: Any, as_read: dict[str, Any]) 
 
     article_patched.send(article, settings=generator.settings)
     return True
+
+
+def only_sentences_differ(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether two readings of a write-up's metadata differ only in its mentions' sentences.
+
+    Same keys and values but "mentions" and the reader's digests of it; the same people
+    mentioned, in the same order, with the same names learnt from the text. Then the
+    index's people and counts stand, and only the sentences their pages quote can change.
+    """
+    if old.keys() != new.keys() or any(
+        old[key] != new[key] for key in old if key not in SENTENCE_KEYS
+    ):
+        return False
+    before, after = old.get("mentions") or [], new.get("mentions") or []
+    return len(before) == len(after) and all(
+        a.person == b.person and a.name_hint == b.name_hint
+        for a, b in zip(before, after, strict=True)
+    )
 
 
 def _files_under(root: str) -> Iterable[str]:

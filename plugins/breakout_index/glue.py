@@ -27,6 +27,7 @@ from .core import DEFAULTS, build_index
 from .entities import Entity, SiteIndex
 from .entries import install_memos
 from .fingerprints import page_fingerprint
+from .quotes import requote
 from .redirects import old_path, session_redirects
 
 
@@ -273,16 +274,19 @@ class IndexGenerator(Generator):
         relative = bool(self.settings.get("RELATIVE_URLS", False))
         install_memos(self.env)
         memo = current_memo(self.settings)
+        quoting = self.requote(memo)
         with gc_frozen():
             for save_as, template, url, variables in self.pages():
                 if not save_as:
                     continue  # an empty *_SAVE_AS turns that kind of page off, as in Pelican
                 variables["page_name"] = os.path.splitext(save_as)[0]
                 fingerprint = None
-                # A kept build: these pages show no write-up's text, so an intact one stands.
+                # A kept build: these pages show no write-up's text but the sentences a
+                # person page quotes, so an intact page quoting no edited write-up stands.
                 carried = (
                     memo is not None
                     and memo.text_edited is not None
+                    and variables.get("person") not in quoting
                     and memo.carried(save_as, sanitised_join(writer.output_path, save_as))
                 )
                 if memo is not None and not carried:
@@ -309,6 +313,23 @@ class IndexGenerator(Generator):
                 )
         install_memos(self.env)  # the entries' HTML is only for these pages: free it
         self.write_redirects(writer)
+
+    def requote(self, memo: Memo | None) -> set[Any]:
+        """A kept build: the people quoting an edited write-up, with its sentences as they now read.
+
+        The kept build took the edit because only its text changed, the sentences of its
+        mentions included (tools/kept.py); their pages are fingerprinted, not carried.
+        """
+        if self.index is None or memo is None or memo.text_edited is None:
+            return set()
+        edited = [
+            w.article
+            for w in self.index.writeups
+            if str(getattr(w.article, "source_path", "")) in memo.text_edited
+        ]
+        chars = int(build.options(self.settings, "BREAKOUT_INDEX", SCHEMA)["SENTENCE_CHARS"])
+        requote(edited, chars)
+        return {person for article in edited for person in getattr(article, "people", ())}
 
     def write_redirects(self, writer: Any) -> None:
         """Sessions' old addresses: small pages sending readers on (not announced: no sitemap entry)."""

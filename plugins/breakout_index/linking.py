@@ -20,6 +20,7 @@ from .entities import Event, Person, Session, Topic, WriteupLinks
 from .items import get, item_url, timestamp
 from .naming import Claims, Source, Spellings
 from .people import People
+from .quotes import quote
 
 
 class Linker:
@@ -359,10 +360,4 @@ class Linker:
 
     def sentence(self, text: str) -> str:
         """The sentence naming someone, cut at a word boundary to SENTENCE_CHARS."""
-        joined = " ".join(text.split())
-        if joined != text:
-            text = joined  # else keep the finding's own string: every page quotes it, one copy
-        if len(text) <= self.sentence_chars:
-            return text
-        cut = text[: self.sentence_chars].rsplit(" ", 1)[0]
-        return cut.rstrip(" ,;:") + "…"
+        return quote(text, self.sentence_chars)
