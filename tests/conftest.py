@@ -49,6 +49,30 @@ def edit_file(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
 
 
+def kept_site(
+    content: Path,
+    output: Path,
+    cache: Path,
+    *,
+    report: Callable[[str], None] | None = None,
+    **overrides: Any,
+) -> Any:
+    """A KeptSite of `content` with the project's settings, as `invoke livereload` keeps it.
+
+    Search is off unless overrides turn it on; report: its console lines (default: none).
+    """
+    from tools.kept import KeptSite
+
+    return KeptSite(
+        ROOT / "pelicanconf.py",
+        path=content,
+        output=output,
+        cache=cache,
+        overrides={"BREAKOUT_SEARCH": {"ENABLED": False}, **overrides},
+        report=report or (lambda _line: None),
+    )
+
+
 @contextmanager
 def connected(signal: Any, receiver: Callable[..., Any]) -> Iterator[None]:
     """Have receiver connected to a Pelican (blinker) signal for the builds inside."""

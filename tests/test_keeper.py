@@ -17,13 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, edit_file
+from conftest import FIXTURES, ROOT, edit_file, kept_site
 
 from tools.keeper import KeptProcess
-from tools.kept import BuildFailed, KeptSite, kept_folder
+from tools.kept import BuildFailed, kept_folder
 from tools.watch import serve_live
 
-OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
 POLICE = Path("writeups/2011/ukgc11-police.md")
 POLICE_PAGE = Path("2011/ukgc11-police/index.html")
 
@@ -39,13 +38,7 @@ class Site:
     def start(self) -> KeptProcess:
         """Fork the site's process now (after the test's own capture is in place)."""
         self.kept = KeptProcess(
-            lambda: KeptSite(
-                ROOT / "pelicanconf.py",
-                path=self.content,
-                output=self.tmp / "output",
-                cache=self.tmp / "cache",
-                overrides=OFF,
-            )
+            lambda: kept_site(self.content, self.tmp / "output", self.tmp / "cache", report=print)
         )
         return self.kept
 

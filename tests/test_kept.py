@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, ROOT, build_site, edit_file
+from conftest import FIXTURES, build_site, edit_file, kept_site
 
 from tools.golden import compare_trees
-from tools.kept import BuildFailed, KeptSite
+from tools.kept import BuildFailed
 
 OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}  # Pagefind: one test below keeps it on
 POLICE = "writeups/2011/ukgc11-police.md"
@@ -35,13 +35,8 @@ class Kept:
         self.output = tmp / "output"
         self.overrides = {**OFF, **overrides}
         self.lines: list[str] = []
-        self.site = KeptSite(
-            ROOT / "pelicanconf.py",
-            path=self.content,
-            output=self.output,
-            cache=tmp / "cache",
-            overrides=self.overrides,
-            report=self.lines.append,
+        self.site = kept_site(
+            self.content, self.output, tmp / "cache", report=self.lines.append, **self.overrides
         )
         self.colds = 0
 

@@ -11,11 +11,10 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site
+from conftest import build_site, kept_site
 
 from bench import corpus as corpus_mod
 from tools.golden import compare_trees
-from tools.kept import KeptSite
 
 OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
 
@@ -26,14 +25,7 @@ def test_random_edits_in_a_row_match_a_cold_build(tmp_path: Path, seed: int) -> 
     corpus_mod.write_corpus(corpus_mod.generate(40, seed=seed), content)
     files = sorted((content / "writeups").rglob("*.md"))
     rng = random.Random(seed)
-    site = KeptSite(
-        ROOT / "pelicanconf.py",
-        path=content,
-        output=tmp_path / "output",
-        cache=tmp_path / "cache",
-        overrides=OFF,
-        report=lambda _line: None,
-    )
+    site = kept_site(content, tmp_path / "output", tmp_path / "cache")
     how = []
     try:
         site.build()

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, build_site
+from conftest import FIXTURES, build_site, kept_site
 
 from tools.watch import rebuild_on_change
 
@@ -51,18 +51,10 @@ def test_an_edit_rebuilds_the_site(content_copy: Callable[[Path], Path], tmp_pat
 def test_the_kept_site_writes_an_edit_the_watcher_names(
     content_copy: Callable[[Path], Path], tmp_path: Path
 ) -> None:
-    from tools.kept import KeptSite
 
     content = content_copy(FIXTURES / "minimal-site")
     out = tmp_path / "out"
-    site = KeptSite(
-        ROOT / "pelicanconf.py",
-        path=content,
-        output=out,
-        cache=tmp_path / "cache",
-        overrides={"BREAKOUT_SEARCH": {"ENABLED": False}},
-        report=lambda _line: None,
-    )
+    site = kept_site(content, out, tmp_path / "cache")
     how: list[str] = []
     try:
         site.build()

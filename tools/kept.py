@@ -109,7 +109,8 @@ def write_site(pelican: Pelican, generators: list[Any]) -> None:
 def reread(generator: ArticlesGenerator, article: Any, as_read: dict[str, Any]) -> bool:
     """Give a kept write-up its text as its file now reads; False if what reading found changed.
 
-    That is its metadata, or the files its text links to with {static} or {attach}.
+    That is its metadata (beyond its mentions' sentences: only_sentences_differ), or the
+    files its text links to with {static} or {attach}.
 
     as_read: its metadata as the reading left it before the pages were read (people who
     opted out are erased from it after that).

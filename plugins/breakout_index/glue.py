@@ -329,6 +329,8 @@ class IndexGenerator(Generator):
         ]
         chars = int(build.options(self.settings, "BREAKOUT_INDEX", SCHEMA)["SENTENCE_CHARS"])
         requote(edited, chars)
+        # Every one of them, not only those whose sentence differs from the reading's: the
+        # live output holds the last kept build's pages, which an edit may have just undone.
         return {person for article in edited for person in getattr(article, "people", ())}
 
     def write_redirects(self, writer: Any) -> None:

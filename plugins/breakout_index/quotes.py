@@ -21,14 +21,13 @@ def quote(text: str, chars: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def requote(articles: Iterable[Any], chars: int) -> list[Any]:
-    """Give each write-up's people the first sentence naming them in its mentions now; who changed.
+def requote(articles: Iterable[Any], chars: int) -> None:
+    """Give each write-up's people the first sentence naming them in its mentions now.
 
     For write-ups whose mentions name the same people as when the index was built (only
     their sentences may differ): each person is who the first mention with their page's
     slug resolved to, as the linking pass found (article.people, in order of first mention).
     """
-    changed: list[Any] = []
     for article in articles:
         first: dict[str, str] = {}
         for mention in (getattr(article, "metadata", None) or {}).get("mentions") or []:
@@ -41,5 +40,3 @@ def requote(articles: Iterable[Any], chars: int) -> list[Any]:
             for i, (quoted_in, old) in enumerate(pairs):
                 if quoted_in is article and old != new:
                     pairs[i] = (article, new)
-                    changed.append(person)
-    return changed

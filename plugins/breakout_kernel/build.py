@@ -74,8 +74,9 @@ class Aborts:
 # on_abort, which runs if the build fails after all.
 pages_written = signals.signal("breakout_pages_written")
 # Sent with a write-up (sender) whose text a kept build (tools/kept.py) has just read again:
-# only its `_content` is new, its metadata is as read before. A plugin that rewrote write-ups'
-# text while the site was read (before get_writer) does the same to this one here.
+# its `_content` is new, and of its metadata at most its mentions' sentences (with the
+# reader's digests of them); the rest is as read before. A plugin that rewrote write-ups'
+# text or metadata while the site was read (before get_writer) does the same to this one here.
 article_patched = signals.signal("breakout_article_patched")
 
 

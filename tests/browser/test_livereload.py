@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import kept_site
 
 from tools.keeper import KeptProcess
-from tools.kept import KeptSite
 from tools.watch import serve_live
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "2011/police/index.html"
-OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}
 
 
 def test_an_edit_reloads_the_open_page_without_a_click(
@@ -33,16 +32,7 @@ def test_an_edit_reloads_the_open_page_without_a_click(
     rebuilt = threading.Event()
     # As `invoke livereload` builds: a site kept in a process of its own, forked before the
     # server's threads start; the edited write-up read again.
-    site = KeptProcess(
-        lambda: KeptSite(
-            ROOT / "pelicanconf.py",
-            path=content,
-            output=out,
-            cache=tmp_path / "cache",
-            overrides=OFF,
-            report=lambda _line: None,
-        )
-    )
+    site = KeptProcess(lambda: kept_site(content, out, tmp_path / "cache"))
     site.build()
     how: list[str] = []
 
