@@ -46,21 +46,24 @@ def serve_live(
     from tools.serve import Reloader, make_server
 
     reloader = Reloader()
-    server = make_server(output, port, reloader=reloader)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    report(
-        f"Serving the site at http://127.0.0.1:{server.server_address[1]}/ "
-        "with live reload (Ctrl-C to stop)"
-    )
 
     def rebuild(changed: list[Path]) -> None:
         build(changed)
         reloader.bump()  # only after a build that succeeded: open pages reload
 
+    server = make_server(output, port, reloader=reloader)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
     try:
+        serving.start()
+        # Inside the try: Ctrl-C right after this line, before the watcher starts, is a stop too.
+        report(
+            f"Serving the site at http://127.0.0.1:{server.server_address[1]}/ "
+            "with live reload (Ctrl-C to stop)"
+        )
         return rebuild_on_change(watched, rebuild, stop=stop, report=report)
     except KeyboardInterrupt:
         return 0
     finally:
-        server.shutdown()
+        if serving.is_alive():  # shutdown() waits for serve_forever: only once it runs
+            server.shutdown()
         server.server_close()
