@@ -101,8 +101,9 @@ def serve(c: Context, port: int = 8000, build_first: bool = False) -> None:
         _build(CONF, OUTPUT)
 
     server = make_server(OUTPUT, port)
-    print(f"Serving the site at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     try:
+        # Inside the try, as serve_live's: Ctrl-C right after this line is a stop too.
+        print(f"Serving the site at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
