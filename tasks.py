@@ -6,9 +6,15 @@ import datetime as dt
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from invoke import Context, task
+
+if TYPE_CHECKING:
+    from tools.keeper import KeptProcess
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -109,15 +115,17 @@ def serve(c: Context, port: int = 8000, build_first: bool = False) -> None:
         server.server_close()
 
 
-@task
-def livereload(c: Context, port: int = 8000) -> None:
-    """Serve on 127.0.0.1, rebuild when content/, theme/, plugins/ or the conf files change, and reload open pages."""
+WATCHED = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]  # what a rebuild follows
+
+
+@contextmanager
+def _kept_site() -> Iterator[KeptProcess]:
+    """The site read once and kept in a process of its own, built; closed (its files removed) after."""
     from breakout_kernel.errors import PlainHandler
     from pelican.log import init as init_logging
 
     from tools.keeper import KeptProcess
     from tools.kept import KeptSite
-    from tools.watch import serve_live
 
     init_logging(level=None, handler=PlainHandler())
     # Keeps what it read: an edit to a write-up's text is only written again (tools/kept.py),
@@ -128,10 +136,27 @@ def livereload(c: Context, port: int = 8000) -> None:
             site.build()
         except Exception as exc:  # Pelican and Breakout errors are already logged
             sys.exit(f"Build failed: {exc}")
-        watched = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]
-        serve_live(OUTPUT, watched, site.build, port=port)
+        yield site
     finally:
         site.close()  # waits until the site's process has removed what it kept
+
+
+@task
+def livereload(c: Context, port: int = 8000) -> None:
+    """Serve on 127.0.0.1, rebuild when content/, theme/, plugins/ or the conf files change, and reload open pages."""
+    from tools.watch import serve_live
+
+    with _kept_site() as site:
+        serve_live(OUTPUT, WATCHED, site.build, port=port)
+
+
+@task
+def regenerate(c: Context) -> None:
+    """Rebuild output/ when content/, theme/, plugins/ or the conf files change (no server; Ctrl-C stops)."""
+    from tools.watch import regenerate as watch_and_rebuild
+
+    with _kept_site() as site:
+        watch_and_rebuild(WATCHED, site.build)
 
 
 @task

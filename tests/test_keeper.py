@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -149,10 +150,10 @@ def livereload_project(tmp_path: Path) -> Path:
     return project
 
 
-def start_livereload(project: Path) -> subprocess.Popen[str]:
-    """`invoke livereload --port 0` in project, in a process group of its own (a terminal's job)."""
+def start_livereload(project: Path, *task: str) -> subprocess.Popen[str]:
+    """`invoke livereload --port 0` (or task) in project, in a process group of its own (a terminal's job)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "invoke", "livereload", "--port", "0"],
+        [sys.executable, "-m", "invoke", *(task or ("livereload", "--port", "0"))],
         cwd=project,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
@@ -223,6 +224,73 @@ def test_a_first_build_that_fails_ends_livereload_and_its_site_process(tmp_path:
             p for p in Path("/proc").glob("[0-9]*/cwd") if _points_at(p, project)
         ]
     )
+
+
+class Lines:
+    """A process's output lines, read by a thread so that a test can wait for one with a timeout."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.seen: list[str] = []
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        assert proc.stdout is not None
+        stdout = proc.stdout
+        threading.Thread(target=self._read, args=(stdout,), daemon=True).start()
+
+    def _read(self, stdout: Iterator[str]) -> None:
+        for line in stdout:
+            self._lines.put(line.rstrip("\n"))
+        self._lines.put(None)
+
+    def until(self, wanted: Callable[[str], bool], nudge: Path | None = None) -> str:
+        """The next line wanted accepts; nudge's mtime is moved on every 5 s until it comes."""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                line = self._lines.get(timeout=5)
+            except queue.Empty:
+                if nudge is not None:  # the watcher may not have been watching yet
+                    st = nudge.stat()
+                    os.utime(nudge, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+                continue
+            if line is None:
+                break
+            self.seen.append(line)
+            if wanted(line):
+                return line
+        pytest.fail("no such line; the output was:\n" + "\n".join(self.seen))
+
+
+def test_regenerate_rebuilds_each_change_alone_serves_nothing_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    project = livereload_project(tmp_path)
+    post = project / "content" / "writeups" / "2011" / "police.md"
+    proc = start_livereload(project, "regenerate")
+    lines = Lines(proc)
+    try:
+        lines.until(lambda line: line.startswith("Watching for changes"))
+        page = project / "output" / "2011" / "police" / "index.html"
+        assert "A shorter write-up" not in page.read_text(encoding="utf-8")
+
+        edit_file(post, "A short write-up", "A shorter write-up")
+        built = lines.until(lambda line: line.startswith("Built in"), nudge=post)
+        assert built.endswith("(the edited write-ups read again)"), built
+        assert "A shorter write-up" in page.read_text(encoding="utf-8")
+
+        # A save that cannot be read is reported, and the watching goes on.
+        post.write_bytes(post.read_bytes() + b"\nA bad \xff byte.\n")
+        failed = lines.until(lambda line: line.startswith("Build failed:"), nudge=post)
+        assert failed.startswith("Build failed: 1 problem found (listed above)"), failed
+        assert any("police.md:" in line and "not valid UTF-8" in line for line in lines.seen)
+        post.write_bytes(post.read_bytes().replace(b"\xff", b"odd"))
+        lines.until(lambda line: line.startswith("Built in"), nudge=post)
+        assert "A bad odd byte." in page.read_text(encoding="utf-8")
+        assert not any(line.startswith("Serving") for line in lines.seen)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        proc.wait(60)
+    assert proc.returncode == 0, "\n".join(lines.seen)
+    assert not kept_folder(project / "output").exists()
 
 
 def _points_at(link: Path, folder: Path) -> bool:

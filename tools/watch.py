@@ -1,4 +1,4 @@
-"""Rebuild when sources change (`invoke livereload`), with watchfiles (Pelican's own dependency)."""
+"""Rebuild when sources change (`invoke livereload`, `invoke regenerate`), with watchfiles (Pelican's own dependency)."""
 
 from __future__ import annotations
 
@@ -67,3 +67,19 @@ def serve_live(
         if serving.is_alive():  # shutdown() waits for serve_forever: only once it runs
             server.shutdown()
         server.server_close()
+
+
+def regenerate(
+    watched: Iterable[Path],
+    build: Callable[[list[Path]], None],
+    *,
+    stop: threading.Event | None = None,
+    report: Callable[[str], None] = print,
+) -> int:
+    """Rebuild on changes, serving nothing, until stop is set (or Ctrl-C); the number of rebuilds."""
+    try:
+        # Inside the try, as serve_live's: Ctrl-C right after this line is a stop too.
+        report("Watching for changes; the site is rebuilt in output/ (Ctrl-C to stop)")
+        return rebuild_on_change(watched, build, stop=stop, report=report)
+    except KeyboardInterrupt:
+        return 0
