@@ -77,19 +77,21 @@ def build(c: Context, workers: int = 0) -> None:
 def clean(c: Context) -> None:
     """Remove output/, the content cache and what an interrupted build left beside output/."""
     from tools.build import clear_staging, remove_staging, spare_folder, staging_folders
+    from tools.buildlock import held
     from tools.kept import kept_folder
     from tools.removal import leftovers, wait_until_removed
 
-    for folder in (OUTPUT, CACHE):
-        if folder.exists():
-            shutil.rmtree(folder)
-    clear_staging(OUTPUT)
-    old = staging_folders(OUTPUT)[1]
-    if not wait_until_removed(old):  # for the removers: a killed one's leftovers, or at work
-        names = ", ".join(p.name for p in leftovers(old))
-        print(f"left beside output/ (not made by a build, or still being removed): {names}")
-    remove_staging(spare_folder(OUTPUT))  # after the removers: the last one may have made it
-    remove_staging(kept_folder(OUTPUT))  # a `livereload` that was killed (tools/kept.py)
+    with held(OUTPUT):  # not from under a build that is writing them
+        for folder in (OUTPUT, CACHE):
+            if folder.exists():
+                shutil.rmtree(folder)
+        clear_staging(OUTPUT)
+        old = staging_folders(OUTPUT)[1]
+        if not wait_until_removed(old):  # for the removers: a killed one's leftovers, or at work
+            names = ", ".join(p.name for p in leftovers(old))
+            print(f"left beside output/ (not made by a build, or still being removed): {names}")
+        remove_staging(spare_folder(OUTPUT))  # after the removers: the last one may have made it
+        remove_staging(kept_folder(OUTPUT))  # a `livereload` that was killed (tools/kept.py)
 
 
 @task(pre=[clean])

@@ -49,6 +49,18 @@ def edit_file(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
 
 
+def project_folder(tmp_path: Path, fixture: str = "minimal-site") -> Path:
+    """A project folder for real `invoke` tasks: the repository's tasks and settings, its code linked, a fixture as content/."""
+    project = tmp_path / "project"
+    project.mkdir(parents=True)
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+        shutil.copy2(ROOT / name, project / name)
+    for name in ("plugins", "theme", "tools"):
+        (project / name).symlink_to(ROOT / name)
+    shutil.copytree(FIXTURES / fixture, project / "content")
+    return project
+
+
 def kept_site(
     content: Path,
     output: Path,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, edit_file, kept_site
+from conftest import FIXTURES, edit_file, kept_site, project_folder
 
 from tools.keeper import KeptProcess
 from tools.kept import BuildFailed, kept_folder
@@ -138,18 +138,6 @@ def test_the_site_process_has_no_thread_but_its_own_while_the_server_runs(
     assert how == ["written"]
 
 
-def livereload_project(tmp_path: Path) -> Path:
-    """A project folder: the repository's tasks and settings, its code linked, a fixture as content/."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
-        shutil.copy2(ROOT / name, project / name)
-    for name in ("plugins", "theme", "tools"):
-        (project / name).symlink_to(ROOT / name)
-    shutil.copytree(FIXTURES / "minimal-site", project / "content")
-    return project
-
-
 def start_livereload(project: Path, *task: str) -> subprocess.Popen[str]:
     """`invoke livereload --port 0` (or task) in project, in a process group of its own (a terminal's job)."""
     return subprocess.Popen(
@@ -182,7 +170,7 @@ def serving(proc: subprocess.Popen[str]) -> int:
 def test_ctrl_c_stops_livereload_and_its_site_process_and_removes_the_kept_files(
     tmp_path: Path,
 ) -> None:
-    project = livereload_project(tmp_path)
+    project = project_folder(tmp_path)
     proc = start_livereload(project)
     site_pid = serving(proc)
     assert kept_folder(project / "output").is_dir()
@@ -195,7 +183,7 @@ def test_ctrl_c_stops_livereload_and_its_site_process_and_removes_the_kept_files
 
 
 def test_the_site_process_ends_when_livereload_is_killed(tmp_path: Path) -> None:
-    project = livereload_project(tmp_path)
+    project = project_folder(tmp_path)
     proc = start_livereload(project)
     site_pid = serving(proc)
     proc.kill()  # no chance to close anything: the pipe's end is all the site's process sees
@@ -208,7 +196,7 @@ def test_the_site_process_ends_when_livereload_is_killed(tmp_path: Path) -> None
 
 
 def test_a_first_build_that_fails_ends_livereload_and_its_site_process(tmp_path: Path) -> None:
-    project = livereload_project(tmp_path)
+    project = project_folder(tmp_path)
     post = project / "content" / "writeups" / "2011" / "police.md"
     post.write_bytes(post.read_bytes() + b"\nA bad \xff byte.\n")
     proc = start_livereload(project)
@@ -263,7 +251,7 @@ class Lines:
 def test_regenerate_rebuilds_each_change_alone_serves_nothing_and_stops_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
-    project = livereload_project(tmp_path)
+    project = project_folder(tmp_path)
     post = project / "content" / "writeups" / "2011" / "police.md"
     proc = start_livereload(project, "regenerate")
     lines = Lines(proc)

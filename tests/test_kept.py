@@ -17,7 +17,7 @@ import pytest
 from conftest import FIXTURES, build_site, edit_file, kept_site
 
 from tools.golden import compare_trees
-from tools.kept import BuildFailed
+from tools.kept import BuildFailed, kept_folder
 
 OFF = {"BREAKOUT_SEARCH": {"ENABLED": False}}  # Pagefind: one test below keeps it on
 POLICE = "writeups/2011/ukgc11-police.md"
@@ -343,4 +343,17 @@ def test_a_new_static_link_reads_the_site_again(kept: Kept) -> None:
     )
     assert kept.site.build([edited]) == "read"
     assert (kept.output / "files" / "slides.pdf").read_bytes() == b"%PDF-1.4 slides"
+    assert kept.cold_problems() == []
+
+
+def test_after_invoke_clean_the_next_edit_reads_the_site_again(kept: Kept) -> None:
+    kept.site.build()
+    folder = kept_folder(kept.output)
+    kept_files = sorted(p.name for p in folder.rglob("*") if p.is_file())
+    assert kept_files, "the fixture keeps no file: this test would show nothing"
+    # What `invoke clean` removes between two builds of a running livereload.
+    for gone in (kept.output, kept.tmp / "cache", folder):
+        shutil.rmtree(gone)
+    edited = kept.edit(POLICE, "- Listen more", "- Listen much more")
+    assert kept.site.build([edited]) == "read"
     assert kept.cold_problems() == []

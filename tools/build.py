@@ -17,7 +17,7 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from tools import removal, skeleton
+from tools import buildlock, removal, skeleton
 
 
 def load_settings(
@@ -277,11 +277,12 @@ def run_pelican(
 ) -> dict[str, Any]:
     """Build once into a fresh folder swapped in at the end; raises if the build fails.
 
+    Another build of the same output is waited for, and held off (tools/buildlock.py).
     spare: keep the replaced output's folders for the next build (fresh_output).
     """
     settings = load_settings(conf, path=path, output=output, cache=cache, overrides=overrides)
     detach_unlisted_plugins(settings)
     leave_last_build_at_exit()
-    with fresh_output(settings, spare):
+    with buildlock.held(Path(settings["OUTPUT_PATH"])), fresh_output(settings, spare):
         Pelican(settings).run()
     return settings

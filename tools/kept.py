@@ -42,7 +42,7 @@ from typing import Any
 from pelican import Pelican, signals
 from pelican.generators import ArticlesGenerator
 
-from tools import build
+from tools import build, buildlock
 
 _pelican_log = logging.getLogger("pelican.generators")  # where Pelican logs a file it cannot read
 
@@ -238,18 +238,19 @@ class KeptSite:
         the output is then as it was.
         """
         start = time.perf_counter()
-        edited = self._edited(changed)
-        if edited is not None and self.read is not None:
-            self.read.edited |= edited
-            if self._write(self.read) != REREAD:
-                self._done("written", start)
-                return "written"
-        read = self._read_all()
-        status = self._write(read)
-        if status == REREAD:  # cannot be: nothing was edited since this reading
-            raise BuildFailed("a build just read found its own write-ups changed")
-        self._done("read", start)
-        return "read"
+        with buildlock.held(self.final, self.report):  # an `invoke build` of it may be running
+            edited = self._edited(changed)
+            if edited is not None and self.read is not None:
+                self.read.edited |= edited
+                if self._write(self.read) != REREAD:
+                    self._done("written", start)
+                    return "written"
+            read = self._read_all()
+            status = self._write(read)
+            if status == REREAD:  # cannot be: nothing was edited since this reading
+                raise BuildFailed("a build just read found its own write-ups changed")
+            self._done("read", start)
+            return "read"
 
     def close(self) -> None:
         """Forget what was read, stop counting its errors, remove the files kept for the builds."""
@@ -275,6 +276,8 @@ class KeptSite:
             return None
         if kernel.current() is not self.read.kernel:
             return None  # another build ran in this process since: its state is not the reading's
+        if not (kept_folder(self.final) / build.STAGING_MARK).is_file():
+            return None  # removed since (`invoke clean`): what the reading wrote is gone
         edited: set[str] = set()
         for name in changed:
             path = os.path.realpath(name)
