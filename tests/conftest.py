@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,6 +60,19 @@ def project_folder(tmp_path: Path, fixture: str = "minimal-site") -> Path:
         (project / name).symlink_to(ROOT / name)
     shutil.copytree(FIXTURES / fixture, project / "content")
     return project
+
+
+def start_task(project: Path, *task: str) -> subprocess.Popen[str]:
+    """`invoke TASK` in project, in a process group of its own (a terminal's job), output and errors in one stream."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "invoke", *task],
+        cwd=project,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def kept_site(

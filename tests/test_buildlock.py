@@ -10,23 +10,11 @@ import sys
 import threading
 from pathlib import Path
 
-from conftest import ROOT, kept_site, project_folder
+from conftest import ROOT, kept_site, project_folder, start_task
 
 from tools.buildlock import held, holder
 
 INVOKE = [sys.executable, "-m", "invoke"]
-
-
-def start(project: Path, *task: str) -> subprocess.Popen[str]:
-    """`invoke TASK` in project, its output and errors in one stream."""
-    return subprocess.Popen(
-        [*INVOKE, *task],
-        cwd=project,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
 
 
 def waiting_line(pid: int, output: Path) -> str:
@@ -64,7 +52,7 @@ def test_two_builds_started_together_run_one_after_the_other_and_both_succeed(
     project = project_folder(tmp_path)
     output = project / "output"
     with held(output):  # both start while this holds the lock, so they would overlap
-        first, second = start(project, "build"), start(project, "build")
+        first, second = start_task(project, "build"), start_task(project, "build")
         assert still_running(first, 2) and still_running(second, 0)
         assert not output.exists()
     outs = [proc.communicate(timeout=120)[0] for proc in (first, second)]
@@ -150,7 +138,7 @@ def test_clean_waits_for_a_build_that_is_writing(tmp_path: Path) -> None:
     done = subprocess.run([*INVOKE, "build"], cwd=project, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     with held(output):
-        clean = start(project, "clean")
+        clean = start_task(project, "clean")
         assert still_running(clean, 2)
         assert (output / "index.html").is_file()
     out, _ = clean.communicate(timeout=60)

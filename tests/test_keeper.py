@@ -11,14 +11,13 @@ import queue
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, edit_file, kept_site, project_folder
+from conftest import FIXTURES, edit_file, kept_site, project_folder, start_task
 
 from tools.keeper import KeptProcess
 from tools.kept import BuildFailed, kept_folder
@@ -138,19 +137,6 @@ def test_the_site_process_has_no_thread_but_its_own_while_the_server_runs(
     assert how == ["written"]
 
 
-def start_livereload(project: Path, *task: str) -> subprocess.Popen[str]:
-    """`invoke livereload --port 0` (or task) in project, in a process group of its own (a terminal's job)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "invoke", *(task or ("livereload", "--port", "0"))],
-        cwd=project,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-
-
 def serving(proc: subprocess.Popen[str]) -> int:
     """Wait until livereload serves; the pid of its site's process (its only child then)."""
     assert proc.stdout is not None
@@ -171,7 +157,7 @@ def test_ctrl_c_stops_livereload_and_its_site_process_and_removes_the_kept_files
     tmp_path: Path,
 ) -> None:
     project = project_folder(tmp_path)
-    proc = start_livereload(project)
+    proc = start_task(project, "livereload", "--port", "0")
     site_pid = serving(proc)
     assert kept_folder(project / "output").is_dir()
     assert threads(site_pid) == 1 and threads(proc.pid) > 1
@@ -184,7 +170,7 @@ def test_ctrl_c_stops_livereload_and_its_site_process_and_removes_the_kept_files
 
 def test_the_site_process_ends_when_livereload_is_killed(tmp_path: Path) -> None:
     project = project_folder(tmp_path)
-    proc = start_livereload(project)
+    proc = start_task(project, "livereload", "--port", "0")
     site_pid = serving(proc)
     proc.kill()  # no chance to close anything: the pipe's end is all the site's process sees
     proc.communicate(timeout=30)
@@ -199,7 +185,7 @@ def test_a_first_build_that_fails_ends_livereload_and_its_site_process(tmp_path:
     project = project_folder(tmp_path)
     post = project / "content" / "writeups" / "2011" / "police.md"
     post.write_bytes(post.read_bytes() + b"\nA bad \xff byte.\n")
-    proc = start_livereload(project)
+    proc = start_task(project, "livereload", "--port", "0")
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 1, out
     lines = out.splitlines()
@@ -253,7 +239,7 @@ def test_regenerate_rebuilds_each_change_alone_serves_nothing_and_stops_on_ctrl_
 ) -> None:
     project = project_folder(tmp_path)
     post = project / "content" / "writeups" / "2011" / "police.md"
-    proc = start_livereload(project, "regenerate")
+    proc = start_task(project, "regenerate")
     lines = Lines(proc)
     try:
         lines.until(lambda line: line.startswith("Watching for changes"))
