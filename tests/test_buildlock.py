@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from conftest import ROOT, kept_site, project_folder, start_task
@@ -124,12 +125,17 @@ def test_the_kept_site_waits_for_a_build_of_its_output(tmp_path: Path) -> None:
             builder.start()
             builder.join(2)
             assert builder.is_alive() and not output.exists()
+            released = time.monotonic()
         builder.join(120)
+        ended = time.monotonic()
     finally:
         site.close()
     assert how == ["read"]
     assert lines[0] == waiting_line(os.getpid(), output), lines
     assert (output / "index.html").is_file()
+    # "Built in N s" is the build's time, not the two seconds it waited.
+    took = float(lines[-1].removeprefix("Built in ").split(" s ")[0])
+    assert took <= ended - released + 0.1, (lines[-1], ended - released)
 
 
 def test_clean_waits_for_a_build_that_is_writing(tmp_path: Path) -> None:

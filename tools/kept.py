@@ -237,8 +237,8 @@ class KeptSite:
         whole site was. Raises BuildFailed (or the build's own error) if the build fails;
         the output is then as it was.
         """
-        start = time.perf_counter()
         with buildlock.held(self.final, self.report):  # an `invoke build` of it may be running
+            start = time.perf_counter()  # the time it took, not the time it waited
             edited = self._edited(changed)
             if edited is not None and self.read is not None:
                 self.read.edited |= edited
