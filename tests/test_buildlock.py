@@ -168,3 +168,43 @@ def test_the_holder_is_the_process_holding_the_lock_not_one_waiting_for_it(tmp_p
         assert holder(fd, locks.replace("444", "-> 555")) == ""
     finally:
         os.close(fd)
+
+
+def test_a_build_killed_alone_keeps_the_next_waiting_until_its_pagefind_has_ended(
+    tmp_path: Path,
+) -> None:
+    from breakout_search.indexer import find_pagefind
+
+    project = project_folder(tmp_path)
+    output = project / "output"
+    started, ended = tmp_path / "pagefind-started", tmp_path / "pagefind-ended"
+    slow = tmp_path / "slow-pagefind"
+    # The real Pagefind, started late and marking when it has ended.
+    slow.write_text(
+        f'#!/bin/sh\ntouch "{started}"\nsleep 3\n"{find_pagefind()}" "$@"\nrc=$?\n'
+        f'touch "{ended}"\nexit $rc\n'
+    )
+    slow.chmod(0o755)
+    os.environ["PAGEFIND_BINARY_PATH"] = str(slow)
+    try:
+        killed = start_task(project, "build")
+    finally:
+        del os.environ["PAGEFIND_BINARY_PATH"]
+    deadline = time.monotonic() + 120
+    while not started.exists() and killed.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started.exists(), killed.communicate()[0]
+    killed.kill()  # the build alone, as the out-of-memory killer does: Pagefind goes on
+    killed.communicate()
+    assert not ended.exists()
+
+    after = start_task(project, "build")
+    out, _ = after.communicate(timeout=120)
+    assert after.returncode == 0, out
+    waited = f"{output}: waiting for another build in {project} (process {killed.pid}, which"
+    assert any(line.startswith(waited) for line in out.splitlines()), out
+    assert ended.exists()  # it waited for the orphaned run, not merely for the killed build
+    reference = project_folder(tmp_path / "reference")
+    done = subprocess.run([*INVOKE, "build"], cwd=reference, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert same_tree(output, reference / "output") == []

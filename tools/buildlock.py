@@ -6,9 +6,13 @@ the same cache, so two at once (an `invoke build` while `invoke livereload` rebu
 A build therefore holds an exclusive flock on the folder its output sits in (the project
 folder for `output/`) while it reads, writes and swaps; a second build waits for it,
 naming the process it waits for (from /proc/locks). Locking that folder, not a file in
-it, leaves nothing beside the output; the kernel frees the lock when its holder ends,
-however it ends, so a killed build never leaves one behind. Builds of two outputs in one
-folder wait for each other too, which costs only time.
+it, leaves nothing beside the output. The helpers a build starts (its forked workers, and
+the processes it runs with close_fds=False: Pagefind, the folder-making child) hold the
+lock's descriptor too, so a build killed on its own (the out-of-memory killer) keeps the
+next one waiting until none of them is left writing into its folder; the kernel frees
+the lock then, so a killed build never leaves one behind. A build that ends normally
+frees it itself, whatever its helpers still hold. Builds of two outputs in one folder
+wait for each other too, which costs only time.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ def _take(fd: int, final: Path, report: Callable[[str], None]) -> bool:
     except BlockingIOError:
         pid = holder(fd)
         by = f" (process {pid})" if pid else ""
+        if pid and not os.path.exists(f"/proc/{pid}"):
+            by = f" (process {pid}, which was stopped; processes it started are still ending)"
         report(f"{final}: waiting for another build in {final.parent}{by} to finish")
         fcntl.flock(fd, fcntl.LOCK_EX)  # Ctrl-C interrupts the wait
         return True
@@ -68,9 +74,10 @@ def held(final: Path, report: Callable[[str], None] = _say) -> Iterator[None]:
     """Hold the build lock of `final` while the body runs; wait for it, saying so, if it is taken."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    # O_CLOEXEC: a helper the build execs (Pagefind, a remover) never holds it; children the
-    # build forks share it, and the explicit unlock below frees it whatever they still hold.
-    fd = os.open(final.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fd = os.open(final.parent, os.O_RDONLY | os.O_DIRECTORY)
+    # Inheritable: helpers the build runs keep it (see the module's docstring); the explicit
+    # unlock below frees it whatever they still hold.
+    os.set_inheritable(fd, True)
     try:
         locked = _take(fd, final, report)
         try:

@@ -72,6 +72,7 @@ class Skeleton:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            close_fds=False,  # it keeps the build lock's descriptor (tools/buildlock.py)
         )
 
     def finish(self) -> None:

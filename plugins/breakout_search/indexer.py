@@ -140,6 +140,9 @@ def index_shard(exe: Path, site: Path, shard: Shard, bundle: Path, staging: Path
             text=True,
             check=False,
             timeout=600,
+            # Descriptors marked inheritable pass: the build lock's (tools/buildlock.py), so a
+            # build killed on its own keeps the next waiting until this run has ended.
+            close_fds=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"{where}: pagefind could not run: {exc}") from exc
