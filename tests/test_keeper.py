@@ -282,7 +282,7 @@ def test_a_site_process_that_died_is_named_with_what_to_do(site: Site) -> None:
     os.kill(kept.pid, signal.SIGKILL)  # the kernel's OOM killer, say
     message = (
         f"the process keeping the site ({kept.pid}) has ended; "
-        "stop and start `invoke livereload` again"
+        "stop `invoke livereload` (or `invoke regenerate`) and start it again"
     )
     for _ in range(2):  # and again at the next save, not a hang
         with pytest.raises(BuildFailed) as failed:

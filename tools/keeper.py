@@ -1,7 +1,8 @@
-"""The kept site in a process of its own, which never starts a thread (`invoke livereload`).
+"""The kept site in a process of its own, which never starts a thread (`invoke livereload`, `regenerate`).
 
 KeptSite (tools/kept.py) forks a child for every build, and its reading forks read-ahead
-workers. `invoke livereload` also runs the preview server's threads and the file watcher's.
+workers. `invoke livereload` also runs the preview server's threads and the file watcher's
+(`invoke regenerate` the watcher's).
 fork() copies only the thread that calls it: a lock another thread held at that moment (a
 log handler's, an import's, a buffered file's) stays held in the child for good, and Python
 3.12 warns of every such fork. So livereload forks this process first, before any thread
@@ -87,7 +88,7 @@ class KeptProcess:
         except (EOFError, OSError):
             raise BuildFailed(
                 f"the process keeping the site ({self.pid}) has ended; "
-                "stop and start `invoke livereload` again"
+                "stop `invoke livereload` (or `invoke regenerate`) and start it again"
             ) from None
         if how != "ok":
             raise BuildFailed(detail)
