@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import os
 import signal
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 from conftest import ROOT, kept_site, project_folder, start_task
 
 from tools.buildlock import held, holder
+from tools.golden import compare_trees
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
@@ -33,18 +33,10 @@ def still_running(proc: subprocess.Popen[str], seconds: float) -> bool:
 
 
 def same_tree(a: Path, b: Path) -> list[str]:
-    """Files that differ or exist on one side only, between two folders (empty: the same)."""
-    found: list[str] = []
-
-    def walk(cmp: filecmp.dircmp[str], at: str) -> None:
-        found.extend(f"{at}{name}" for name in cmp.left_only + cmp.right_only + cmp.funny_files)
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        found.extend(f"{at}{name}" for name in mismatch + errors)
-        for name, sub in cmp.subdirs.items():
-            walk(sub, f"{at}{name}/")
-
-    walk(filecmp.dircmp(a, b), "")
-    return found
+    """Differences between two outputs: compare_trees' per file, then folders on one side only."""
+    folders = [{p.relative_to(side) for p in side.rglob("*") if p.is_dir()} for side in (a, b)]
+    only = sorted(str(f) for f in folders[0] ^ folders[1])
+    return compare_trees(a, b) + [f"folder on one side only: {f}" for f in only]
 
 
 def test_two_builds_started_together_run_one_after_the_other_and_both_succeed(
