@@ -287,6 +287,33 @@ def test_writeup_comments_are_inside_the_indexed_body(launch_site: Path) -> None
     assert "immediacy the internet" in body.get_text(" ")
 
 
+def test_search_indexes_what_people_wrote_not_the_labels_around_it(searchable_site: Path) -> None:
+    """An index entry has a page's facts and comments, not their labels or the page's links.
+
+    Pagefind joins a <dt> to its <dd> without a space ("EventUK GovCamp", "Twitter@demsoc"),
+    which loses the first word of the fact; and each comment's Permalink and Reply links
+    would make every write-up with comments match "permalink", "reply" and its commenters'
+    names twice.
+    """
+    indexed, kinds = fragments(searchable_site), page_kinds(searchable_site)
+    seen = {"facts": 0, "links": 0, "comments": 0}
+    for path in kinds["writeup"] + kinds["person"] + kinds["event"]:
+        page, content = soup(path), indexed[page_url(searchable_site, path)]["content"]
+        for fact in page.select("[data-pagefind-body] .facts > div:not([data-pagefind-ignore])"):
+            label, value = fact.dt.get_text(" ", strip=True), fact.dd.get_text(" ", strip=True)
+            assert label + value not in content, path
+            assert f" {value}" in content, f"{path}: {value!r} is not indexed as words"
+            seen["facts"] += 1
+        for link in page.select("a.comment-permalink, a.comment-reply, .calendar-link"):
+            assert link.get_text(" ", strip=True) not in content, path
+            seen["links"] += 1
+        for body in page.select(".comment-body"):
+            words = " ".join(body.get_text(" ", strip=True).split()[:6])
+            assert words in content, f"{path}: the comment {words!r} is not indexed"
+            seen["comments"] += 1
+    assert all(seen.values()), f"the launch build lacks some of what this test checks: {seen}"
+
+
 def test_every_page_has_the_header_search_box(launch_site: Path) -> None:
     """Each page's header has a plain GET form to /search/ with a labelled q field."""
     for path in html_pages(launch_site):
