@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from bs4 import BeautifulSoup
 from test_search import fragments
 
 pytestmark = pytest.mark.browser
@@ -64,6 +65,39 @@ def test_a_phrase_from_a_comment_finds_its_write_up(search: Callable[[str], Any]
     assert "immediacy" in marked
     status = opened.page.text_content("#search-status") or ""
     assert f"{len(result_paths(opened))} result" in status
+    assert opened.watch.problems() == []
+
+
+def result_links(opened: Any) -> dict[str, tuple[str, str]]:
+    """Each result's path -> (its link's #fragment, its meta line)."""
+    found = opened.page.eval_on_selector_all(
+        "#search-results > li",
+        """(items) => items.map((li) => {
+            const url = new URL(li.querySelector('a').href);
+            return [url.pathname, url.hash, li.querySelector('.meta')?.textContent || ''];
+        })""",
+    )
+    return {path: (fragment, meta) for path, fragment, meta in found}
+
+
+def test_a_match_only_in_a_comment_links_to_that_comment(
+    search: Callable[[str], Any], site: Any
+) -> None:
+    """A write-up found by a comment's words links to that comment; one found in its text, to the top."""
+    page = BeautifulSoup(
+        (site.root / "2011" / "acpo-social-media" / "index.html").read_text("utf-8"), "html.parser"
+    )
+    holder = next(
+        c for c in page.select("article.comment") if "immediacy the internet" in c.get_text(" ")
+    )
+    fragment, meta = result_links(search('"immediacy the internet"'))["/2011/acpo-social-media/"]
+    assert fragment == f"#{holder['id']}"
+    assert meta.endswith(" · in a comment")
+    # Words of the write-up itself (its first paragraph): the page, no comment named.
+    first = page.select_one(".e-content p").get_text(" ", strip=True).split()[:4]
+    opened = search('"' + " ".join(first) + '"')
+    fragment, meta = result_links(opened)["/2011/acpo-social-media/"]
+    assert (fragment, "in a comment" in meta) == ("", False)
     assert opened.watch.problems() == []
 
 
