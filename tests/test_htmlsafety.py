@@ -49,6 +49,20 @@ def test_the_allow_list_keeps_what_authors_write() -> None:
     assert "<table>" in html and "<figure>" in html and 'class="footnote"' in html
 
 
+def test_a_note_for_editors_is_not_published() -> None:
+    """An HTML comment, a block or inside a paragraph, goes; the text around it stays."""
+    html = _markdown(
+        "<!-- Date: the seed gives no date; ask Sam -->\n\n"
+        "Before <!-- check with Rob --> after.\n\n`<!-- code -->`"
+    )
+    assert "ask Sam" in html and "check with Rob" in html  # Markdown passes them through
+    cleaned = sanitize_writeup(html)
+    assert "ask Sam" not in cleaned and "check with Rob" not in cleaned and "<!--" not in cleaned
+    assert BeautifulSoup(cleaned, "html.parser").get_text(" ").split() == [
+        "Before", "after.", "<!--", "code", "-->"
+    ]  # fmt: skip
+
+
 def test_the_allow_list_drops_script_and_the_finder_saw_it_first() -> None:
     html = _markdown("\n\n".join(load_vectors()))
     assert unsafe_markup(html)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ROOT
 from test_launch_content import CHROME as SOURCE_CHROME
 from test_launch_content import CHROME_PATTERNS, MOJIBAKE
 
@@ -52,6 +53,18 @@ def test_no_chrome_or_mojibake_on_any_page(launch_site: Path) -> None:
             assert phrase not in text, f"{path.relative_to(launch_site)}: {phrase!r}"
         for pattern in CHROME_PATTERNS:
             assert not pattern.search(text), f"{path.relative_to(launch_site)}: {pattern.pattern}"
+
+
+def test_the_editors_notes_are_not_published(launch_site: Path) -> None:
+    """The launch write-ups' `<!-- Date: … -->` notes stay in content/: no page or feed has one."""
+    sources = sorted((ROOT / "content" / "writeups").rglob("*.md"))
+    noted = [p for p in sources if "<!-- Date: the seed gives no date" in p.read_text("utf-8")]
+    assert len(noted) >= 3
+    published = [p for p in launch_site.rglob("*") if p.suffix in {".html", ".xml", ".json"}]
+    assert len(published) > 100
+    for path in published:
+        # Any form: a page's source, a feed's escaped HTML, JSON Feed's content_html.
+        assert "the seed gives no" not in path.read_text(encoding="utf-8"), path
 
 
 def test_repaired_characters_reach_the_page(launch_site: Path) -> None:

@@ -63,7 +63,9 @@ _cleaner = nh3.Cleaner(
     attributes={tag: set(attrs) for tag, attrs in WRITEUP_ATTRIBUTES.items()},
     url_schemes=set(WRITEUP_SCHEMES),
     link_rel=None,  # authors' own rel values are kept
-    strip_comments=False,  # authors' notes (`<!-- Date: … -->`) stay where they wrote them
+    # An HTML comment is a note for editors (`<!-- Date: … -->`): it stays in content/ and
+    # is never published, in the page's source, its feeds or its search entry.
+    strip_comments=True,
 )
 
 
