@@ -54,6 +54,7 @@ class Person:
 class Record:
     url: str = ""
     note: str = ""
+    provenance: str = ""
 
 
 @dataclass
@@ -183,16 +184,17 @@ def test_calendar_events_skip_undated_and_are_stamped_by_their_newest_writeup() 
 
 
 def test_a_long_description_folds_and_reads_back_whole() -> None:
-    note = "Ünïcode, commas; semicolons\\ and a very long line " * 6
-    event = Event(
-        "camp", "Camp", dt.date(2011, 1, 22), place="Room 1, London", record=Record(note=note)
-    )
+    provenance = "Ünïcode, commas; semicolons\\ and a very long line " * 6
+    record = Record(note="Seed 003 says so (for editors)", provenance=provenance)
+    event = Event("camp", "Camp", dt.date(2011, 1, 22), place="Room 1, London", record=record)
     [item] = collect.calendar_events(SITE, Index(events=[event]), "breakout")
     data = ical.calendar("Events · Camp & Co", "", [item])
     lines = data.split(b"\r\n")
     assert all(len(line) <= 75 for line in lines) and lines[-1] == b""
     [parsed] = Calendar.from_ical(data).walk("VEVENT")
-    assert note.strip() in str(parsed["description"])
+    assert provenance.strip() in str(parsed["description"])
+    # The record's note is for editors: never in a calendar.
+    assert "Seed 003" not in str(parsed["description"])
     assert str(parsed["location"]) == "Room 1, London"
 
 

@@ -92,7 +92,11 @@ def leader_name(leader: Any) -> str:
 
 
 def event_description(event: Any, site: Site) -> str:
-    """What the event's page says, as plain text: sessions, leaders, hashtags, website, note."""
+    """What the event's page says, as plain text: sessions, leaders, hashtags, website, provenance.
+
+    The record's `note` is for editors (where a date came from, which source said it): never
+    published; `provenance` is the same written for readers, as the event page shows it.
+    """
     sessions = list(getattr(event, "sessions", None) or [])
     writeups = _published(getattr(event, "articles", None) or [])
     lines = [f"{_plural(len(writeups), 'write-up')} of {_plural(len(sessions), 'session')}."]
@@ -105,8 +109,8 @@ def event_description(event: Any, site: Site) -> str:
     record = getattr(event, "record", None)
     if getattr(record, "url", ""):
         lines.append(f"Website: {record.url}")
-    if getattr(record, "note", ""):
-        lines.append(str(record.note))
+    if getattr(record, "provenance", ""):
+        lines.append(str(record.provenance))
     lines.append(f"Write-ups: {absolute(site, str(event.url))}")
     return "\n".join(lines)
 
