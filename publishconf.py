@@ -15,6 +15,11 @@ from pelicanconf import *  # noqa: F403
 SITEURL = os.environ.get("SITEURL", "https://breakout.example.org").rstrip("/")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
+# Drafts are for review on your own machine (`invoke build` writes them under /drafts/):
+# a published site never carries one. The importer keeps WordPress's private, pending and
+# password-protected posts as drafts, so publishing them would make them public.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
 # The comment form posts to the production intake service (README "Comments from
 # readers"); with BREAKOUT_INTAKE_URL unset, the build warns and shows no form.
 BREAKOUT_COMMENTS = {

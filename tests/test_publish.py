@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, build_site
 
 from tools.golden import compare_trees
 from tools.publish import (
@@ -100,6 +100,29 @@ def test_first_publish_makes_a_release_and_points_the_destination_at_it(project:
     assert f'href="{SITEURL}/' in page
     assert "Checks passed." in project.echoed
     assert project.echoed[-1].startswith(f"Published to {project.dest} (release 000001): add ")
+
+
+def test_drafts_are_never_published(project: Project) -> None:
+    """A draft is built under /drafts/ to review locally; no file of the published site has it."""
+    (project.content / "writeups" / "2011" / "private-notes.md").write_text(
+        "Title: Private notes\nDate: 2011-01-24\nEvent: ukgovcamp-2011\n"
+        "Session: Police and social media\nStatus: draft\n\nPRIVATE-DRAFT-TEXT by @nickkeane\n",
+        "utf-8",
+    )
+    (project.content / "comments" / "private-notes").mkdir(parents=True)
+    (project.content / "comments" / "private-notes" / "001.md").write_text(
+        "Author: Sam\nDate: 2011-02-01\n\nPRIVATE-DRAFT-COMMENT\n", "utf-8"
+    )
+    local = project.root / "local"
+    build_site(project.content, local)
+    assert "PRIVATE-DRAFT-TEXT" in (local / "drafts" / "private-notes" / "index.html").read_text()
+
+    project.publish()
+    assert not (project.dest / "drafts").exists()
+    for path in project.dest.rglob("*"):
+        if path.is_file() and path.suffix != ".png":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "PRIVATE-DRAFT" not in text and "private-notes" not in text, path
 
 
 def test_second_publish_changes_only_what_changed(published: Project) -> None:
