@@ -124,8 +124,11 @@ def test_the_index_covers_exactly_the_marked_pages(searchable_site: Path) -> Non
     assert sum(counts) == len(expected)
 
 
-def test_drafts_are_not_searchable(tmp_path: Path) -> None:
-    """A draft write-up is built under drafts/ but stays out of the search index."""
+def test_drafts_and_hidden_pages_are_not_searchable(tmp_path: Path) -> None:
+    """A draft (write-up or page) and a hidden page are built but stay out of the index.
+
+    A hidden page is reachable by its address only, as in the sitemap; search would list it.
+    """
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     (content / "writeups" / "2011" / "a-draft.md").write_text(
@@ -133,12 +136,18 @@ def test_drafts_are_not_searchable(tmp_path: Path) -> None:
         "Status: draft\n\nUnpublishedword.\n",
         encoding="utf-8",
     )
+    for status in ("hidden", "draft"):
+        (content / "pages" / f"a-{status}-page.md").write_text(
+            f"Title: A {status} page\nStatus: {status}\n\nUnlistedword.\n", encoding="utf-8"
+        )
     out = tmp_path / "output"
     build_site(content, out, **search_overrides())
     assert (out / "drafts" / "a-draft" / "index.html").exists()
+    assert (out / "a-hidden-page" / "index.html").exists()
     urls = indexed_urls(out)
-    assert "/2011/acpo-social-media/" in urls
-    assert [u for u in urls if u.startswith("/drafts/")] == []
+    assert "/2011/acpo-social-media/" in urls and "/about/" in urls
+    assert [u for u in urls if u.startswith("/drafts/") or "hidden" in u] == []
+    assert "Unpublishedword" not in indexed_text(out) and "Unlistedword" not in indexed_text(out)
 
 
 def test_pagefind_output_is_deterministic(searchable_site: Path, tmp_path: Path) -> None:
