@@ -3,14 +3,18 @@ a line for a renamed session's old address wins over breakout_index's redirect."
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, build_site
+from conftest import FIXTURES, ROOT, build_site
 from import_helpers import new_site
+
+from tools import check
+from tools.check import run_checks
 
 
 def test_unknown_target_and_clash_fail_the_build_naming_the_line(
@@ -34,6 +38,41 @@ def test_unknown_target_and_clash_fail_the_build_naming_the_line(
     build_site(content, tmp_path / "out", BREAKOUT_SEARCH={"ENABLED": False})
     assert (tmp_path / "out/old-contact/index.html").is_file()
     assert "<p>Write to the editors.</p>" in (tmp_path / "out/contact/index.html").read_text()
+
+
+def test_a_drafts_old_address_is_redirected_only_where_drafts_are_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An imported post left a draft keeps its redirect locally; a published build, which
+    writes no drafts, writes no redirect to it (with a warning by line) and passes its checks."""
+    content = new_site(tmp_path)
+    (content / "writeups" / "2011").mkdir(parents=True)
+    (content / "writeups" / "2011" / "no-event-yet.md").write_text(
+        "Title: No event yet\nDate: 2011-01-23\nEvent: ukgovcamp-2011\nSession: S\n"
+        "Status: draft\n\nText.\n"
+    )
+    (content / "redirects.toml").write_text(
+        '"/old-contact/" = "pages/contact.md"\n"/2011/01/no-event-yet/" = "writeups/2011/no-event-yet.md"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    local = tmp_path / "local"
+    build_site(content, local, BREAKOUT_SEARCH={"ENABLED": False})
+    assert "/drafts/no-event-yet/" in (local / "2011/01/no-event-yet/index.html").read_text()
+
+    published = tmp_path / "published"
+    caplog.set_level(logging.WARNING)
+    build_site(content, published, conf="publishconf.py", BREAKOUT_SEARCH={"ENABLED": False})
+    assert (published / "old-contact/index.html").is_file()
+    assert not (published / "2011/01/no-event-yet").exists()
+    assert not (published / "drafts").exists()
+    assert "no-event-yet" not in (published / "_redirects").read_text()
+    assert [r.getMessage() for r in caplog.records if "no-event-yet" in r.getMessage()] == [
+        "content/redirects.toml:2: redirect '/2011/01/no-event-yet/' → "
+        "'writeups/2011/no-event-yet.md': this build does not write that draft, so its old "
+        "address gets no redirect yet"
+    ]
+    checks = [check.redirects, check.links, check.pages_present]
+    assert run_checks(published, conf=ROOT / "publishconf.py", content=content, checks=checks) == []
 
 
 def test_a_redirects_toml_line_for_a_renamed_sessions_old_address_wins_everywhere(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from breakout_kernel import build
-from breakout_kernel.errors import report
+from breakout_kernel.errors import report, warn
 
 from breakout_redirects.core import Entry, Redirect, page_file, parse_file, render, write
 
@@ -43,7 +43,11 @@ def claimed_by_toml(settings: dict[str, Any]) -> set[str]:
 
 
 def _content_pages(generators: list[Any]) -> tuple[dict[str, str], set[str]]:
-    """({source path relative to PATH: url}, {save_as}) of every write-up, draft and page."""
+    """({source path relative to PATH: url}, {save_as}) of every write-up, draft and page.
+
+    The url is "" for one this build does not write (a draft where publishconf.py writes
+    no drafts): an old address must not lead to a page the site does not have.
+    """
     urls: dict[str, str] = {}
     saved: set[str] = set()
     for generator in generators:
@@ -51,10 +55,11 @@ def _content_pages(generators: list[Any]) -> tuple[dict[str, str], set[str]]:
                      "hidden_articles"):  # fmt: skip
             items = getattr(generator, name, None)
             for item in items if isinstance(items, list) else []:
+                save_as = str(getattr(item, "save_as", "") or "")
                 rel = getattr(item, "relative_source_path", "") or ""
                 if rel:
-                    urls[rel.replace(os.sep, "/")] = item.url
-                saved.add(str(getattr(item, "save_as", "") or ""))
+                    urls[rel.replace(os.sep, "/")] = item.url if save_as else ""
+                saved.add(save_as)
     return urls, saved
 
 
@@ -67,6 +72,15 @@ def resolve(
     for entry in entries:
         target = entry.target.lstrip("/")
         if target in urls:
+            if not urls[target]:
+                # Not an error: a draft's old address comes back once it is published.
+                warn(
+                    source,
+                    entry.line,
+                    f"redirect '{entry.old}' → '{entry.target}': this build does not write"
+                    " that draft, so its old address gets no redirect yet",
+                )
+                continue
             target = urls[target]
         elif target.endswith((".md", ".markdown")):
             report(
