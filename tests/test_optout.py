@@ -146,10 +146,16 @@ def test_check_passes_on_the_erased_site_and_names_a_planted_leak(
     )
     data = gzip.decompress(fragment.read_bytes()).replace(b"Nick Keane", b"@RobinV", 1)
     fragment.write_bytes(gzip.compress(data))
+    # A calendar folds its lines at 75 octets: a fold may fall inside a name.
+    calendar = leaky / "events/ukgovcamp-2011/event.ics"
+    data = calendar.read_bytes()
+    assert b"(led by a participant)" in data
+    calendar.write_bytes(data.replace(b"(led by a participant)", b"(led by Rob\r\n bie Vale)"))
     problems = run_checks(leaky, conf=conf, content=content, overrides=overrides, checks=[unnamed])
     note = "names someone who asked not to be named (optout = true in people.toml)"
     assert problems == [
         f"about/index.html: {note}: 'Robbie Vale'",
+        f"events/ukgovcamp-2011/event.ics: {note}: 'Robbie Vale'",
         f"{fragment.relative_to(leaky).as_posix()}: {note}: '@RobinV'",
     ]
 

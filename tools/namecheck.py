@@ -1,8 +1,8 @@
 """`invoke check`'s opt-out check: no file of a built site names someone who asked not to be named.
 
-Every file is searched, whatever its type: HTML, feeds, sitemap, JSON, text, and the
-search index (Pagefind's fragments and index files are gzip'd: they are decompressed
-first). Entities and JSON escapes are decoded too, so "O&#x27;Brien" counts as "O'Brien".
+Every file is searched, whatever its type: HTML, feeds, sitemap, JSON, text, calendars
+(unfolded: a fold may fall inside a name) and the search index (Pagefind's fragments and
+index files are gzip'd: they are decompressed first). Entities and JSON escapes are decoded too, so "O&#x27;Brien" counts as "O'Brien".
 """
 
 from __future__ import annotations
@@ -16,14 +16,21 @@ from pathlib import Path
 from typing import Any
 
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+# iCalendar (RFC 5545): a line folds every 75 octets, even inside a name or a UTF-8
+# character, and TEXT values escape backslash, comma, semicolon and newline.
+_ICS_FOLD = re.compile(rb"\r?\n[ \t]")
+_ICS_ESCAPE = re.compile(r"\\([\\;,nN])")
 
 
 def readable(data: bytes) -> str:
-    """A file's bytes as text to search: gzip'd data decompressed, entities and \\u escapes decoded."""
+    """A file's bytes as text to search: gzip'd data decompressed, calendars unfolded, escapes decoded."""
     if data[:2] == b"\x1f\x8b":
         # Not really gzip: search the bytes as they are.
         with contextlib.suppress(OSError, EOFError, zlib.error):
             data = gzip.decompress(data)
+    if data.startswith(b"BEGIN:VCALENDAR"):
+        text = _ICS_FOLD.sub(b"", data).decode("utf-8", errors="replace")
+        return _ICS_ESCAPE.sub(lambda m: " " if m[1] in "nN" else m[1], text)
     text = data.decode("utf-8", errors="replace")
     if "&" not in text and "\\u" not in text:
         return text
