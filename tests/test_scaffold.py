@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, project_folder
 
 from tools.scaffold import ScaffoldError, new_writeup, slugify_title
 
@@ -112,6 +114,27 @@ def test_a_title_without_letters_is_refused(content: Path) -> None:
     with pytest.raises(ScaffoldError) as err:
         new_writeup(content, "!!!", event="ukgovcamp-2011", today=TODAY)
     assert str(err.value) == "cannot make a file name from the title '!!!'; use letters or digits"
+
+
+def test_an_option_taken_for_the_title_is_refused_with_the_way_to_help(
+    content: Path, tmp_path: Path
+) -> None:
+    """`invoke new --help` reaches the task as the title "--help": nothing is written."""
+    before = sorted(content.rglob("*"))
+    with pytest.raises(ScaffoldError) as err:
+        new_writeup(content, "--help", event="ukgovcamp-2011", today=TODAY)
+    assert str(err.value) == (
+        "the title '--help' looks like an option: give the title first"
+        ' (invoke new "Title" --event SLUG), or see invoke --help new'
+    )
+    assert sorted(content.rglob("*")) == before
+    project = project_folder(tmp_path, "publish-site")  # the real task, never this repository
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "new", "--help", "--event", "ukgovcamp-2011"],
+        cwd=project, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr.strip()) == (1, f"new: {err.value}")
+    assert not (project / "content" / "writeups" / str(dt.date.today().year)).exists()
 
 
 def test_the_scaffold_leaves_other_writeups_alone(content: Path) -> None:

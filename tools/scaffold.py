@@ -73,6 +73,12 @@ def new_writeup(
     content_dir = Path(content_dir)
     today = today or dt.date.today()
     title = _one_line("the title", title)
+    if title.startswith("-"):
+        # invoke takes `invoke new --help` as the title "--help": say what was meant.
+        raise ScaffoldError(
+            f"the title {title!r} looks like an option: give the title first"
+            ' (invoke new "Title" --event SLUG), or see invoke --help new'
+        )
     event = _one_line("--event", event)
     session = _one_line("--session", session) or title
     leader = _one_line("--leader", leader)
