@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import project_folder
 from import_helpers import FIXTURES, ROOT, new_site, run, snapshot
 
 POST = "writeups/2011/police-social-media-ukgc11.md"
@@ -237,6 +238,23 @@ def test_invoke_import_exits_non_zero_without_a_traceback(tmp_path: Path) -> Non
         ":1: not an XML file (Start tag expected, '<' not found); expected a WordPress "
         "export (WXR, from Tools → Export) or a Blogger export (Atom)"
     )
+
+
+def test_an_option_taken_for_the_export_says_how_to_get_help(tmp_path: Path) -> None:
+    """`invoke import --help` reaches the task as the file "--help": say what was meant."""
+    project = project_folder(tmp_path, "import/site")  # the real task, never this repository
+    before = sorted((project / "content").rglob("*"))
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "import", "--help"],
+        cwd=project, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "'--help' looks like an option: give the export file first (invoke import EXPORT.xml),"
+        " or see invoke --help import",
+        "import: nothing was written.",
+    ]
+    assert sorted((project / "content").rglob("*")) == before
 
 
 def test_wxr_1_0_reads_like_1_1(content: Path, tmp_path: Path) -> None:

@@ -398,5 +398,12 @@ def run_import(path: Path, content: Path, options: Options, events: Mapping[str,
     if options.format and options.format not in ("wordpress", "blogger"):
         raise ImportFailed([f"--format must be wordpress or blogger, not '{options.format}'"])
     if not path.is_file():
+        if str(path).startswith("-"):  # invoke takes `invoke import --help` as the file "--help"
+            raise ImportFailed(
+                [
+                    f"'{path}' looks like an option: give the export file first"
+                    " (invoke import EXPORT.xml), or see invoke --help import"
+                ]
+            )
         raise ImportFailed([f"{shown(path)}: no such file"])
     return Importer(path, content, options, event_hashtags(events)).run()
