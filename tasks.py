@@ -39,14 +39,19 @@ SYSTEM_PACKAGES = {
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _build(conf: Path, output: Path, cache: Path = CACHE, path: Path = CONTENT) -> None:
-    """Run Pelican in-process and exit non-zero with its message if the build fails."""
+def _console_logging() -> None:
+    """Pelican's and Breakout's messages on the console as plain `file:line: message` lines."""
     from breakout_kernel.errors import PlainHandler
     from pelican.log import init as init_logging
 
+    init_logging(level=None, handler=PlainHandler())
+
+
+def _build(conf: Path, output: Path, cache: Path = CACHE, path: Path = CONTENT) -> None:
+    """Run Pelican in-process and exit non-zero with its message if the build fails."""
     from tools.build import run_pelican
 
-    init_logging(level=None, handler=PlainHandler())
+    _console_logging()
     try:
         run_pelican(conf, path=path, output=output, cache=cache)
     except Exception as exc:  # Pelican and Breakout errors are already logged
@@ -123,13 +128,10 @@ WATCHED = [CONTENT, ROOT / "theme", ROOT / "plugins", CONF, PUBLISHCONF]  # what
 @contextmanager
 def _kept_site() -> Iterator[KeptProcess]:
     """The site read once and kept in a process of its own, built; closed (its files removed) after."""
-    from breakout_kernel.errors import PlainHandler
-    from pelican.log import init as init_logging
-
     from tools.keeper import KeptProcess
     from tools.kept import KeptSite
 
-    init_logging(level=None, handler=PlainHandler())
+    _console_logging()
     # Keeps what it read: an edit to a write-up's text is only written again (tools/kept.py),
     # in a process forked before the server's and the watcher's threads start (tools/keeper.py).
     site = KeptProcess(lambda: KeptSite(CONF, path=CONTENT, output=OUTPUT, cache=CACHE))
@@ -343,6 +345,7 @@ def publish(
     from tools.publish import PublishError, publish_site
 
     _load_local_env()
+    _console_logging()  # a failed build says what failed, as `invoke build` does
     if not (
         dest or gh_pages or s3
     ):  # a destination on the command line overrides the environment's

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, ROOT, build_site
+from conftest import FIXTURES, ROOT, build_site, project_folder
 
 from tools.golden import compare_trees
 from tools.publish import (
@@ -287,6 +288,27 @@ def test_a_failed_build_publishes_nothing(published: Project) -> None:
 
     assert "the build failed" in str(err.value) and "nothing was published" in str(err.value)
     assert snapshot(p.www) == before
+
+
+def test_invoke_publish_shows_what_failed_the_build(tmp_path: Path) -> None:
+    """The task prints the build's problems by file and line before saying it published nothing."""
+    project = project_folder(tmp_path, "publish-site")  # the real task, never this repository
+    (project / "content/writeups/2011/bad.md").write_text(
+        "Title: No event\nDate: 2011-01-23\nEvent: ukgc-11\nSession: S\n\nBody.\n"
+    )
+    (tmp_path / "www").mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BREAKOUT_", "AWS_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "publish", "--dest", str(tmp_path / "www" / "site")],
+        cwd=project, env={**env, "SITEURL": SITEURL}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    problems = [line for line in done.stderr.splitlines() if line.startswith("content/")]
+    assert problems and problems[0].startswith(
+        "content/writeups/2011/bad.md:3: unknown event 'ukgc-11' (known: "
+    ), done.stderr
+    assert done.stderr.strip().splitlines()[-1].endswith("nothing was published")
+    assert list((tmp_path / "www").iterdir()) == []
 
 
 def test_destination_removed_before_the_deploy_stops_it(published: Project) -> None:
