@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import project_folder
+from conftest import build_site, project_folder
 from import_helpers import FIXTURES, ROOT, new_site, run, snapshot
 
 POST = "writeups/2011/police-social-media-ukgc11.md"
@@ -255,6 +255,26 @@ def test_an_option_taken_for_the_export_says_how_to_get_help(tmp_path: Path) -> 
         "import: nothing was written.",
     ]
     assert sorted((project / "content").rglob("*")) == before
+
+
+def test_an_old_address_the_site_already_has_gets_no_redirect(
+    content: Path, tmp_path: Path
+) -> None:
+    """The old blog's /about/ page, imported into a site with its own /about/: no redirect
+    over it (the build would refuse one), a warning instead, and the site builds."""
+    (content / "pages" / "about.md").write_text("Title: About\n\nOur own about page.\n")
+    status, out, _ = run("wordpress-1.2.xml", content, event="ukgovcamp-2011")
+    assert status == 0
+    assert (
+        "  tests/fixtures/import/wordpress-1.2.xml: old address /about/ is already"
+        " content/pages/about.md on this site: no redirect to pages/about-this-blog.md"
+    ) in out.splitlines()
+    redirects = (content / "redirects.toml").read_text()
+    assert '"/about/"' not in redirects and '"/feed/"' in redirects
+    out_dir = tmp_path / "out"
+    build_site(content, out_dir, BREAKOUT_SEARCH={"ENABLED": False})
+    assert "Our own about page." in (out_dir / "about/index.html").read_text()
+    assert (out_dir / "about-this-blog/index.html").is_file()
 
 
 def test_wxr_1_0_reads_like_1_1(content: Path, tmp_path: Path) -> None:

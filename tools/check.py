@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -259,14 +259,13 @@ def fixed_pages(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
     return pages
 
 
-def missing_pages(output_dir: Path, settings: Mapping[str, Any]) -> list[str]:
-    """One line per write-up, page or fixed index whose output file is absent."""
+def content_pages(settings: Mapping[str, Any]) -> Iterator[tuple[str, str | Exception]]:
+    """(source as shown, its output file or why it cannot be worked out) of each write-up and page.
+
+    The output file is "" for one the settings do not write (a draft under publishconf.py).
+    """
     content_dir = Path(settings["PATH"])
     repo = content_dir.parent
-    problems: list[str] = []
-    for save_as, what in fixed_pages(settings):
-        if not (output_dir / save_as).is_file():
-            problems.append(f"{save_as}: missing ({what})")
     for kind, subdirs in (
         ("article", settings.get("ARTICLE_PATHS", [])),
         ("page", settings.get("PAGE_PATHS", [])),
@@ -275,10 +274,29 @@ def missing_pages(output_dir: Path, settings: Mapping[str, Any]) -> list[str]:
             shown = os.path.relpath(src, repo).replace(os.sep, "/")
             try:
                 meta = read_meta(src.read_text(encoding="utf-8"))
-                save_as = expected_save_as(meta, src.stem, settings, kind)
+                yield shown, expected_save_as(meta, src.stem, settings, kind)
             except (ValueError, OverflowError, UnicodeDecodeError) as exc:
-                problems.append(f"{shown}: cannot work out its output page ({exc})")
-                continue
-            if save_as and not (output_dir / save_as).is_file():
-                problems.append(f"{shown}: its page {save_as} is missing from the output")
+                yield shown, exc
+
+
+def site_addresses(settings: Mapping[str, Any]) -> dict[str, str]:
+    """{output file: what it is} of the fixed pages and of every write-up and page written."""
+    found = dict(fixed_pages(settings))
+    for shown, save_as in content_pages(settings):
+        if isinstance(save_as, str) and save_as:
+            found.setdefault(save_as, shown)
+    return found
+
+
+def missing_pages(output_dir: Path, settings: Mapping[str, Any]) -> list[str]:
+    """One line per write-up, page or fixed index whose output file is absent."""
+    problems: list[str] = []
+    for save_as, what in fixed_pages(settings):
+        if not (output_dir / save_as).is_file():
+            problems.append(f"{save_as}: missing ({what})")
+    for shown, page in content_pages(settings):
+        if isinstance(page, Exception):
+            problems.append(f"{shown}: cannot work out its output page ({page})")
+        elif page and not (output_dir / page).is_file():
+            problems.append(f"{shown}: its page {page} is missing from the output")
     return problems

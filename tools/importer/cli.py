@@ -27,6 +27,7 @@ def main(
     from breakout_kernel.data import parse_events
 
     from tools.build import load_settings
+    from tools.check import site_addresses
 
     try:
         settings = load_settings(conf, path=content)
@@ -38,6 +39,7 @@ def main(
             dry_run=dry_run,
             format=format,
             media=media,
+            taken=site_addresses(settings),
         )
         report = run_import(path, content, options, events)
     except ImportFailed as exc:

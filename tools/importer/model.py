@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -81,3 +82,6 @@ class Options:
     dry_run: bool = False
     format: str = ""  # wordpress | blogger | "" (detect)
     media: bool = False  # --media: fetch the old blog's images into content/ (media.py)
+    # The site's own addresses before the import ({output file: what it is}): an old address
+    # that is one of them gets no redirect (the build would refuse it).
+    taken: Mapping[str, str] = field(default_factory=dict)

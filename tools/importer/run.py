@@ -364,11 +364,18 @@ class Importer:
             raise ImportFailed(
                 [f"{shown(path)}: cannot add redirects, the file is not valid TOML: {exc}"]
             ) from None
-        added = [
-            f"{_quote(old)} = {_quote(new)}"
-            for old, new in sorted(self.redirects.items())
-            if old not in known
-        ]
+        from breakout_redirects.core import page_file  # plugins/ is on the path by now (cli)
+
+        added = []
+        for old, new in sorted(self.redirects.items()):
+            taken = self.options.taken.get(page_file(old))
+            if taken is not None and old not in known:
+                self.report.warnings.append(
+                    f"{self.name}: old address {old} is already {taken} on this site:"
+                    f" no redirect to {new}"
+                )
+            elif old not in known:
+                added.append(f"{_quote(old)} = {_quote(new)}")
         self.report.redirects_added = len(added)
         if added or not path.exists():
             text = existing.rstrip("\n") + "\n" + "\n".join(added) + "\n"
