@@ -98,27 +98,18 @@ def redirects(ctx: CheckContext) -> list[str]:
     lines = {entry.old: entry.line for entry in entries}
     siteurl = str(ctx.settings.get("SITEURL") or "")
     # A redirect to a draft this build does not write is left out by the build (it warns).
-    written = [e.old for e in entries if not _unwritten(ctx.content_dir, e.target, ctx.settings)]
+    repo = ctx.content_dir.parent
+    pages = content_pages(ctx.settings) if entries else iter(())  # reads every source's meta
+    unwritten = {src for src, page in pages if page == ""}
+    written = [
+        e.old
+        for e in entries
+        if os.path.relpath(ctx.content_dir / e.target.lstrip("/"), repo).replace(os.sep, "/")
+        not in unwritten
+    ]
     for old, message in verify(ctx.output_dir, written, siteurl):
         out.append(f"{shown}:{lines.get(old)}: redirect {old}: {message}")
     return out
-
-
-def _unwritten(content_dir: Path, target: str, settings: Mapping[str, Any]) -> bool:
-    """Whether a redirect's target is a content file this build writes no page for."""
-    source = content_dir / target.lstrip("/")
-    if not target.endswith((".md", ".markdown")) or not source.is_file():
-        return False
-    kind = (
-        "page"
-        if any(source.is_relative_to(content_dir / sub) for sub in settings.get("PAGE_PATHS", []))
-        else "article"
-    )
-    try:
-        meta = read_meta(source.read_text(encoding="utf-8"))
-        return not expected_save_as(meta, source.stem, settings, kind)
-    except (ValueError, OverflowError, UnicodeDecodeError):
-        return False  # pages_present reports a file it cannot read
 
 
 def unnamed(ctx: CheckContext) -> list[str]:

@@ -2,7 +2,8 @@
 
 Every file is searched, whatever its type: HTML, feeds, sitemap, JSON, text, calendars
 (unfolded: a fold may fall inside a name) and the search index (Pagefind's fragments and
-index files are gzip'd: they are decompressed first). Entities and JSON escapes are decoded too, so "O&#x27;Brien" counts as "O'Brien".
+index files are gzip'd: they are decompressed first). Entities and JSON escapes are
+decoded too, so "O&#x27;Brien" counts as "O'Brien".
 """
 
 from __future__ import annotations

@@ -368,13 +368,15 @@ class Importer:
 
         added = []
         for old, new in sorted(self.redirects.items()):
+            if old in known:
+                continue
             taken = self.options.taken.get(page_file(old))
-            if taken is not None and old not in known:
+            if taken is not None:
                 self.report.warnings.append(
                     f"{self.name}: old address {old} is already {taken} on this site:"
                     f" no redirect to {new}"
                 )
-            elif old not in known:
+            else:
                 added.append(f"{_quote(old)} = {_quote(new)}")
         self.report.redirects_added = len(added)
         if added or not path.exists():
